@@ -1,0 +1,100 @@
+# pqx build. `make` builds build/pqx; `make test` runs every test layer and ends
+# with "N passed, N failed"; `make sanitize` and `make gcstress` run the same
+# suite on instrumented builds. Dependencies come from Debian packages
+# (tools/deps.sh installs them).
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BUILD     ?= build
+CC        ?= cc
+PKGS      := lua5.4 gumbo libpcre2-8 sqlite3 libedit
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+OPT       ?= -O2 -g
+CFLAGS    += -std=c11 -Wall -Wextra -Werror $(OPT) -D_DEFAULT_SOURCE -DPQX_VERSION='"$(VERSION)"' \
+             -Isrc -I$(BUILD) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS    += $(PKG_LIBS) -lm
+LDFLAGS   += $(EXTRA_LDFLAGS)
+
+# plain C parts (no Lua), unit-tested on their own
+CORE_SRC  := src/buf.c src/arena.c src/encoding.c src/parse.c src/text.c src/select.c \
+             src/sha256.c src/store.c
+# Lua bindings and the command line
+APP_SRC   := $(wildcard src/vm.c src/doc.c src/json.c src/re.c src/page.c src/run.c src/repl.c \
+             src/test.c src/main.c)
+LUA_LIB   := $(sort $(wildcard lua/pqx/*.lua))
+
+CORE_OBJ  := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
+APP_OBJ   := $(APP_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
+UNIT_TESTS := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/test_*.c))
+
+.PHONY: all test unit sanitize gcstress valgrind bench bench-select install uninstall clean deps example
+
+all: $(BUILD)/pqx
+
+$(BUILD)/pqx: $(CORE_OBJ) $(APP_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/embed: tools/embed.c | $(BUILD)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/embedded.c: $(BUILD)/embed $(LUA_LIB)
+	$(BUILD)/embed $@ lua $(LUA_LIB)
+
+$(BUILD)/embedded.o: $(BUILD)/embedded.c src/embedded.h
+	$(CC) $(CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+# C unit tests link the plain C objects only (they must not need Lua)
+$(BUILD)/tests/test_%: tests/c/test_%.c $(CORE_OBJ) tests/c/t.h | $(BUILD)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
+unit: $(UNIT_TESTS)
+
+$(BUILD)/bench_select: tools/bench_select.c $(CORE_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# the whole suite: C unit, Lua API, golden and CLI layers
+test: $(BUILD)/pqx unit
+	@BUILD=$(BUILD) sh tests/run.sh
+
+# the suite under AddressSanitizer + UndefinedBehaviorSanitizer
+sanitize:
+	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+# the suite with a full garbage collection on every binding entry
+gcstress:
+	$(MAKE) BUILD=build-gc EXTRA_CFLAGS="-DPQX_GC_STRESS" test
+
+valgrind: $(BUILD)/pqx unit
+	@BUILD=$(BUILD) PQX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/run.sh
+
+bench-select: $(BUILD)/bench_select
+	$(BUILD)/bench_select examples/*/*.html tests/fixtures/select/*.html
+
+bench: $(BUILD)/pqx
+	sh tools/bench.sh $(BUILD)/pqx
+
+install: $(BUILD)/pqx
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/pqx $(DESTDIR)$(PREFIX)/bin/pqx
+	install -m 644 docs/pqx.1 $(DESTDIR)$(PREFIX)/share/man/man1/pqx.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/pqx $(DESTDIR)$(PREFIX)/share/man/man1/pqx.1
+
+deps:
+	sh tools/deps.sh
+
+example: $(BUILD)/pqx
+	$(BUILD)/pqx run --format json scripts/be-senate.lua examples/be-senate/5-8916.html
+
+clean:
+	rm -rf build build-san build-gc

@@ -1,0 +1,30 @@
+/*
+ * buf.h: the growable byte buffer shared by the plain-C parts of pqx
+ * (text builder, HTML serialiser, selector engine, JSON writer).
+ * It owns nothing but its bytes. It never aborts: an allocation failure sets
+ * `oom` and every later append becomes a no-op, so callers check once at the end.
+ */
+#ifndef PQX_BUF_H
+#define PQX_BUF_H
+
+#include <stddef.h>
+
+typedef struct pqx_buf {
+	char *s;     /* NUL-terminated whenever len > 0 or after pqx_buf_cstr */
+	size_t len;
+	size_t cap;
+	int oom;     /* sticky: set once an allocation failed */
+} pqx_buf;
+
+#define PQX_BUF_INIT {NULL, 0, 0, 0}
+
+void pqx_buf_add(pqx_buf *b, const char *s, size_t n);
+void pqx_buf_addc(pqx_buf *b, char c);
+void pqx_buf_adds(pqx_buf *b, const char *s);          /* NUL-terminated */
+void pqx_buf_addf(pqx_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+const char *pqx_buf_cstr(pqx_buf *b);                  /* "" if empty */
+void pqx_buf_reset(pqx_buf *b);                        /* len = 0, keeps memory */
+void pqx_buf_free(pqx_buf *b);
+
+#endif

@@ -1,0 +1,1098 @@
+/*
+ * doc.c: Documents, Nodes, Selectors and Lists in Lua, and the `pqx.core` module.
+ *
+ * Lifetimes (DESIGN section 2): a Document userdata owns the parsed page (arena
+ * tree plus the UTF-8 text gumbo points into). A Node is a small userdata
+ * {document, GumboNode*} whose user value is its Document, so no node can outlive
+ * the tree it points into; doc:close() frees early and every later use of a node
+ * raises "node of a closed document". Nodes are created on access and cached per
+ * document in a weak table, so the same node is the same Lua value.
+ *
+ * Never: walk the tree recursively, or hand out a GumboNode* without its Document.
+ */
+#include "doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "select.h"
+#include "text.h"
+
+#ifdef PQX_GC_STRESS
+/* collect on every binding entry: a missing lifetime link shows up at once */
+#define ENTER(L) lua_gc((L), LUA_GCCOLLECT)
+#else
+#define ENTER(L) ((void)0)
+#endif
+
+#define SELECTOR_CACHE_MAX 512
+
+typedef struct ldoc {
+	pqx_document d;
+	int closed;
+	char *path;
+} ldoc;
+
+typedef struct lnode {
+	ldoc *doc;
+	const GumboNode *n;
+} lnode;
+
+typedef struct lsel {
+	pqx_sel *sel;
+} lsel;
+
+static pqx_limits g_limits = {
+	PQX_DEFAULT_MAX_BYTES, PQX_DEFAULT_MAX_DEPTH, PQX_DEFAULT_MAX_PARSE_MEMORY, PQX_DEFAULT_MAX_ERRORS,
+};
+
+static const char SELCACHE_KEY = 's'; /* registry: css string -> Selector */
+
+void pqx_doc_set_limits(const pqx_limits *lim)
+{
+	g_limits = *lim;
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+void pqx_push_document(lua_State *L, pqx_document *d, const char *path)
+{
+	ldoc *ud = lua_newuserdatauv(L, sizeof *ud, 1);
+	memset(ud, 0, sizeof *ud);
+	luaL_setmetatable(L, PQX_DOCUMENT_MT);
+	ud->d = *d;
+	ud->path = path ? strdup(path) : NULL;
+	/* user value: node cache, weak values */
+	lua_newtable(L);
+	lua_newtable(L);
+	lua_pushliteral(L, "v");
+	lua_setfield(L, -2, "__mode");
+	lua_setmetatable(L, -2);
+	lua_setiuservalue(L, -2, 1);
+}
+
+static void doc_release(ldoc *d)
+{
+	if (!d->closed) {
+		pqx_document_free(&d->d);
+		d->closed = 1;
+	}
+}
+
+void pqx_close_document(lua_State *L, int idx)
+{
+	ldoc *d = luaL_checkudata(L, idx, PQX_DOCUMENT_MT);
+	doc_release(d);
+}
+
+static int doc_gc(lua_State *L)
+{
+	ldoc *d = luaL_checkudata(L, 1, PQX_DOCUMENT_MT);
+	doc_release(d);
+	free(d->path);
+	d->path = NULL;
+	return 0;
+}
+
+static int doc_close(lua_State *L)
+{
+	ENTER(L);
+	ldoc *d = luaL_checkudata(L, 1, PQX_DOCUMENT_MT);
+	doc_release(d);
+	return 0;
+}
+
+/* ---- nodes ---------------------------------------------------------------- */
+
+void pqx_push_node(lua_State *L, int doc_idx, const GumboNode *n)
+{
+	if (!n) {
+		lua_pushnil(L);
+		return;
+	}
+	doc_idx = lua_absindex(L, doc_idx);
+	lua_getiuservalue(L, doc_idx, 1);
+	if (lua_rawgetp(L, -1, n) != LUA_TNIL) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	lnode *ud = lua_newuserdatauv(L, sizeof *ud, 1);
+	ud->doc = lua_touserdata(L, doc_idx);
+	ud->n = n;
+	luaL_setmetatable(L, PQX_NODE_MT);
+	lua_pushvalue(L, doc_idx);
+	lua_setiuservalue(L, -2, 1);
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, n);
+	lua_remove(L, -2);
+}
+
+/* Accepts a Node or a Document (its document node); raises otherwise. */
+static const GumboNode *check_node(lua_State *L, int idx)
+{
+	lnode *ud = luaL_testudata(L, idx, PQX_NODE_MT);
+	if (ud) {
+		if (ud->doc->closed)
+			luaL_error(L, "node of a closed document");
+		return ud->n;
+	}
+	ldoc *d = luaL_testudata(L, idx, PQX_DOCUMENT_MT);
+	if (d) {
+		if (d->closed)
+			luaL_error(L, "document is closed");
+		return d->d.out->document;
+	}
+	luaL_typeerror(L, idx, "node");
+	return NULL;
+}
+
+const GumboNode *pqx_to_node(lua_State *L, int idx)
+{
+	lnode *ud = luaL_testudata(L, idx, PQX_NODE_MT);
+	if (ud)
+		return ud->doc->closed ? NULL : ud->n;
+	ldoc *d = luaL_testudata(L, idx, PQX_DOCUMENT_MT);
+	if (d && !d->closed)
+		return d->d.out->document;
+	return NULL;
+}
+
+pqx_document *pqx_to_document(lua_State *L, int idx)
+{
+	lnode *ud = luaL_testudata(L, idx, PQX_NODE_MT);
+	ldoc *d = ud ? ud->doc : luaL_testudata(L, idx, PQX_DOCUMENT_MT);
+	return d && !d->closed ? &d->d : NULL;
+}
+
+/* Pushes the Document a Node or Document at idx belongs to. */
+static void push_owner(lua_State *L, int idx)
+{
+	if (luaL_testudata(L, idx, PQX_NODE_MT))
+		lua_getiuservalue(L, idx, 1);
+	else
+		lua_pushvalue(L, idx);
+}
+
+static int is_element(const GumboNode *n)
+{
+	return n && (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE);
+}
+
+static const GumboVector *child_vector(const GumboNode *n)
+{
+	if (n->type == GUMBO_NODE_DOCUMENT)
+		return &n->v.document.children;
+	if (is_element(n))
+		return &n->v.element.children;
+	return NULL;
+}
+
+static const char *node_type_name(const GumboNode *n)
+{
+	switch (n->type) {
+	case GUMBO_NODE_DOCUMENT: return "document";
+	case GUMBO_NODE_ELEMENT: return "element";
+	case GUMBO_NODE_TEXT: return "text";
+	case GUMBO_NODE_CDATA: return "cdata";
+	case GUMBO_NODE_COMMENT: return "comment";
+	case GUMBO_NODE_WHITESPACE: return "whitespace";
+	case GUMBO_NODE_TEMPLATE: return "element";
+	}
+	return "unknown";
+}
+
+/* Lower-case tag name, including unknown (custom) elements. */
+static void push_tag(lua_State *L, const GumboNode *n)
+{
+	const GumboElement *e = &n->v.element;
+	if (e->tag != GUMBO_TAG_UNKNOWN) {
+		lua_pushstring(L, gumbo_normalized_tagname(e->tag));
+		return;
+	}
+	GumboStringPiece piece = e->original_tag;
+	gumbo_tag_from_original_text(&piece);
+	luaL_Buffer b;
+	char *p = luaL_buffinitsize(L, &b, piece.length);
+	for (size_t i = 0; i < piece.length; i++) {
+		char c = piece.data[i];
+		p[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	}
+	luaL_pushresultsize(&b, piece.length);
+}
+
+static GumboSourcePosition node_pos(const GumboNode *n)
+{
+	switch (n->type) {
+	case GUMBO_NODE_ELEMENT:
+	case GUMBO_NODE_TEMPLATE:
+		return n->v.element.start_pos;
+	case GUMBO_NODE_TEXT:
+	case GUMBO_NODE_CDATA:
+	case GUMBO_NODE_COMMENT:
+	case GUMBO_NODE_WHITESPACE:
+		return n->v.text.start_pos;
+	default:
+		return kGumboEmptySourcePosition;
+	}
+}
+
+static const GumboNode *element_parent(const GumboNode *n)
+{
+	const GumboNode *p = n->parent;
+	return is_element(p) ? p : NULL;
+}
+
+static const GumboNode *sibling(const GumboNode *n, int dir, int elements_only)
+{
+	const GumboNode *p = n->parent;
+	if (!p)
+		return NULL;
+	const GumboVector *v = child_vector(p);
+	if (!v)
+		return NULL;
+	long i = (long)n->index_within_parent + dir;
+	for (; i >= 0 && i < (long)v->length; i += dir) {
+		const GumboNode *s = v->data[i];
+		if (!elements_only || is_element(s))
+			return s;
+	}
+	return NULL;
+}
+
+/* ---- lists ---------------------------------------------------------------- */
+
+static void new_list(lua_State *L, int narr)
+{
+	lua_createtable(L, narr, 0);
+	luaL_setmetatable(L, PQX_LIST_MT);
+}
+
+/* ---- selectors ------------------------------------------------------------ */
+
+static int sel_gc(lua_State *L)
+{
+	lsel *s = luaL_checkudata(L, 1, PQX_SELECTOR_MT);
+	pqx_sel_free(s->sel);
+	s->sel = NULL;
+	return 0;
+}
+
+/* Compiles (or finds in the cache) the selector given as a string or Selector at
+ * idx; leaves nothing on the stack; the Selector stays alive in the cache or at idx. */
+static pqx_sel *get_selector(lua_State *L, int idx)
+{
+	lsel *s = luaL_testudata(L, idx, PQX_SELECTOR_MT);
+	if (s)
+		return s->sel;
+	size_t len;
+	const char *css = luaL_checklstring(L, idx, &len);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &SELCACHE_KEY);
+	if (lua_getfield(L, -1, css) == LUA_TUSERDATA) {
+		s = lua_touserdata(L, -1);
+		lua_pop(L, 2);
+		return s->sel;
+	}
+	lua_pop(L, 1);
+	char err[512];
+	pqx_sel *sel = pqx_sel_compile(css, len, err, sizeof err);
+	if (!sel) {
+		lua_pop(L, 1);
+		luaL_error(L, "%s", err);
+	}
+	s = lua_newuserdatauv(L, sizeof *s, 0);
+	s->sel = sel;
+	luaL_setmetatable(L, PQX_SELECTOR_MT);
+	/* bounded cache: scripts that build selectors from data must not grow it forever */
+	lua_getfield(L, -2, "#");
+	lua_Integer count = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	if (count >= SELECTOR_CACHE_MAX) {
+		lua_newtable(L);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &SELCACHE_KEY);
+		lua_pop(L, 1);
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &SELCACHE_KEY);
+		lua_insert(L, -2);
+		count = 0;
+	}
+	lua_setfield(L, -2, css);
+	lua_pushinteger(L, count + 1);
+	lua_setfield(L, -2, "#");
+	lua_pop(L, 1);
+	return sel;
+}
+
+static int push_text(lua_State *L, const GumboNode *n, enum pqx_text_mode mode)
+{
+	pqx_buf b = PQX_BUF_INIT;
+	int rc = pqx_text(n, mode, &b);
+	if (rc != 0) {
+		pqx_buf_free(&b);
+		return luaL_error(L, "not enough memory for text");
+	}
+	lua_pushlstring(L, b.s ? b.s : "", b.len);
+	pqx_buf_free(&b);
+	return 1;
+}
+
+static void push_attr(lua_State *L, const GumboNode *n, const char *name)
+{
+	if (!is_element(n)) {
+		lua_pushnil(L);
+		return;
+	}
+	const GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, name);
+	if (a)
+		lua_pushstring(L, a->value);
+	else
+		lua_pushnil(L);
+}
+
+/* Runs selector sel below root; pushes a List of nodes, texts or attribute values. */
+static void push_selection(lua_State *L, int self, pqx_sel *sel, const GumboNode *root, size_t limit)
+{
+	pqx_nodevec v = {0};
+	if (pqx_sel_select(sel, root, limit, &v) != 0) {
+		pqx_nodevec_free(&v);
+		luaL_error(L, "not enough memory for the selection");
+	}
+	const char *attr = NULL;
+	enum pqx_sel_output kind = pqx_sel_output(sel, &attr);
+	push_owner(L, self);
+	int doc = lua_gettop(L);
+	new_list(L, (int)v.n);
+	lua_Integer k = 0;
+	for (size_t i = 0; i < v.n; i++) {
+		if (kind == PQX_SEL_TEXT) {
+			push_text(L, v.v[i], PQX_TEXT_INNER);
+		} else if (kind == PQX_SEL_ATTR) {
+			push_attr(L, v.v[i], attr);
+			if (lua_isnil(L, -1)) {
+				lua_pop(L, 1);
+				continue;
+			}
+		} else {
+			pqx_push_node(L, doc, v.v[i]);
+		}
+		lua_rawseti(L, -2, ++k);
+	}
+	pqx_nodevec_free(&v);
+	lua_remove(L, doc);
+}
+
+static const char *css_text(lua_State *L, int idx)
+{
+	if (lua_type(L, idx) == LUA_TSTRING)
+		return lua_tostring(L, idx);
+	return "(compiled selector)";
+}
+
+/* node:select(css [, {min=, max=}]) */
+static int node_select(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	pqx_sel *sel = get_selector(L, 2);
+	lua_Integer min = -1, max = -1;
+	if (lua_istable(L, 3)) {
+		if (lua_getfield(L, 3, "min") != LUA_TNIL)
+			min = luaL_checkinteger(L, -1);
+		if (lua_getfield(L, 3, "max") != LUA_TNIL)
+			max = luaL_checkinteger(L, -1);
+		lua_pop(L, 2);
+	} else if (!lua_isnoneornil(L, 3)) {
+		luaL_typeerror(L, 3, "table of options {min=, max=}");
+	}
+	push_selection(L, 1, sel, n, 0);
+	lua_Integer got = (lua_Integer)lua_rawlen(L, -1);
+	if (min >= 0 && got < min)
+		return luaL_error(L, "selector \"%s\" matched %d element%s, expected at least %d",
+		                  css_text(L, 2), (int)got, got == 1 ? "" : "s", (int)min);
+	if (max >= 0 && got > max)
+		return luaL_error(L, "selector \"%s\" matched %d elements, expected at most %d",
+		                  css_text(L, 2), (int)got, (int)max);
+	return 1;
+}
+
+/* node:select1(css): the first match or nil */
+static int node_select1(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	pqx_sel *sel = get_selector(L, 2);
+	push_selection(L, 1, sel, n, 1);
+	lua_rawgeti(L, -1, 1);
+	return 1;
+}
+
+/* node:one(css): exactly one match, else an error naming the selector and count */
+static int node_one(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	pqx_sel *sel = get_selector(L, 2);
+	push_selection(L, 1, sel, n, 0);
+	lua_Integer got = (lua_Integer)lua_rawlen(L, -1);
+	if (got != 1)
+		return luaL_error(L, "selector \"%s\" matched %d elements, expected exactly 1",
+		                  css_text(L, 2), (int)got);
+	lua_rawgeti(L, -1, 1);
+	return 1;
+}
+
+static int node_matches(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	pqx_sel *sel = get_selector(L, 2);
+	lua_pushboolean(L, is_element(n) && pqx_sel_matches(sel, n, NULL));
+	return 1;
+}
+
+static int node_closest(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	pqx_sel *sel = get_selector(L, 2);
+	push_owner(L, 1);
+	for (; is_element(n); n = n->parent) {
+		if (pqx_sel_matches(sel, n, NULL)) {
+			pqx_push_node(L, -1, n);
+			return 1;
+		}
+	}
+	lua_pushnil(L);
+	return 1;
+}
+
+/* next_until / prev_until: siblings in that direction until one matches css
+ * (excluded); prev_until lists nearest first. Without css: all of them. */
+static int siblings_until(lua_State *L, int dir)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	pqx_sel *sel = lua_isnoneornil(L, 2) ? NULL : get_selector(L, 2);
+	push_owner(L, 1);
+	int doc = lua_gettop(L);
+	new_list(L, 0);
+	lua_Integer k = 0;
+	for (const GumboNode *s = sibling(n, dir, 1); s; s = sibling(s, dir, 1)) {
+		if (sel && pqx_sel_matches(sel, s, NULL))
+			break;
+		pqx_push_node(L, doc, s);
+		lua_rawseti(L, -2, ++k);
+	}
+	return 1;
+}
+
+static int node_next_until(lua_State *L) { return siblings_until(L, 1); }
+static int node_prev_until(lua_State *L) { return siblings_until(L, -1); }
+
+static int sel_new(lua_State *L)
+{
+	ENTER(L);
+	if (luaL_testudata(L, 1, PQX_SELECTOR_MT)) {
+		lua_settop(L, 1);
+		return 1;
+	}
+	get_selector(L, 1);
+	/* return the cached userdata itself */
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &SELCACHE_KEY);
+	lua_getfield(L, -1, lua_tostring(L, 1));
+	return 1;
+}
+
+static int sel_select(lua_State *L)
+{
+	ENTER(L);
+	lsel *s = luaL_checkudata(L, 1, PQX_SELECTOR_MT);
+	const GumboNode *n = check_node(L, 2);
+	push_selection(L, 2, s->sel, n, 0);
+	return 1;
+}
+
+static int sel_matches(lua_State *L)
+{
+	ENTER(L);
+	lsel *s = luaL_checkudata(L, 1, PQX_SELECTOR_MT);
+	const GumboNode *n = check_node(L, 2);
+	lua_pushboolean(L, is_element(n) && pqx_sel_matches(s->sel, n, NULL));
+	return 1;
+}
+
+/* ---- node methods ------------------------------------------------------- */
+
+static int node_attr(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	const char *name = luaL_checkstring(L, 2);
+	/* HTML attribute names are lower case after parsing; match the caller's case too */
+	luaL_Buffer b;
+	size_t len = strlen(name);
+	char *p = luaL_buffinitsize(L, &b, len);
+	for (size_t i = 0; i < len; i++)
+		p[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] - 'A' + 'a') : name[i];
+	luaL_pushresultsize(&b, len);
+	push_attr(L, n, lua_tostring(L, -1));
+	return 1;
+}
+
+static int node_attrs(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	lua_newtable(L);
+	if (!is_element(n))
+		return 1;
+	const GumboVector *v = &n->v.element.attributes;
+	for (unsigned i = 0; i < v->length; i++) {
+		const GumboAttribute *a = v->data[i];
+		lua_pushstring(L, a->value);
+		lua_setfield(L, -2, a->name);
+	}
+	return 1;
+}
+
+static int node_has_class(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	size_t want_len;
+	const char *want = luaL_checklstring(L, 2, &want_len);
+	int found = 0;
+	if (is_element(n) && want_len) {
+		const GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, "class");
+		const char *p = a ? a->value : "";
+		while (*p && !found) {
+			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+				p++;
+			const char *s = p;
+			while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' && *p != '\f')
+				p++;
+			found = (size_t)(p - s) == want_len && memcmp(s, want, want_len) == 0;
+		}
+	}
+	lua_pushboolean(L, found);
+	return 1;
+}
+
+static int node_parent(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	push_owner(L, 1);
+	pqx_push_node(L, -1, element_parent(n));
+	return 1;
+}
+
+static int node_parent_node(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	push_owner(L, 1);
+	pqx_push_node(L, -1, n->parent);
+	return 1;
+}
+
+static int list_children(lua_State *L, int elements_only)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	push_owner(L, 1);
+	int doc = lua_gettop(L);
+	const GumboVector *v = child_vector(n);
+	new_list(L, v ? (int)v->length : 0);
+	lua_Integer k = 0;
+	for (unsigned i = 0; v && i < v->length; i++) {
+		const GumboNode *c = v->data[i];
+		if (elements_only && !is_element(c))
+			continue;
+		pqx_push_node(L, doc, c);
+		lua_rawseti(L, -2, ++k);
+	}
+	return 1;
+}
+
+static int node_children(lua_State *L) { return list_children(L, 1); }
+static int node_child_nodes(lua_State *L) { return list_children(L, 0); }
+
+static int push_sibling(lua_State *L, int dir, int elements_only)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	push_owner(L, 1);
+	pqx_push_node(L, -1, sibling(n, dir, elements_only));
+	return 1;
+}
+
+static int node_next(lua_State *L) { return push_sibling(L, 1, 1); }
+static int node_prev(lua_State *L) { return push_sibling(L, -1, 1); }
+static int node_next_node(lua_State *L) { return push_sibling(L, 1, 0); }
+static int node_prev_node(lua_State *L) { return push_sibling(L, -1, 0); }
+
+static int edge_child(lua_State *L, int last)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	push_owner(L, 1);
+	const GumboVector *v = child_vector(n);
+	const GumboNode *found = NULL;
+	for (unsigned i = 0; v && i < v->length && !found; i++) {
+		const GumboNode *c = v->data[last ? v->length - 1 - i : i];
+		if (is_element(c))
+			found = c;
+	}
+	pqx_push_node(L, -1, found);
+	return 1;
+}
+
+static int node_first_child(lua_State *L) { return edge_child(L, 0); }
+static int node_last_child(lua_State *L) { return edge_child(L, 1); }
+
+static int node_ancestors(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	push_owner(L, 1);
+	int doc = lua_gettop(L);
+	new_list(L, 0);
+	lua_Integer k = 0;
+	for (const GumboNode *p = element_parent(n); p; p = element_parent(p)) {
+		pqx_push_node(L, doc, p);
+		lua_rawseti(L, -2, ++k);
+	}
+	return 1;
+}
+
+/* document-order element descendants, iteratively */
+static int node_descendants(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *root = check_node(L, 1);
+	push_owner(L, 1);
+	int doc = lua_gettop(L);
+	new_list(L, 0);
+	lua_Integer k = 0;
+	const GumboNode *n = root;
+	for (;;) {
+		const GumboVector *v = child_vector(n);
+		if (v && v->length) {
+			n = v->data[0];
+		} else {
+			/* climb until a next sibling exists */
+			while (n != root) {
+				const GumboVector *pv = child_vector(n->parent);
+				if (n->index_within_parent + 1 < pv->length) {
+					n = pv->data[n->index_within_parent + 1];
+					break;
+				}
+				n = n->parent;
+			}
+			if (n == root)
+				break;
+		}
+		if (is_element(n)) {
+			pqx_push_node(L, doc, n);
+			lua_rawseti(L, -2, ++k);
+		}
+	}
+	return 1;
+}
+
+static int node_index(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	lua_Integer i = 1;
+	for (const GumboNode *s = sibling(n, -1, 1); s; s = sibling(s, -1, 1))
+		i++;
+	lua_pushinteger(L, i);
+	return 1;
+}
+
+static int node_text(lua_State *L) { ENTER(L); return push_text(L, check_node(L, 1), PQX_TEXT_INNER); }
+static int node_raw_text(lua_State *L) { ENTER(L); return push_text(L, check_node(L, 1), PQX_TEXT_RAW); }
+static int node_own_text(lua_State *L) { ENTER(L); return push_text(L, check_node(L, 1), PQX_TEXT_OWN); }
+
+static int push_html(lua_State *L, int outer)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	pqx_buf b = PQX_BUF_INIT;
+	if (pqx_html(n, outer, &b) != 0) {
+		pqx_buf_free(&b);
+		return luaL_error(L, "not enough memory for html");
+	}
+	lua_pushlstring(L, b.s ? b.s : "", b.len);
+	pqx_buf_free(&b);
+	return 1;
+}
+
+static int node_inner_html(lua_State *L) { return push_html(L, 0); }
+static int node_outer_html(lua_State *L) { return push_html(L, 1); }
+
+static int node_document(lua_State *L)
+{
+	ENTER(L);
+	check_node(L, 1);
+	push_owner(L, 1);
+	return 1;
+}
+
+/* properties: tag, type, line, col, offset */
+static int node_property(lua_State *L, const GumboNode *n, const char *key)
+{
+	if (strcmp(key, "tag") == 0) {
+		if (is_element(n))
+			push_tag(L, n);
+		else
+			lua_pushnil(L);
+		return 1;
+	}
+	if (strcmp(key, "type") == 0) {
+		lua_pushstring(L, node_type_name(n));
+		return 1;
+	}
+	GumboSourcePosition pos = node_pos(n);
+	if (strcmp(key, "line") == 0) {
+		if (pos.line) lua_pushinteger(L, pos.line); else lua_pushnil(L);
+		return 1;
+	}
+	if (strcmp(key, "col") == 0) {
+		if (pos.line) lua_pushinteger(L, pos.column); else lua_pushnil(L);
+		return 1;
+	}
+	if (strcmp(key, "offset") == 0) {
+		if (pos.line) lua_pushinteger(L, pos.offset); else lua_pushnil(L);
+		return 1;
+	}
+	return 0;
+}
+
+static int node_index_mm(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	if (lua_type(L, 2) == LUA_TSTRING && node_property(L, n, lua_tostring(L, 2)))
+		return 1;
+	lua_getiuservalue(L, 1, 1);         /* keep doc alive while we look */
+	luaL_getmetatable(L, PQX_NODE_MT);
+	lua_getfield(L, -1, "methods");
+	lua_pushvalue(L, 2);
+	lua_rawget(L, -2);
+	return 1;
+}
+
+static int node_tostring(lua_State *L)
+{
+	lnode *ud = luaL_checkudata(L, 1, PQX_NODE_MT);
+	if (ud->doc->closed) {
+		lua_pushliteral(L, "<node of a closed document>");
+		return 1;
+	}
+	const GumboNode *n = ud->n;
+	GumboSourcePosition pos = node_pos(n);
+	if (is_element(n)) {
+		luaL_Buffer b;
+		luaL_buffinit(L, &b);
+		luaL_addchar(&b, '<');
+		push_tag(L, n);
+		luaL_addvalue(&b);
+		const GumboVector *v = &n->v.element.attributes;
+		for (unsigned i = 0; i < v->length && i < 4; i++) {
+			const GumboAttribute *a = v->data[i];
+			lua_pushfstring(L, " %s=\"%s\"", a->name, a->value);
+			luaL_addvalue(&b);
+		}
+		if (v->length > 4)
+			luaL_addstring(&b, " ...");
+		luaL_addchar(&b, '>');
+		if (pos.line) {
+			lua_pushfstring(L, " line %d:%d", (int)pos.line, (int)pos.column);
+			luaL_addvalue(&b);
+		}
+		luaL_pushresult(&b);
+	} else if (pos.line) {
+		lua_pushfstring(L, "<%s node> line %d:%d", node_type_name(n), (int)pos.line, (int)pos.column);
+	} else {
+		lua_pushfstring(L, "<%s node>", node_type_name(n));
+	}
+	return 1;
+}
+
+/* ---- document properties -------------------------------------------------- */
+
+static const GumboNode *find_child_tag(const GumboNode *n, GumboTag tag)
+{
+	const GumboVector *v = n ? child_vector(n) : NULL;
+	for (unsigned i = 0; v && i < v->length; i++) {
+		const GumboNode *c = v->data[i];
+		if (c->type == GUMBO_NODE_ELEMENT && c->v.element.tag == tag)
+			return c;
+	}
+	return NULL;
+}
+
+static int doc_index_mm(lua_State *L)
+{
+	ENTER(L);
+	ldoc *d = luaL_checkudata(L, 1, PQX_DOCUMENT_MT);
+	const char *key = lua_tostring(L, 2);
+	if (key && strcmp(key, "closed") == 0) {
+		lua_pushboolean(L, d->closed);
+		return 1;
+	}
+	if (key && strcmp(key, "path") == 0) {
+		if (d->path) lua_pushstring(L, d->path); else lua_pushnil(L);
+		return 1;
+	}
+	if (key && !d->closed) {
+		const GumboOutput *o = d->d.out;
+		if (strcmp(key, "root") == 0) {
+			pqx_push_node(L, 1, o->root);
+			return 1;
+		}
+		if (strcmp(key, "body") == 0) {
+			pqx_push_node(L, 1, find_child_tag(o->root, GUMBO_TAG_BODY));
+			return 1;
+		}
+		if (strcmp(key, "head") == 0) {
+			pqx_push_node(L, 1, find_child_tag(o->root, GUMBO_TAG_HEAD));
+			return 1;
+		}
+		if (strcmp(key, "node") == 0) {
+			pqx_push_node(L, 1, o->document);
+			return 1;
+		}
+		if (strcmp(key, "encoding") == 0) {
+			lua_pushstring(L, d->d.text.encoding);
+			return 1;
+		}
+		if (strcmp(key, "encoding_source") == 0) {
+			lua_pushstring(L, d->d.text.source ? d->d.text.source : "");
+			return 1;
+		}
+		if (strcmp(key, "encoding_warning") == 0) {
+			if (d->d.text.warning[0]) lua_pushstring(L, d->d.text.warning); else lua_pushnil(L);
+			return 1;
+		}
+		if (strcmp(key, "replaced") == 0) {
+			lua_pushinteger(L, (lua_Integer)d->d.text.replaced);
+			return 1;
+		}
+		if (strcmp(key, "parse_errors") == 0) {
+			lua_pushinteger(L, (lua_Integer)d->d.parse_errors);
+			return 1;
+		}
+		if (strcmp(key, "bytes") == 0) {
+			lua_pushinteger(L, (lua_Integer)d->d.raw_bytes);
+			return 1;
+		}
+	}
+	luaL_getmetatable(L, PQX_DOCUMENT_MT);
+	lua_getfield(L, -1, "methods");
+	lua_pushvalue(L, 2);
+	lua_rawget(L, -2);
+	if (lua_isnil(L, -1) && d->closed && key)
+		return luaL_error(L, "document is closed");
+	return 1;
+}
+
+static int doc_tostring(lua_State *L)
+{
+	ldoc *d = luaL_checkudata(L, 1, PQX_DOCUMENT_MT);
+	lua_pushfstring(L, "<document %s%s>", d->path ? d->path : "(string)", d->closed ? " closed" : "");
+	return 1;
+}
+
+/* pqx.parse(html [, {encoding=, path=}]): a Document from a string */
+static int core_parse(lua_State *L)
+{
+	ENTER(L);
+	size_t len;
+	const char *html = luaL_checklstring(L, 1, &len);
+	const char *enc = NULL, *path = NULL;
+	if (lua_istable(L, 2)) {
+		lua_getfield(L, 2, "encoding");
+		enc = lua_tostring(L, -1);
+		lua_getfield(L, 2, "path");
+		path = lua_tostring(L, -1);
+	}
+	pqx_document d;
+	char err[512];
+	enum pqx_parse_status st = pqx_parse(&d, (const unsigned char *)html, len, enc, &g_limits,
+	                                     err, sizeof err);
+	if (st != PQX_PARSE_OK) {
+		pqx_document_free(&d);
+		lua_pushnil(L);
+		lua_pushstring(L, err);
+		return 2;
+	}
+	pqx_push_document(L, &d, path);
+	return 1;
+}
+
+static int core_json(lua_State *L)
+{
+	ENTER(L);
+	int pretty = lua_toboolean(L, 2);
+	pqx_buf out = PQX_BUF_INIT, err = PQX_BUF_INIT;
+	if (pqx_json_encode(L, 1, pretty, &out, &err) != 0) {
+		lua_pushstring(L, pqx_buf_cstr(&err));
+		pqx_buf_free(&out);
+		pqx_buf_free(&err);
+		return lua_error(L);
+	}
+	lua_pushlstring(L, out.s ? out.s : "", out.len);
+	pqx_buf_free(&out);
+	pqx_buf_free(&err);
+	return 1;
+}
+
+static int core_json_decode(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	pqx_buf err = PQX_BUF_INIT;
+	if (pqx_json_decode(L, s, len, &err) != 0) {
+		lua_pushnil(L);
+		lua_pushstring(L, pqx_buf_cstr(&err));
+		pqx_buf_free(&err);
+		return 2;
+	}
+	return 1;
+}
+
+static int core_squish(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	pqx_buf b = PQX_BUF_INIT;
+	pqx_text_squish(s, len, &b);
+	lua_pushlstring(L, b.s ? b.s : "", b.len);
+	pqx_buf_free(&b);
+	return 1;
+}
+
+static int core_list(lua_State *L)
+{
+	if (lua_isnoneornil(L, 1))
+		lua_newtable(L);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	luaL_setmetatable(L, PQX_LIST_MT);
+	return 1;
+}
+
+static int core_is_node(lua_State *L)
+{
+	lua_pushboolean(L, luaL_testudata(L, 1, PQX_NODE_MT) != NULL);
+	return 1;
+}
+
+static int core_is_document(lua_State *L)
+{
+	lua_pushboolean(L, luaL_testudata(L, 1, PQX_DOCUMENT_MT) != NULL);
+	return 1;
+}
+
+int pqx_open_re(lua_State *L); /* re.c */
+
+static const luaL_Reg node_methods[] = {
+	{"attr", node_attr}, {"attrs", node_attrs}, {"has_class", node_has_class},
+	{"parent", node_parent}, {"parent_node", node_parent_node},
+	{"children", node_children}, {"child_nodes", node_child_nodes},
+	{"next", node_next}, {"prev", node_prev}, {"next_node", node_next_node},
+	{"prev_node", node_prev_node}, {"first_child", node_first_child},
+	{"last_child", node_last_child}, {"ancestors", node_ancestors},
+	{"descendants", node_descendants}, {"index", node_index},
+	{"closest", node_closest}, {"next_until", node_next_until}, {"prev_until", node_prev_until},
+	{"text", node_text}, {"raw_text", node_raw_text}, {"own_text", node_own_text},
+	{"inner_html", node_inner_html}, {"outer_html", node_outer_html},
+	{"select", node_select}, {"select1", node_select1}, {"one", node_one},
+	{"matches", node_matches}, {"document", node_document},
+	{NULL, NULL},
+};
+
+static const luaL_Reg doc_methods[] = {
+	{"close", doc_close},
+	{"select", node_select}, {"select1", node_select1}, {"one", node_one},
+	{"text", node_text}, {"raw_text", node_raw_text},
+	{"inner_html", node_inner_html}, {"outer_html", node_outer_html},
+	{"children", node_children}, {"child_nodes", node_child_nodes},
+	{"descendants", node_descendants},
+	{NULL, NULL},
+};
+
+int pqx_open_core(lua_State *L)
+{
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &SELCACHE_KEY);
+
+	luaL_newmetatable(L, PQX_NODE_MT);
+	lua_pushcfunction(L, node_index_mm);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, node_tostring);
+	lua_setfield(L, -2, "__tostring");
+	lua_pushliteral(L, "pqx.Node");
+	lua_setfield(L, -2, "__name");
+	luaL_newlib(L, node_methods);
+	lua_setfield(L, -2, "methods");
+	lua_pop(L, 1);
+
+	luaL_newmetatable(L, PQX_DOCUMENT_MT);
+	lua_pushcfunction(L, doc_index_mm);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, doc_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pushcfunction(L, doc_tostring);
+	lua_setfield(L, -2, "__tostring");
+	luaL_newlib(L, doc_methods);
+	lua_setfield(L, -2, "methods");
+	lua_pop(L, 1);
+
+	luaL_newmetatable(L, PQX_SELECTOR_MT);
+	lua_pushcfunction(L, sel_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_newtable(L);
+	lua_pushcfunction(L, sel_select);
+	lua_setfield(L, -2, "select");
+	lua_pushcfunction(L, sel_matches);
+	lua_setfield(L, -2, "matches");
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+
+	luaL_newmetatable(L, PQX_LIST_MT);
+	lua_newtable(L);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+
+	lua_newtable(L);
+	static const luaL_Reg fns[] = {
+		{"parse", core_parse}, {"selector", sel_new}, {"json", core_json}, {"json_decode", core_json_decode},
+		{"squish", core_squish}, {"list", core_list}, {"is_node", core_is_node}, {"is_document", core_is_document},
+		{NULL, NULL},
+	};
+	luaL_setfuncs(L, fns, 0);
+	lua_pushstring(L, PQX_VERSION);
+	lua_setfield(L, -2, "VERSION");
+	luaL_getmetatable(L, PQX_NODE_MT);
+	lua_getfield(L, -1, "methods");
+	lua_setfield(L, -3, "node_methods");
+	lua_pop(L, 1);
+	luaL_getmetatable(L, PQX_DOCUMENT_MT);
+	lua_getfield(L, -1, "methods");
+	lua_setfield(L, -3, "document_methods");
+	lua_pop(L, 1);
+	luaL_getmetatable(L, PQX_LIST_MT);
+	lua_getfield(L, -1, "__index");
+	lua_setfield(L, -3, "list_methods");
+	lua_pop(L, 1);
+	pqx_open_re(L);
+	lua_setfield(L, -2, "re");
+	return 1;
+}

@@ -1,0 +1,37 @@
+/*
+ * encoding.h: bytes to UTF-8 before gumbo sees a page. Plain C, no Lua.
+ * Decides the encoding in WHATWG order (BOM, override, transport label, <meta>
+ * prescan of the first 1024 bytes, UTF-8 detection, windows-1252 default),
+ * records the decision and its reason, and decodes with U+FFFD for invalid input.
+ */
+#ifndef PQX_ENCODING_H
+#define PQX_ENCODING_H
+
+#include <stddef.h>
+
+typedef struct pqx_decoded {
+	char *utf8;            /* malloc'd, NUL-terminated, valid UTF-8, contains no NUL byte */
+	size_t len;
+	char encoding[40];     /* canonical WHATWG name: "UTF-8", "windows-1252", "ISO-8859-2", ... */
+	const char *source;    /* static: "bom", "override", "transport", "meta",
+	                          "meta-but-utf8" (declared single-byte, valid multi-byte UTF-8),
+	                          "detected" (undeclared, valid non-ASCII UTF-8), "default" */
+	size_t replaced;       /* invalid byte sequences replaced by U+FFFD */
+	size_t nuls;           /* NUL bytes replaced by U+FFFD (also counted in replaced) */
+	char warning[256];     /* "" or a note for the user, e.g. declared label not supported */
+} pqx_decoded;
+
+/* WHATWG Encoding-standard label lookup (case-insensitive, ASCII white space trimmed).
+ * Returns the canonical name, or NULL for an unknown label. */
+const char *pqx_enc_canonical(const char *label, size_t len);
+
+/* Decodes `bytes`. override/transport may be NULL. An unknown or unsupported
+ * override is an error (returns -1, message in err). A declared (<meta>) label that
+ * is unknown or that the system cannot decode is not an error: the sniffer goes on
+ * and says so in out->warning. Returns 0 on success. */
+int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
+                   const char *transport, pqx_decoded *out, char *err, size_t errlen);
+
+void pqx_decoded_free(pqx_decoded *d);
+
+#endif

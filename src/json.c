@@ -1,0 +1,484 @@
+/*
+ * json.c: Lua values to canonical JSON. Object keys are sorted so that equal
+ * records give equal text (the store hashes it to detect changes). A sequence
+ * (keys 1..n) is an array, an empty table is an array, any other table an
+ * object with string keys. Errors name the field path ("answers[1].date") so a
+ * script writer sees which value cannot be stored.
+ * Never: emit invalid UTF-8, NaN or infinities, or follow a cycle.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "doc.h"
+
+#define JSON_MAX_DEPTH 64
+
+typedef struct jctx {
+	lua_State *L;
+	pqx_buf *out;
+	pqx_buf *err;
+	int pretty;
+	char path[512];
+} jctx;
+
+static int utf8_len(const unsigned char *s, size_t n)
+{
+	/* length of a valid UTF-8 sequence at s, 0 if invalid */
+	unsigned c = s[0];
+	int len;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	else if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+	else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+	else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+	else
+		return 0;
+	if ((size_t)len > n)
+		return 0;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return len;
+}
+
+static int put_string(jctx *j, const char *s, size_t n)
+{
+	pqx_buf *o = j->out;
+	pqx_buf_addc(o, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			pqx_buf_addc(o, '\\');
+			pqx_buf_addc(o, (char)c);
+			i++;
+		} else if (c < 0x20) {
+			switch (c) {
+			case '\n': pqx_buf_adds(o, "\\n"); break;
+			case '\t': pqx_buf_adds(o, "\\t"); break;
+			case '\r': pqx_buf_adds(o, "\\r"); break;
+			default: pqx_buf_addf(o, "\\u%04x", c);
+			}
+			i++;
+		} else {
+			int len = utf8_len((const unsigned char *)s + i, n - i);
+			if (len == 0) {
+				pqx_buf_addf(j->err, "%s: string is not valid UTF-8 (byte 0x%02X at offset %zu)",
+				             j->path[0] ? j->path : "value", c, i);
+				return -1;
+			}
+			pqx_buf_add(o, s + i, (size_t)len);
+			i += (size_t)len;
+		}
+	}
+	pqx_buf_addc(o, '"');
+	return 0;
+}
+
+static void newline(jctx *j, int depth)
+{
+	if (!j->pretty)
+		return;
+	pqx_buf_addc(j->out, '\n');
+	for (int i = 0; i < depth; i++)
+		pqx_buf_adds(j->out, "  ");
+}
+
+static int encode(jctx *j, int idx, int depth);
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* length of the sequence part if the table is a pure sequence, else -1 */
+static lua_Integer sequence_length(lua_State *L, int idx)
+{
+	lua_Integer n = 0, max = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1) {
+			lua_pop(L, 1);
+			return -1;
+		}
+		lua_Integer k = lua_tointeger(L, -1);
+		if (k > max)
+			max = k;
+		n++;
+	}
+	return n == max ? n : -1;
+}
+
+static int encode_table(jctx *j, int idx, int depth)
+{
+	lua_State *L = j->L;
+	size_t plen = strlen(j->path);
+	if (depth >= JSON_MAX_DEPTH) {
+		pqx_buf_addf(j->err, "%s: nested too deeply (a cycle?)", j->path[0] ? j->path : "value");
+		return -1;
+	}
+	lua_Integer n = sequence_length(L, idx);
+	if (n >= 0) {
+		pqx_buf_addc(j->out, '[');
+		for (lua_Integer i = 1; i <= n; i++) {
+			if (i > 1)
+				pqx_buf_addc(j->out, ',');
+			newline(j, depth + 1);
+			snprintf(j->path + plen, sizeof j->path - plen, "[%lld]", (long long)i);
+			lua_rawgeti(L, idx, i);
+			int rc = encode(j, lua_gettop(L), depth + 1);
+			lua_pop(L, 1);
+			if (rc)
+				return -1;
+		}
+		j->path[plen] = '\0';
+		if (n > 0)
+			newline(j, depth);
+		pqx_buf_addc(j->out, ']');
+		return 0;
+	}
+	/* object: collect and sort keys */
+	size_t count = 0, cap = 16;
+	const char **keys = malloc(cap * sizeof *keys);
+	if (!keys)
+		return -1;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			pqx_buf_addf(j->err, "%s: table mixes list items and named fields, or has a %s key",
+			             j->path[0] ? j->path : "value", luaL_typename(L, -1));
+			lua_pop(L, 1);
+			free(keys);
+			return -1;
+		}
+		if (count == cap) {
+			const char **k2 = realloc(keys, 2 * cap * sizeof *keys);
+			if (!k2) {
+				free(keys);
+				lua_pop(L, 1);
+				return -1;
+			}
+			keys = k2;
+			cap *= 2;
+		}
+		keys[count++] = lua_tostring(L, -1); /* anchored by the table */
+	}
+	qsort(keys, count, sizeof *keys, key_cmp);
+	pqx_buf_addc(j->out, '{');
+	int rc = 0;
+	for (size_t i = 0; i < count && rc == 0; i++) {
+		if (i > 0)
+			pqx_buf_addc(j->out, ',');
+		newline(j, depth + 1);
+		rc = put_string(j, keys[i], strlen(keys[i]));
+		pqx_buf_addc(j->out, ':');
+		if (j->pretty)
+			pqx_buf_addc(j->out, ' ');
+		snprintf(j->path + plen, sizeof j->path - plen, "%s%s", plen ? "." : "", keys[i]);
+		lua_getfield(L, idx, keys[i]);
+		if (rc == 0)
+			rc = encode(j, lua_gettop(L), depth + 1);
+		lua_pop(L, 1);
+	}
+	free(keys);
+	if (rc)
+		return -1;
+	j->path[plen] = '\0';
+	if (count > 0)
+		newline(j, depth);
+	pqx_buf_addc(j->out, '}');
+	return 0;
+}
+
+static int encode(jctx *j, int idx, int depth)
+{
+	lua_State *L = j->L;
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL:
+		pqx_buf_adds(j->out, "null");
+		return 0;
+	case LUA_TBOOLEAN:
+		pqx_buf_adds(j->out, lua_toboolean(L, idx) ? "true" : "false");
+		return 0;
+	case LUA_TNUMBER:
+		if (lua_isinteger(L, idx)) {
+			pqx_buf_addf(j->out, "%lld", (long long)lua_tointeger(L, idx));
+		} else {
+			double d = lua_tonumber(L, idx);
+			if (!isfinite(d)) {
+				pqx_buf_addf(j->err, "%s: %g cannot be stored in JSON", j->path[0] ? j->path : "value", d);
+				return -1;
+			}
+			if (d == floor(d) && fabs(d) < 1e15)
+				pqx_buf_addf(j->out, "%.1f", d);
+			else
+				pqx_buf_addf(j->out, "%.17g", d);
+		}
+		return 0;
+	case LUA_TSTRING: {
+		size_t n;
+		const char *s = lua_tolstring(L, idx, &n);
+		return put_string(j, s, n);
+	}
+	case LUA_TTABLE:
+		return encode_table(j, idx, depth);
+	case LUA_TUSERDATA:
+		if (luaL_testudata(L, idx, PQX_NODE_MT)) {
+			pqx_buf_addf(j->err, "%s: a DOM node cannot be stored; use node:text() or node:attr(name)",
+			             j->path[0] ? j->path : "value");
+			return -1;
+		}
+		/* fall through */
+	default:
+		pqx_buf_addf(j->err, "%s: a %s value cannot be stored in JSON",
+		             j->path[0] ? j->path : "value", luaL_typename(L, idx));
+		return -1;
+	}
+}
+
+int pqx_json_encode(lua_State *L, int idx, int pretty, pqx_buf *out, pqx_buf *err)
+{
+	jctx j = {L, out, err, pretty, ""};
+	luaL_checkstack(L, JSON_MAX_DEPTH * 2 + 10, "json");
+	int rc = encode(&j, lua_absindex(L, idx), 0);
+	if (rc == 0 && out->oom) {
+		pqx_buf_adds(err, "not enough memory for JSON");
+		return -1;
+	}
+	return rc;
+}
+
+/* ---- decoding (expected files of `pqx test`) ------------------------------ */
+
+typedef struct jdec {
+	lua_State *L;
+	const char *s, *p, *end;
+	pqx_buf *err;
+	int depth;
+} jdec;
+
+static void dec_ws(jdec *d)
+{
+	while (d->p < d->end && (*d->p == ' ' || *d->p == '\t' || *d->p == '\n' || *d->p == '\r'))
+		d->p++;
+}
+
+static int dec_fail(jdec *d, const char *what)
+{
+	int line = 1, col = 1;
+	for (const char *q = d->s; q < d->p; q++) {
+		if (*q == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)*q & 0xC0) != 0x80) {
+			col++;
+		}
+	}
+	pqx_buf_addf(d->err, "line %d, column %d: %s", line, col, what);
+	return -1;
+}
+
+static void put_utf8(luaL_Buffer *b, unsigned cp)
+{
+	char u[4];
+	int n;
+	if (cp < 0x80) { u[0] = (char)cp; n = 1; }
+	else if (cp < 0x800) { u[0] = (char)(0xC0 | (cp >> 6)); u[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+	else if (cp < 0x10000) { u[0] = (char)(0xE0 | (cp >> 12)); u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[2] = (char)(0x80 | (cp & 0x3F)); n = 3; }
+	else { u[0] = (char)(0xF0 | (cp >> 18)); u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)); u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); u[3] = (char)(0x80 | (cp & 0x3F)); n = 4; }
+	luaL_addlstring(b, u, (size_t)n);
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+		else return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int dec_string(jdec *d)
+{
+	luaL_Buffer b;
+	luaL_buffinit(d->L, &b);
+	d->p++; /* opening quote */
+	while (d->p < d->end && *d->p != '"') {
+		unsigned char c = (unsigned char)*d->p;
+		if (c < 0x20)
+			return dec_fail(d, "control character in string");
+		if (c != '\\') {
+			luaL_addchar(&b, (char)c);
+			d->p++;
+			continue;
+		}
+		if (d->p + 1 >= d->end)
+			return dec_fail(d, "unterminated string");
+		char e = d->p[1];
+		d->p += 2;
+		switch (e) {
+		case '"': luaL_addchar(&b, '"'); break;
+		case '\\': luaL_addchar(&b, '\\'); break;
+		case '/': luaL_addchar(&b, '/'); break;
+		case 'b': luaL_addchar(&b, '\b'); break;
+		case 'f': luaL_addchar(&b, '\f'); break;
+		case 'n': luaL_addchar(&b, '\n'); break;
+		case 'r': luaL_addchar(&b, '\r'); break;
+		case 't': luaL_addchar(&b, '\t'); break;
+		case 'u': {
+			unsigned cp;
+			if (d->end - d->p < 4 || hex4(d->p, &cp) != 0)
+				return dec_fail(d, "bad \\u escape");
+			d->p += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF && d->end - d->p >= 6 && d->p[0] == '\\' && d->p[1] == 'u') {
+				unsigned lo;
+				if (hex4(d->p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					d->p += 6;
+				}
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 0xFFFD;
+			put_utf8(&b, cp);
+			break;
+		}
+		default:
+			return dec_fail(d, "bad escape in string");
+		}
+	}
+	if (d->p >= d->end)
+		return dec_fail(d, "unterminated string");
+	d->p++;
+	luaL_pushresult(&b);
+	return 0;
+}
+
+static int dec_value(jdec *d)
+{
+	lua_State *L = d->L;
+	dec_ws(d);
+	if (d->p >= d->end)
+		return dec_fail(d, "unexpected end of JSON");
+	if (++d->depth > 200)
+		return dec_fail(d, "nested too deeply");
+	luaL_checkstack(L, 4, "json");
+	char c = *d->p;
+	int rc = 0;
+	if (c == '{') {
+		d->p++;
+		lua_newtable(L);
+		dec_ws(d);
+		if (d->p < d->end && *d->p == '}') {
+			d->p++;
+		} else {
+			for (;;) {
+				dec_ws(d);
+				if (d->p >= d->end || *d->p != '"')
+					return dec_fail(d, "expected a string key");
+				if (dec_string(d))
+					return -1;
+				dec_ws(d);
+				if (d->p >= d->end || *d->p != ':')
+					return dec_fail(d, "expected ':'");
+				d->p++;
+				if (dec_value(d))
+					return -1;
+				lua_rawset(L, -3);
+				dec_ws(d);
+				if (d->p < d->end && *d->p == ',') { d->p++; continue; }
+				if (d->p < d->end && *d->p == '}') { d->p++; break; }
+				return dec_fail(d, "expected ',' or '}'");
+			}
+		}
+	} else if (c == '[') {
+		d->p++;
+		lua_newtable(L);
+		lua_Integer i = 0;
+		dec_ws(d);
+		if (d->p < d->end && *d->p == ']') {
+			d->p++;
+		} else {
+			for (;;) {
+				if (dec_value(d))
+					return -1;
+				lua_rawseti(L, -2, ++i);
+				dec_ws(d);
+				if (d->p < d->end && *d->p == ',') { d->p++; continue; }
+				if (d->p < d->end && *d->p == ']') { d->p++; break; }
+				return dec_fail(d, "expected ',' or ']'");
+			}
+		}
+	} else if (c == '"') {
+		rc = dec_string(d);
+	} else if (d->end - d->p >= 4 && memcmp(d->p, "true", 4) == 0) {
+		lua_pushboolean(L, 1);
+		d->p += 4;
+	} else if (d->end - d->p >= 5 && memcmp(d->p, "false", 5) == 0) {
+		lua_pushboolean(L, 0);
+		d->p += 5;
+	} else if (d->end - d->p >= 4 && memcmp(d->p, "null", 4) == 0) {
+		lua_pushnil(L);
+		d->p += 4;
+	} else if (c == '-' || (c >= '0' && c <= '9')) {
+		const char *q = d->p;
+		int is_float = 0;
+		if (*q == '-') q++;
+		while (q < d->end && ((*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' ||
+		                      *q == '+' || *q == '-')) {
+			if (*q == '.' || *q == 'e' || *q == 'E')
+				is_float = 1;
+			q++;
+		}
+		char num[64];
+		size_t n = (size_t)(q - d->p);
+		if (n >= sizeof num)
+			return dec_fail(d, "number too long");
+		memcpy(num, d->p, n);
+		num[n] = '\0';
+		if (!lua_stringtonumber(L, num))
+			return dec_fail(d, "bad number");
+		if (is_float && lua_isinteger(L, -1)) {
+			lua_Number v = (lua_Number)lua_tointeger(L, -1);
+			lua_pop(L, 1);
+			lua_pushnumber(L, v);
+		}
+		d->p = q;
+	} else {
+		return dec_fail(d, "unexpected character");
+	}
+	d->depth--;
+	return rc;
+}
+
+int pqx_json_decode(lua_State *L, const char *s, size_t len, pqx_buf *err)
+{
+	jdec d = {L, s, s, s + len, err, 0};
+	int top = lua_gettop(L);
+	if (dec_value(&d) != 0) {
+		lua_settop(L, top);
+		return -1;
+	}
+	dec_ws(&d);
+	if (d.p != d.end) {
+		lua_settop(L, top);
+		return dec_fail(&d, "text after the JSON value");
+	}
+	return 0;
+}

@@ -1,0 +1,301 @@
+/*
+ * page.c: one page through one script (see page.h).
+ * The budgets are armed only around the script's own code; validation is the
+ * engine's (lua/pqx/record.lua, run by the host, so a script cannot skip it).
+ * Never: drop a record silently. An invalid record makes the whole page an
+ * error that names the record and the field.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "page.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+
+#include "doc.h"
+#include "sha256.h"
+
+void pqx_page_result_init(pqx_page_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->encoding_source = "";
+}
+
+void pqx_page_result_free(pqx_page_result *r)
+{
+	pqx_buf_free(&r->error);
+	pqx_buf_free(&r->warnings);
+	pqx_buf_free(&r->records_json);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ctx.emit(record) and ctx.warn(message) close over ctx's own lists */
+static int ctx_emit(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushvalue(L, 1);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	return 0;
+}
+
+static int ctx_warn(lua_State *L)
+{
+	const char *msg = luaL_checkstring(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushstring(L, msg);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	return 0;
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	if (v) {
+		lua_pushstring(L, v);
+		lua_setfield(L, -2, k);
+	}
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+/* Is the table at idx one record (named fields) rather than a list of them? */
+static int looks_like_record(lua_State *L, int idx)
+{
+	if (lua_rawlen(L, idx) > 0)
+		return 0;
+	lua_pushnil(L);
+	if (lua_next(L, idx)) {
+		lua_pop(L, 2);
+		return 1;
+	}
+	return 0;
+}
+
+static void fail(pqx_page_result *res, int status, const char *msg)
+{
+	if (res->status == PQX_EXIT_OK || status > res->status)
+		res->status = status;
+	if (res->error.len)
+		pqx_buf_addc(&res->error, '\n');
+	pqx_buf_adds(&res->error, msg);
+}
+
+void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
+                          pqx_page_result *res)
+{
+	lua_State *L = pqx_vm_state(vm);
+	script_idx = lua_absindex(L, script_idx);
+	doc_idx = lua_absindex(L, doc_idx);
+	double t0 = now();
+	pqx_document *d = pqx_to_document(L, doc_idx);
+	if (d) {
+		snprintf(res->encoding, sizeof res->encoding, "%s", d->text.encoding);
+		res->encoding_source = d->text.source ? d->text.source : "";
+		res->replaced = d->text.replaced;
+		res->parse_errors = d->parse_errors;
+		res->bytes = d->raw_bytes;
+		if (d->text.warning[0]) {
+			pqx_buf_adds(&res->warnings, d->text.warning);
+			pqx_buf_addc(&res->warnings, '\n');
+		}
+	}
+
+	/* ctx */
+	lua_newtable(L);
+	int ctx = lua_gettop(L);
+	lua_newtable(L);
+	int emitted = lua_gettop(L);
+	lua_newtable(L);
+	int warnings = lua_gettop(L);
+	lua_getfield(L, doc_idx, "path");
+	lua_setfield(L, ctx, "path");
+	lua_pushvalue(L, ctx);
+	set_str(L, "encoding", res->encoding);
+	set_str(L, "encoding_source", res->encoding_source);
+	if (d && d->text.warning[0])
+		set_str(L, "encoding_warning", d->text.warning);
+	set_int(L, "replaced", (lua_Integer)res->replaced);
+	set_int(L, "parse_errors", (lua_Integer)res->parse_errors);
+	set_int(L, "bytes", (lua_Integer)res->bytes);
+	if (res->sha256[0])
+		set_str(L, "sha256", res->sha256);
+	set_str(L, "script", script_name);
+	lua_pushvalue(L, emitted);
+	lua_pushcclosure(L, ctx_emit, 1);
+	lua_setfield(L, -2, "emit");
+	lua_pushvalue(L, warnings);
+	lua_pushcclosure(L, ctx_warn, 1);
+	lua_setfield(L, -2, "warn");
+	lua_pushvalue(L, warnings);
+	lua_setfield(L, -2, "warnings");
+	lua_pop(L, 1);
+
+	/* extract(doc, ctx) under the budgets */
+	lua_getfield(L, script_idx, "extract");
+	lua_pushvalue(L, doc_idx);
+	lua_pushvalue(L, ctx);
+	pqx_buf err = PQX_BUF_INIT;
+	pqx_vm_arm(vm);
+	int rc = pqx_vm_pcall(vm, 2, 1, &err);
+	enum pqx_vm_limit hit = pqx_vm_disarm(vm);
+	if (hit != PQX_LIMIT_NONE) {
+		fail(res, PQX_EXIT_LIMIT, pqx_vm_limit_text(vm, hit));
+		if (rc == LUA_OK)
+			lua_pop(L, 1);
+		pqx_buf_free(&err);
+		goto done;
+	}
+	if (rc != LUA_OK) {
+		fail(res, PQX_EXIT_SCRIPT, pqx_buf_cstr(&err));
+		pqx_buf_free(&err);
+		goto done;
+	}
+	pqx_buf_free(&err);
+
+	/* records: emitted ones first, then what extract returned */
+	int ret = lua_gettop(L);
+	if (lua_istable(L, ret)) {
+		if (looks_like_record(L, ret)) {
+			lua_pushvalue(L, ret);
+			lua_rawseti(L, emitted, (lua_Integer)lua_rawlen(L, emitted) + 1);
+		} else {
+			lua_Integer n = (lua_Integer)lua_rawlen(L, ret);
+			for (lua_Integer i = 1; i <= n; i++) {
+				lua_rawgeti(L, ret, i);
+				lua_rawseti(L, emitted, (lua_Integer)lua_rawlen(L, emitted) + 1);
+			}
+		}
+	} else if (!lua_isnil(L, ret)) {
+		char m[200];
+		snprintf(m, sizeof m, "%s: extract returned a %s; expected a record, a list of records, or nil",
+		         script_name, luaL_typename(L, ret));
+		fail(res, PQX_EXIT_SCRIPT, m);
+		lua_pop(L, 1);
+		goto done;
+	}
+	lua_pop(L, 1);
+	res->nrecords = lua_rawlen(L, emitted);
+	for (size_t i = 1; i <= res->nrecords; i++) {
+		int t = lua_rawgeti(L, emitted, (lua_Integer)i);
+		if (t != LUA_TTABLE) {
+			char m[200];
+			snprintf(m, sizeof m, "%s: record #%zu is a %s, not a table", script_name, i,
+			         lua_typename(L, t));
+			fail(res, PQX_EXIT_SCRIPT, m);
+		} else if (lua_getfield(L, -1, "schema") == LUA_TNIL) {
+			res->unschemed++;
+		}
+		lua_settop(L, warnings);
+	}
+	if (res->status != PQX_EXIT_OK)
+		goto done;
+
+	/* the engine's validation */
+	pqx_vm_require(L, "pqx.record");
+	lua_getfield(L, -1, "validate_page");
+	lua_pushvalue(L, emitted);
+	lua_pushstring(L, script_name);
+	pqx_buf verr = PQX_BUF_INIT;
+	if (pqx_vm_pcall(vm, 2, 1, &verr) != LUA_OK) {
+		fail(res, PQX_EXIT_INTERNAL, pqx_buf_cstr(&verr));
+		pqx_buf_free(&verr);
+		goto done;
+	}
+	pqx_buf_free(&verr);
+	lua_Integer nprob = (lua_Integer)lua_rawlen(L, -1);
+	for (lua_Integer i = 1; i <= nprob; i++) {
+		lua_rawgeti(L, -1, i);
+		fail(res, PQX_EXIT_VALIDATION, lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	lua_settop(L, warnings);
+	if (res->status != PQX_EXIT_OK)
+		goto done;
+
+	/* canonical JSON */
+	pqx_buf jerr = PQX_BUF_INIT;
+	if (pqx_json_encode(L, emitted, 0, &res->records_json, &jerr) != 0) {
+		char m[600];
+		snprintf(m, sizeof m, "%s: records%s", script_name, pqx_buf_cstr(&jerr));
+		fail(res, PQX_EXIT_VALIDATION, m);
+	}
+	pqx_buf_free(&jerr);
+
+done:
+	/* script warnings (ctx.warn) join the page's */
+	{
+		lua_Integer nw = (lua_Integer)lua_rawlen(L, warnings);
+		for (lua_Integer i = 1; i <= nw; i++) {
+			lua_rawgeti(L, warnings, i);
+			pqx_buf_adds(&res->warnings, lua_tostring(L, -1));
+			pqx_buf_addc(&res->warnings, '\n');
+			lua_pop(L, 1);
+		}
+	}
+	if (res->status == PQX_EXIT_OK)
+		lua_pushvalue(L, emitted);
+	else
+		lua_pushnil(L);
+	lua_replace(L, ctx);
+	lua_settop(L, ctx);
+	res->seconds = now() - t0;
+}
+
+void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const char *path,
+                      const pqx_common_opts *opts, pqx_page_result *res)
+{
+	lua_State *L = pqx_vm_state(vm);
+	script_idx = lua_absindex(L, script_idx);
+	double t0 = now();
+	pqx_buf bytes = PQX_BUF_INIT;
+	if (pqx_read_file(path, &bytes) != 0) {
+		char m[300];
+		snprintf(m, sizeof m, "cannot read page: %s", strerror(errno ? errno : EIO));
+		fail(res, PQX_EXIT_INPUT, m);
+		pqx_buf_free(&bytes);
+		lua_pushnil(L);
+		return;
+	}
+	res->bytes = bytes.len;
+	pqx_sha256_hex(bytes.s ? bytes.s : "", bytes.len, res->sha256);
+
+	const char *enc = opts->encoding;
+	if (!enc) {
+		lua_getfield(L, script_idx, "encoding");
+		enc = lua_tostring(L, -1); /* anchored by the script table */
+		lua_pop(L, 1);
+	}
+	pqx_document d;
+	char err[512];
+	enum pqx_parse_status st = pqx_parse(&d, (const unsigned char *)(bytes.s ? bytes.s : ""), bytes.len,
+	                                     enc, &opts->limits, err, sizeof err);
+	pqx_buf_free(&bytes);
+	if (st != PQX_PARSE_OK) {
+		snprintf(res->encoding, sizeof res->encoding, "%s", d.text.encoding);
+		res->encoding_source = d.text.source ? d.text.source : "";
+		pqx_document_free(&d);
+		fail(res, st == PQX_PARSE_LIMIT ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT, err);
+		lua_pushnil(L);
+		res->seconds = now() - t0;
+		return;
+	}
+	pqx_push_document(L, &d, path);
+	int doc = lua_gettop(L);
+	pqx_process_document(vm, script_idx, script_name, doc, res);
+	/* the page is done: free the tree now, not at the next collection */
+	pqx_close_document(L, doc);
+	lua_remove(L, doc);
+	res->seconds = now() - t0;
+}

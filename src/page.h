@@ -1,0 +1,45 @@
+/*
+ * page.h: one page through one script: read, decode, parse, extract under the
+ * budgets, gather and validate the records, encode them as canonical JSON.
+ * Shared by `pqx run`, `pqx test` and the REPL's `.run`, so that all three give
+ * the same records and the same errors for the same page.
+ */
+#ifndef PQX_PAGE_H
+#define PQX_PAGE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "vm.h"
+
+typedef struct pqx_page_result {
+	int status;              /* enum pqx_exit: PQX_EXIT_OK or the kind of failure */
+	pqx_buf error;           /* the failure, one or more lines, without the page path */
+	pqx_buf warnings;        /* page-level warnings, one per line */
+	pqx_buf records_json;    /* canonical compact JSON array of the records (status OK) */
+	size_t nrecords;
+	int unschemed;           /* records without `schema` (JSON output only, --db refuses) */
+	char sha256[65];         /* of the raw bytes */
+	size_t bytes;
+	char encoding[40];
+	const char *encoding_source;
+	size_t replaced;
+	size_t parse_errors;
+	double seconds;          /* wall time for the page */
+} pqx_page_result;
+
+void pqx_page_result_init(pqx_page_result *r);
+void pqx_page_result_free(pqx_page_result *r);
+
+/* Runs the script table at script_idx on the page at path. Always pushes exactly
+ * one value: the list of records (status OK) or nil. The script's basename names
+ * it in messages. */
+void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const char *path,
+                      const pqx_common_opts *opts, pqx_page_result *res);
+
+/* Same, for a document already on the stack at doc_idx (the REPL's .run). */
+void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
+                          pqx_page_result *res);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * store.h: the SQLite database of pqx. Plain C, no Lua: records arrive as JSON text
+ * (the canonical, key-sorted JSON the engine writes) and are taken apart with SQLite's
+ * JSON functions. One transaction per page; schema created and migrated here
+ * (PRAGMA user_version). Every value is a bound parameter.
+ */
+#ifndef PQX_STORE_H
+#define PQX_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "buf.h"
+
+typedef struct pqx_store pqx_store;
+
+typedef struct pqx_run_info {
+	const char *script_name;    /* e.g. "be-senate" (the script's `name`) */
+	const char *script_path;
+	const char *script_version;
+	const char *script_sha256;  /* hex of the script file's bytes */
+	const char *pqx_version;
+	const char *options_json;   /* JSON object of the run's options, or NULL */
+} pqx_run_info;
+
+typedef struct pqx_page_info {
+	const char *path;           /* as given on the command line */
+	const char *sha256;         /* hex of the page's raw bytes */
+	size_t bytes;
+	const char *encoding;       /* e.g. "windows-1252" */
+	const char *encoding_source;/* e.g. "meta" */
+	const char *status;         /* "ok" or "error" */
+	const char *error;          /* NULL, or the error message when status is "error" */
+	const char *warnings_json;  /* NULL, or a JSON array of strings (page-level warnings) */
+} pqx_page_info;
+
+/* Opens or creates the database, applies migrations. NULL + err on failure. */
+pqx_store *pqx_store_open(const char *path, char *err, size_t errlen);
+void pqx_store_close(pqx_store *st);
+
+/* Records a run; returns its id (> 0) or -1 with err. */
+int64_t pqx_store_run_begin(pqx_store *st, const pqx_run_info *run, char *err, size_t errlen);
+/* Marks the run finished with its page counts. */
+int pqx_store_run_end(pqx_store *st, int64_t run_id, long pages_ok, long pages_failed,
+                      char *err, size_t errlen);
+
+/* Stores one page in one transaction: the page row (with its status/error), and, when
+ * records_json is not NULL, every record of that JSON array (validated pqx.question/1
+ * records). Unchanged records only move "last seen"; changed ones replace their child
+ * rows and keep the previous version as a revision. Record fields the schema does not
+ * know go to the `extra` JSON column, and a line per such field is appended to
+ * `warnings` (may be NULL). Returns 0, or -1 with err after rolling back. */
+int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
+                   const char *records_json, pqx_buf *warnings, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,339 @@
+/*
+ * test.c: `pqx test SCRIPT...` (golden files) and `pqx new SITE [PAGE]` (scaffold).
+ *
+ * Convention: a script scripts/<site>.lua has its example pages in
+ * examples/<site>/ (*.html pages), each with <page>.expected.json beside it: a JSON array
+ * of the records the page must give, or {"error": "text"} for a page that must
+ * fail with a message containing that text. Expected files are written by a
+ * person (or by --update after reading the differences), never trusted blindly.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lauxlib.h>
+
+#include "cli.h"
+#include "doc.h"
+#include "page.h"
+
+static const char test_help[] =
+	"usage: pqx test [options] SCRIPT...\n"
+	"\n"
+	"Runs each script on its example pages and compares the records with the\n"
+	"expected ones, field by field. For scripts/SITE.lua the pages are\n"
+	"examples/SITE/*.html (beside the scripts folder, or --examples DIR), and each\n"
+	"PAGE.html has PAGE.expected.json: a JSON array of records, or {\"error\": \"text\"}\n"
+	"for a page that must fail with a message containing text.\n"
+	"Each difference prints as  answers[1].sections[3].heading: expected \"Fedasil\", got nil\n"
+	"\n"
+	"options:\n"
+	"  --update                rewrite the expected files (after showing the differences)\n"
+	"  --examples DIR          take the pages from DIR\n"
+	"  --tap                   print one ok/not ok line per page and record field\n"
+	"%s"
+	"\n"
+	"exit codes: 0 all pages as expected, 1 differences or missing expected files,\n"
+	"2 usage, 3 no example pages, 4 the script failed to load.\n";
+
+static char *examples_dir_for(const char *script)
+{
+	const char *slash = strrchr(script, '/');
+	const char *base = slash ? slash + 1 : script;
+	size_t blen = strlen(base);
+	if (blen > 4 && strcmp(base + blen - 4, ".lua") == 0)
+		blen -= 4;
+	char *dir = malloc(strlen(script) + blen + 32);
+	if (!dir)
+		return NULL;
+	if (slash)
+		sprintf(dir, "%.*s/../examples/%.*s", (int)(slash - script), script, (int)blen, base);
+	else
+		sprintf(dir, "../examples/%.*s", (int)blen, base);
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		sprintf(dir, "examples/%.*s", (int)blen, base);
+	return dir;
+}
+
+static char *expected_path(const char *page)
+{
+	const char *dot = strrchr(page, '.');
+	size_t stem = dot ? (size_t)(dot - page) : strlen(page);
+	char *p = malloc(stem + 32);
+	if (p)
+		sprintf(p, "%.*s.expected.json", (int)stem, page);
+	return p;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	size_t w = fwrite(data, 1, len, f);
+	return fclose(f) == 0 && w == len ? 0 : -1;
+}
+
+/* pushes the list of differences between the expected (at want) and actual (at got) */
+static void push_diff(lua_State *L, int want, int got, const char *path)
+{
+	pqx_vm_require(L, "pqx.testing");
+	lua_getfield(L, -1, "diff");
+	lua_remove(L, -2);
+	lua_pushvalue(L, want);
+	lua_pushvalue(L, got);
+	lua_pushstring(L, path);
+	lua_call(L, 3, 1);
+}
+
+static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int update, int tap,
+                     const pqx_common_opts *o)
+{
+	lua_State *L = pqx_vm_state(vm);
+	pqx_buf lerr = PQX_BUF_INIT;
+	if (pqx_vm_load_script(vm, script, &lerr) != 0) {
+		fprintf(tap ? stdout : stderr, "%spqx test: %s\n", tap ? "not ok - load script: " : "",
+		        pqx_buf_cstr(&lerr));
+		pqx_buf_free(&lerr);
+		return PQX_EXIT_SCRIPT;
+	}
+	pqx_buf_free(&lerr);
+	int script_idx = lua_gettop(L);
+	const char *slash = strrchr(script, '/');
+	const char *sname = slash ? slash + 1 : script;
+	char *exdir = exdir_opt ? strdup(exdir_opt) : examples_dir_for(script);
+	char **pages;
+	size_t npages;
+	pqx_collect_pages(&exdir, 1, &pages, &npages);
+	if (npages == 0) {
+		fprintf(tap ? stdout : stderr, "%spqx test: %s: no example pages in %s\n",
+		        tap ? "not ok - " : "", sname, exdir);
+		free(exdir);
+		pqx_free_pages(pages, npages);
+		lua_settop(L, script_idx - 1);
+		return PQX_EXIT_INPUT;
+	}
+	int failures = 0;
+	for (size_t i = 0; i < npages; i++) {
+		const char *page = pages[i];
+		pqx_page_result r;
+		pqx_page_result_init(&r);
+		pqx_process_page(vm, script_idx, sname, page, o, &r);
+		int recs = lua_gettop(L);
+		/* actual value, normalised through JSON like the expected one */
+		if (r.status == PQX_EXIT_OK) {
+			pqx_buf j = PQX_BUF_INIT, e = PQX_BUF_INIT;
+			pqx_json_encode(L, recs, 0, &j, &e);
+			pqx_json_decode(L, pqx_buf_cstr(&j), j.len, &e);
+			pqx_buf_free(&j);
+			pqx_buf_free(&e);
+		} else {
+			lua_newtable(L);
+			lua_pushstring(L, pqx_buf_cstr(&r.error));
+			lua_setfield(L, -2, "error");
+		}
+		int actual = lua_gettop(L);
+
+		char *exp = expected_path(page);
+		pqx_buf eb = PQX_BUF_INIT, perr = PQX_BUF_INIT;
+		int have_expected = pqx_read_file(exp, &eb) == 0;
+		int page_failed = 0;
+		int expected_idx = 0;
+		if (!have_expected) {
+			lua_pushnil(L);
+			page_failed = 1;
+			printf("%s %s: no expected file %s (pqx test --update writes one from the current output;"
+			       " check it by reading the page)\n", tap ? "not ok -" : "FAIL", page, exp);
+		} else if (pqx_json_decode(L, pqx_buf_cstr(&eb), eb.len, &perr) != 0) {
+			lua_pushnil(L);
+			page_failed = 1;
+			printf("%s %s: %s: %s\n", tap ? "not ok -" : "FAIL", page, exp, pqx_buf_cstr(&perr));
+		} else {
+			expected_idx = lua_gettop(L);
+		}
+		pqx_buf_free(&eb);
+		pqx_buf_free(&perr);
+
+		if (expected_idx) {
+			int want_error = lua_istable(L, expected_idx) &&
+			                 lua_getfield(L, expected_idx, "error") == LUA_TSTRING;
+			const char *werr = want_error ? lua_tostring(L, -1) : NULL;
+			lua_pop(L, lua_istable(L, expected_idx) ? 1 : 0);
+			if (want_error) {
+				int okk = r.status != PQX_EXIT_OK && strstr(pqx_buf_cstr(&r.error), werr);
+				if (!okk) {
+					page_failed = 1;
+					printf("%s %s: expected an error containing \"%s\", got %s%s\n",
+					       tap ? "not ok -" : "FAIL", page, werr,
+					       r.status == PQX_EXIT_OK ? "records" : "error: ",
+					       r.status == PQX_EXIT_OK ? "" : pqx_buf_cstr(&r.error));
+				} else if (tap) {
+					printf("ok - %s fails as expected\n", page);
+				}
+			} else if (r.status != PQX_EXIT_OK) {
+				page_failed = 1;
+				printf("%s %s: %s\n", tap ? "not ok -" : "FAIL", page, pqx_buf_cstr(&r.error));
+			} else if (tap) {
+				/* one check per record field, so that a golden file asserts every field */
+				lua_Integer nw = (lua_Integer)lua_rawlen(L, expected_idx);
+				lua_Integer na = (lua_Integer)lua_rawlen(L, actual);
+				char label[64];
+				snprintf(label, sizeof label, "record count");
+				if (nw != na) {
+					page_failed = 1;
+					printf("not ok - %s: %s: expected %lld, got %lld\n", page, label, (long long)nw, (long long)na);
+				} else {
+					printf("ok - %s: %s %lld\n", page, label, (long long)na);
+				}
+				for (lua_Integer k = 1; k <= nw; k++) {
+					lua_rawgeti(L, expected_idx, k);
+					lua_rawgeti(L, actual, k);
+					int w = lua_gettop(L) - 1, g = lua_gettop(L);
+					if (!lua_istable(L, g)) {
+						lua_pop(L, 1);
+						lua_newtable(L);
+					}
+					/* keys of both */
+					lua_newtable(L);
+					int keys = lua_gettop(L);
+					for (int side = w; side <= g; side++) {
+						lua_pushnil(L);
+						while (lua_istable(L, side) && lua_next(L, side)) {
+							lua_pop(L, 1);
+							lua_pushvalue(L, -1);
+							lua_pushboolean(L, 1);
+							lua_rawset(L, keys);
+						}
+					}
+					lua_pushnil(L);
+					while (lua_next(L, keys)) {
+						lua_pop(L, 1);
+						const char *key = lua_tostring(L, -1);
+						lua_getfield(L, w, key);
+						lua_getfield(L, g, key);
+						char path[256];
+						snprintf(path, sizeof path, "[%lld].%s", (long long)k, key);
+						push_diff(L, -2, -1, path);
+						lua_Integer nd = (lua_Integer)lua_rawlen(L, -1);
+						if (nd == 0) {
+							printf("ok - %s: record %lld %s\n", page, (long long)k, key);
+						} else {
+							page_failed = 1;
+							printf("not ok - %s: record %lld %s\n", page, (long long)k, key);
+							for (lua_Integer d = 1; d <= nd && d <= 20; d++) {
+								lua_rawgeti(L, -1, d);
+								printf("#   %s\n", lua_tostring(L, -1));
+								lua_pop(L, 1);
+							}
+						}
+						lua_pop(L, 3);
+					}
+					lua_settop(L, w - 1);
+				}
+			} else {
+				push_diff(L, expected_idx, actual, "");
+				lua_Integer nd = (lua_Integer)lua_rawlen(L, -1);
+				if (nd > 0) {
+					page_failed = 1;
+					printf("FAIL %s (%.1f ms): %lld difference%s\n", page, r.seconds * 1000,
+					       (long long)nd, nd == 1 ? "" : "s");
+					for (lua_Integer d = 1; d <= nd; d++) {
+						lua_rawgeti(L, -1, d);
+						/* paths start at the record index: [1].title -> records[1].title */
+						printf("  records%s\n", lua_tostring(L, -1));
+						lua_pop(L, 1);
+					}
+				}
+				lua_pop(L, 1);
+			}
+		}
+		if (!page_failed && !tap)
+			printf("PASS %s (%.1f ms, %zu record%s)\n", page, r.seconds * 1000, r.nrecords,
+			       r.nrecords == 1 ? "" : "s");
+		if (page_failed && update) {
+			pqx_buf out = PQX_BUF_INIT, e = PQX_BUF_INIT;
+			if (pqx_json_encode(L, actual, 1, &out, &e) == 0) {
+				pqx_buf_addc(&out, '\n');
+				if (write_file(exp, out.s, out.len) == 0)
+					printf("  updated %s\n", exp);
+				else
+					printf("  cannot write %s: %s\n", exp, strerror(errno));
+			}
+			pqx_buf_free(&out);
+			pqx_buf_free(&e);
+		} else if (page_failed) {
+			failures++;
+		}
+		free(exp);
+		lua_settop(L, script_idx);
+		pqx_page_result_free(&r);
+	}
+	if (!tap)
+		printf("%s: %zu page%s, %d failed\n", sname, npages, npages == 1 ? "" : "s", failures);
+	free(exdir);
+	pqx_free_pages(pages, npages);
+	lua_settop(L, script_idx - 1);
+	return failures ? 1 : 0;
+}
+
+int pqx_cmd_test(int argc, char **argv)
+{
+	pqx_common_opts o;
+	pqx_common_defaults(&o);
+	int update = 0, tap = 0;
+	const char *exdir = NULL;
+	char **scripts = calloc((size_t)argc + 1, sizeof *scripts);
+	int n = 0;
+	if (!scripts)
+		return PQX_EXIT_INTERNAL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf(test_help, pqx_common_help);
+			free(scripts);
+			return 0;
+		}
+		if (strcmp(a, "--update") == 0) { update = 1; continue; }
+		if (strcmp(a, "--tap") == 0) { tap = 1; continue; }
+		if (strcmp(a, "--examples") == 0 && i + 1 < argc) { exdir = argv[++i]; continue; }
+		int c = pqx_common_option(&o, argc, argv, &i);
+		if (c < 0) {
+			free(scripts);
+			return PQX_EXIT_USAGE;
+		}
+		if (c > 0)
+			continue;
+		if (a[0] == '-') {
+			fprintf(stderr, "pqx test: unknown option '%s' (see pqx test --help)\n", a);
+			free(scripts);
+			return PQX_EXIT_USAGE;
+		}
+		scripts[n++] = argv[i];
+	}
+	if (n == 0) {
+		fprintf(stderr, "usage: pqx test [--update] SCRIPT...   (pqx test --help)\n");
+		free(scripts);
+		return PQX_EXIT_USAGE;
+	}
+	pqx_doc_set_limits(&o.limits);
+	char err[512];
+	pqx_vm *vm = pqx_vm_new(&o.vm, err, sizeof err);
+	if (!vm) {
+		fprintf(stderr, "pqx: %s\n", err);
+		free(scripts);
+		return PQX_EXIT_INTERNAL;
+	}
+	int code = 0;
+	for (int i = 0; i < n; i++) {
+		int rc = run_tests(vm, scripts[i], exdir, update, tap, &o);
+		if (rc > code)
+			code = rc;
+	}
+	pqx_vm_free(vm);
+	free(scripts);
+	return code;
+}
