@@ -15,6 +15,7 @@ typedef struct pqx_decoded {
 	char encoding[40];     /* canonical WHATWG name: "UTF-8", "windows-1252", "ISO-8859-2", ... */
 	const char *source;    /* static: "bom", "override", "transport", "meta",
 	                          "meta-but-utf8" (declared single-byte, valid multi-byte UTF-8),
+	                          "transport-but-utf8" (the same, for a transport label),
 	                          "detected" (undeclared, valid non-ASCII UTF-8), "default" */
 	size_t replaced;       /* invalid byte sequences replaced by U+FFFD */
 	size_t nuls;           /* NUL bytes replaced by U+FFFD (also counted in replaced) */
@@ -33,5 +34,10 @@ int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
                    const char *transport, pqx_decoded *out, char *err, size_t errlen);
 
 void pqx_decoded_free(pqx_decoded *d);
+
+/* The WHATWG <meta> prescan alone, over the first 1024 bytes: the canonical
+ * name declared (UTF-16 labels already mapped to UTF-8, x-user-defined to
+ * windows-1252), or NULL when nothing usable is declared. */
+const char *pqx_enc_prescan(const unsigned char *bytes, size_t len);
 
 #endif
