@@ -1,5 +1,5 @@
 /*
- * embed.c: build tool that turns lua/pqx/*.lua into a C array so the pqx binary
+ * embed.c: build tool that turns the lua/pqx library files into a C array so the pqx binary
  * carries its Lua library and runs from any directory.
  * Usage: embed OUT.c ROOT FILE...   (module names come from paths under ROOT)
  */
