@@ -327,6 +327,11 @@ static pqx_sel *get_selector(lua_State *L, int idx)
 
 static int push_text(lua_State *L, const GumboNode *n, enum pqx_text_mode mode)
 {
+	if (n->type == GUMBO_NODE_COMMENT) {
+		/* a comment's text is its content: pages hide records in comments */
+		lua_pushstring(L, n->v.text.text);
+		return 1;
+	}
 	pqx_buf b = PQX_BUF_INIT;
 	int rc = pqx_text(n, mode, &b);
 	if (rc != 0) {

@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{"check", pqx_cmd_check},
 	{"lua", pqx_cmd_lua},
 	{"test", pqx_cmd_test},
+	{"new", pqx_cmd_new},
 	{NULL, NULL},
 };
 

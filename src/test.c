@@ -337,3 +337,190 @@ int pqx_cmd_test(int argc, char **argv)
 	free(scripts);
 	return code;
 }
+
+/* ---- pqx new -------------------------------------------------------------- */
+
+static const char new_help[] =
+	"usage: pqx new [--dir ROOT] SITE [PAGE]\n"
+	"\n"
+	"Starts a script for a new parliament: writes ROOT/scripts/SITE.lua (a working\n"
+	"exploratory script with the pqx.question/1 record laid out in comments),\n"
+	"copies PAGE to ROOT/examples/SITE/, and writes its first expected file from\n"
+	"what the new script extracts. SITE is a short slug such as nl-tk or ch-nr.\n"
+	"Existing files are never overwritten. ROOT defaults to the current directory.\n"
+	"Then: pqx repl scripts/SITE.lua examples/SITE/PAGE, edit, pqx test --update.\n";
+
+static const char new_template[] =
+	"-- %s.lua: written questions of <parliament> (<site>).\n"
+	"--\n"
+	"-- Explore a page with `pqx repl scripts/%s.lua examples/%s/<page>.html`:\n"
+	"-- `.find TEXT` shows a selector for the element holding TEXT, `.sel CSS` tests\n"
+	"-- it, `.run` runs extract below and validates what it returns.\n"
+	"-- Until the record carries schema = \"pqx.question/1\" it is exploratory: it\n"
+	"-- passes through to JSON unvalidated, and --db refuses it.\n"
+	"\n"
+	"local text, date, names, parts = pqx.text, pqx.date, pqx.names, pqx.parts\n"
+	"\n"
+	"local function extract(doc, ctx)\n"
+	"  local title = doc:select1(\"title\")\n"
+	"  local rec = {\n"
+	"    -- schema = \"pqx.question/1\",\n"
+	"    -- id = \"%s:\" .. number,      -- <parliament>:<native id>, unique across terms\n"
+	"    -- parliament = \"%s\",\n"
+	"    -- term = ..., number = ..., type = \"written\",\n"
+	"    -- lang = \"..\", page_lang = \"..\",\n"
+	"    -- authors = {{name = ..., party = ..., raw = ...}},   -- names.name_party(s)\n"
+	"    -- addressees = {{title = ...}},\n"
+	"    -- dates = {asked = date.parse(s, \"en\"), answered = ...},\n"
+	"    -- question = {intro = ..., parts = ..., body = ...},  -- parts.split(paragraphs)\n"
+	"    -- answers = {{date = ..., kind = \"answer\", body = ...}},\n"
+	"    -- status = \"answered\",\n"
+	"    page = ctx.path,\n"
+	"    title = title and title:text() or nil,\n"
+	"    headings = doc:select(\"h1, h2, h3\"):texts(),\n"
+	"    encoding = ctx.encoding,\n"
+	"  }\n"
+	"  return {rec}\n"
+	"end\n"
+	"\n"
+	"return {\n"
+	"  name = \"%s\",\n"
+	"  version = \"0.1.0\",\n"
+	"  description = \"written questions of <parliament>\",\n"
+	"  extract = extract,\n"
+	"}\n";
+
+static int valid_site(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return 0;
+	return 1;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+static int make_dir(const char *path)
+{
+	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+int pqx_cmd_new(int argc, char **argv)
+{
+	const char *root = ".", *site = NULL, *page = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(new_help, stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
+			root = argv[++i];
+		} else if (argv[i][0] == '-') {
+			fprintf(stderr, "pqx new: unknown option '%s'\n", argv[i]);
+			return PQX_EXIT_USAGE;
+		} else if (!site) {
+			site = argv[i];
+		} else if (!page) {
+			page = argv[i];
+		} else {
+			fputs(new_help, stderr);
+			return PQX_EXIT_USAGE;
+		}
+	}
+	if (!site) {
+		fputs(new_help, stderr);
+		return PQX_EXIT_USAGE;
+	}
+	if (!valid_site(site)) {
+		fprintf(stderr, "pqx new: site '%s' must be a slug of a-z, 0-9 and '-' (e.g. nl-tk)\n", site);
+		return PQX_EXIT_USAGE;
+	}
+	char script[4096], exdir[4096], dest[8200];
+	snprintf(script, sizeof script, "%s/scripts/%s.lua", root, site);
+	snprintf(exdir, sizeof exdir, "%s/examples/%s", root, site);
+	if (exists(script)) {
+		fprintf(stderr, "pqx new: %s exists; not overwriting it\n", script);
+		return PQX_EXIT_USAGE;
+	}
+	pqx_buf bytes = PQX_BUF_INIT;
+	if (page && pqx_read_file(page, &bytes) != 0) {
+		fprintf(stderr, "pqx new: %s: cannot read page: %s\n", page, strerror(errno));
+		pqx_buf_free(&bytes);
+		return PQX_EXIT_INPUT;
+	}
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/scripts", root);
+	int bad = make_dir(dir);
+	snprintf(dir, sizeof dir, "%s/examples", root);
+	bad |= make_dir(dir) | make_dir(exdir);
+	if (bad) {
+		fprintf(stderr, "pqx new: cannot create folders under %s: %s\n", root, strerror(errno));
+		pqx_buf_free(&bytes);
+		return PQX_EXIT_INPUT;
+	}
+	pqx_buf tpl = PQX_BUF_INIT;
+	pqx_buf_addf(&tpl, new_template, site, site, site, site, site, site);
+	if (write_file(script, tpl.s, tpl.len) != 0) {
+		fprintf(stderr, "pqx new: cannot write %s: %s\n", script, strerror(errno));
+		pqx_buf_free(&tpl);
+		pqx_buf_free(&bytes);
+		return PQX_EXIT_INPUT;
+	}
+	pqx_buf_free(&tpl);
+	printf("wrote %s\n", script);
+	int code = 0;
+	if (page) {
+		const char *base = strrchr(page, '/');
+		base = base ? base + 1 : page;
+		snprintf(dest, sizeof dest, "%s/%s", exdir, base);
+		if (exists(dest)) {
+			printf("kept %s (exists)\n", dest);
+		} else if (write_file(dest, bytes.s ? bytes.s : "", bytes.len) != 0) {
+			fprintf(stderr, "pqx new: cannot write %s: %s\n", dest, strerror(errno));
+			code = PQX_EXIT_INPUT;
+		} else {
+			printf("copied %s to %s\n", page, dest);
+		}
+		char *exp = expected_path(dest);
+		if (code == 0 && exp && !exists(exp)) {
+			pqx_common_opts o;
+			pqx_common_defaults(&o);
+			char err[512];
+			pqx_vm *vm = pqx_vm_new(&o.vm, err, sizeof err);
+			pqx_buf lerr = PQX_BUF_INIT;
+			if (vm && pqx_vm_load_script(vm, script, &lerr) == 0) {
+				lua_State *L = pqx_vm_state(vm);
+				pqx_page_result r;
+				pqx_page_result_init(&r);
+				pqx_process_page(vm, lua_gettop(L), base, dest, &o, &r);
+				pqx_buf out = PQX_BUF_INIT, e = PQX_BUF_INIT;
+				if (r.status == PQX_EXIT_OK && pqx_json_encode(L, -1, 1, &out, &e) == 0) {
+					pqx_buf_addc(&out, '\n');
+					if (write_file(exp, out.s, out.len) == 0)
+						printf("wrote %s (from the new script: read it against the page)\n", exp);
+				} else {
+					fprintf(stderr, "pqx new: %s: %s\n", dest, pqx_buf_cstr(&r.error));
+					code = r.status ? r.status : PQX_EXIT_INTERNAL;
+				}
+				pqx_buf_free(&out);
+				pqx_buf_free(&e);
+				pqx_page_result_free(&r);
+			} else {
+				fprintf(stderr, "pqx new: %s\n", vm ? pqx_buf_cstr(&lerr) : err);
+				code = PQX_EXIT_SCRIPT;
+			}
+			pqx_buf_free(&lerr);
+			pqx_vm_free(vm);
+		}
+		free(exp);
+	}
+	pqx_buf_free(&bytes);
+	printf("next: pqx repl %s %s\n", script, page ? dest : "PAGE");
+	return code;
+}

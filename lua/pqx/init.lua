@@ -18,6 +18,7 @@ require("pqx.dom") -- methods on lists and nodes
 local lazy = {
   text = "pqx.text", date = "pqx.date", names = "pqx.names", parts = "pqx.parts",
   record = "pqx.record", sections = "pqx.sections", fields = "pqx.fields",
+  testing = "pqx.testing",
 }
 
 return setmetatable(pqx, {
