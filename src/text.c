@@ -1,0 +1,746 @@
+/*
+ * text.c: the plain-text views (innerText-like, textContent, own text) and the
+ * HTML5 serialisation of a gumbo subtree, appended to a pqx_buf.
+ * It owns no memory beyond what it appends to the caller's buffer, never
+ * modifies the gumbo tree, never includes lua.h, and never recurses on
+ * document depth: every walk follows parent pointers and index_within_parent,
+ * so a page nested 300,000 deep costs no stack.
+ *
+ * Decisions in PQX_TEXT_INNER (browser innerText without CSS):
+ * - Table cells on one row are separated by one TAB (as innerText does); empty
+ *   cells add nothing, so there is never a leading, trailing or doubled TAB.
+ * - Only <p> asks for a blank line around itself (innerText's "required line
+ *   count 2"); headings, like every other block, only start and end lines.
+ * - <br> adds one line break; at most one blank line ever appears in a row,
+ *   except inside pre/textarea/listing/xmp/plaintext, where white space is kept
+ *   as written (blank lines included) apart from trailing spaces on lines.
+ * - The start node itself is never excluded (script:text() normalises the
+ *   script's text); script, style, template, noscript, head, iframe, noembed,
+ *   noframes and datalist below it contribute nothing, nor do SVG/MathML
+ *   script, style, title and desc.
+ * - The result never begins or ends with white space, so the first line of a
+ *   <pre> loses its indentation.
+ */
+#include "text.h"
+
+#include <string.h>
+
+/* ---- tree walking ------------------------------------------------------- */
+
+static const GumboVector *kids(const GumboNode *n)
+{
+	switch (n->type) {
+	case GUMBO_NODE_DOCUMENT:
+		return &n->v.document.children;
+	case GUMBO_NODE_ELEMENT:
+	case GUMBO_NODE_TEMPLATE:
+		return &n->v.element.children;
+	default:
+		return NULL;
+	}
+}
+
+/* index_within_parent is trusted only after checking it: a wrong index after
+ * some tree-builder repair must cost time, never skip or repeat a subtree. */
+static const GumboNode *next_sibling(const GumboNode *n)
+{
+	const GumboNode *p = n->parent;
+	const GumboVector *v = p ? kids(p) : NULL;
+	if (!v)
+		return NULL;
+	size_t i = n->index_within_parent;
+	if (i >= v->length || v->data[i] != n) {
+		for (i = 0; i < v->length && v->data[i] != n; i++)
+			;
+		if (i == v->length)
+			return NULL;
+	}
+	return i + 1 < v->length ? v->data[i + 1] : NULL;
+}
+
+static const GumboNode *prev_sibling(const GumboNode *n)
+{
+	const GumboNode *p = n->parent;
+	const GumboVector *v = p ? kids(p) : NULL;
+	if (!v)
+		return NULL;
+	size_t i = n->index_within_parent;
+	if (i >= v->length || v->data[i] != n) {
+		for (i = 0; i < v->length && v->data[i] != n; i++)
+			;
+		if (i == v->length)
+			return NULL;
+	}
+	return i > 0 ? v->data[i - 1] : NULL;
+}
+
+static int is_html(const GumboNode *n, GumboTag tag)
+{
+	return n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == tag &&
+	       n->v.element.tag_namespace == GUMBO_NAMESPACE_HTML;
+}
+
+static int is_textish(const GumboNode *n)
+{
+	return n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE ||
+	       n->type == GUMBO_NODE_CDATA;
+}
+
+/* ---- element kinds for INNER -------------------------------------------- */
+
+enum { K_INLINE = 0, K_BLOCK, K_PARA, K_BR, K_CELL, K_PRE, K_PREINLINE, K_SKIP };
+
+static const unsigned char html_kind[GUMBO_TAG_LAST + 1] = {
+	[GUMBO_TAG_ADDRESS] = K_BLOCK, [GUMBO_TAG_ARTICLE] = K_BLOCK,
+	[GUMBO_TAG_ASIDE] = K_BLOCK, [GUMBO_TAG_BLOCKQUOTE] = K_BLOCK,
+	[GUMBO_TAG_BODY] = K_BLOCK, [GUMBO_TAG_HTML] = K_BLOCK,
+	[GUMBO_TAG_CENTER] = K_BLOCK, [GUMBO_TAG_DD] = K_BLOCK,
+	[GUMBO_TAG_DETAILS] = K_BLOCK,
+	[GUMBO_TAG_DIR] = K_BLOCK, [GUMBO_TAG_DIV] = K_BLOCK,
+	[GUMBO_TAG_DL] = K_BLOCK, [GUMBO_TAG_DT] = K_BLOCK,
+	[GUMBO_TAG_FIELDSET] = K_BLOCK, [GUMBO_TAG_FIGCAPTION] = K_BLOCK,
+	[GUMBO_TAG_FIGURE] = K_BLOCK, [GUMBO_TAG_FOOTER] = K_BLOCK,
+	[GUMBO_TAG_FORM] = K_BLOCK, [GUMBO_TAG_H1] = K_BLOCK,
+	[GUMBO_TAG_H2] = K_BLOCK, [GUMBO_TAG_H3] = K_BLOCK,
+	[GUMBO_TAG_H4] = K_BLOCK, [GUMBO_TAG_H5] = K_BLOCK,
+	[GUMBO_TAG_H6] = K_BLOCK, [GUMBO_TAG_HEADER] = K_BLOCK,
+	[GUMBO_TAG_HGROUP] = K_BLOCK, [GUMBO_TAG_HR] = K_BLOCK,
+	[GUMBO_TAG_LI] = K_BLOCK, [GUMBO_TAG_MAIN] = K_BLOCK,
+	[GUMBO_TAG_MENU] = K_BLOCK, [GUMBO_TAG_NAV] = K_BLOCK,
+	[GUMBO_TAG_OL] = K_BLOCK, [GUMBO_TAG_UL] = K_BLOCK,
+	[GUMBO_TAG_SECTION] = K_BLOCK, [GUMBO_TAG_SUMMARY] = K_BLOCK,
+	[GUMBO_TAG_TABLE] = K_BLOCK, [GUMBO_TAG_CAPTION] = K_BLOCK,
+	[GUMBO_TAG_THEAD] = K_BLOCK, [GUMBO_TAG_TBODY] = K_BLOCK,
+	[GUMBO_TAG_TFOOT] = K_BLOCK, [GUMBO_TAG_TR] = K_BLOCK,
+	[GUMBO_TAG_OPTION] = K_BLOCK, [GUMBO_TAG_OPTGROUP] = K_BLOCK,
+	[GUMBO_TAG_LEGEND] = K_BLOCK, [GUMBO_TAG_TITLE] = K_BLOCK,
+	[GUMBO_TAG_FRAMESET] = K_BLOCK,
+	[GUMBO_TAG_P] = K_PARA,
+	[GUMBO_TAG_BR] = K_BR,
+	[GUMBO_TAG_TD] = K_CELL, [GUMBO_TAG_TH] = K_CELL,
+	[GUMBO_TAG_PRE] = K_PRE, [GUMBO_TAG_LISTING] = K_PRE,
+	[GUMBO_TAG_XMP] = K_PRE, [GUMBO_TAG_PLAINTEXT] = K_PRE,
+	[GUMBO_TAG_TEXTAREA] = K_PREINLINE,
+	[GUMBO_TAG_SCRIPT] = K_SKIP, [GUMBO_TAG_STYLE] = K_SKIP,
+	[GUMBO_TAG_TEMPLATE] = K_SKIP, [GUMBO_TAG_NOSCRIPT] = K_SKIP,
+	[GUMBO_TAG_HEAD] = K_SKIP, [GUMBO_TAG_IFRAME] = K_SKIP,
+	[GUMBO_TAG_NOEMBED] = K_SKIP, [GUMBO_TAG_NOFRAMES] = K_SKIP,
+	[GUMBO_TAG_DATALIST] = K_SKIP, [GUMBO_TAG_META] = K_SKIP,
+	[GUMBO_TAG_LINK] = K_SKIP, [GUMBO_TAG_BASE] = K_SKIP,
+};
+
+/* Block elements newer than gumbo 0.10.1's tag table arrive as GUMBO_TAG_UNKNOWN. */
+static int unknown_kind(const GumboNode *n)
+{
+	static const char *const blocks[] = {"dialog", "search"};
+	GumboStringPiece piece = n->v.element.original_tag;
+	if (!piece.data || piece.length < 2 || piece.data[0] != '<')
+		return K_INLINE;
+	gumbo_tag_from_original_text(&piece);
+	for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++) {
+		size_t len = strlen(blocks[i]);
+		if (piece.length != len)
+			continue;
+		size_t j = 0;
+		while (j < len && (piece.data[j] | 0x20) == blocks[i][j])
+			j++;
+		if (j == len)
+			return K_BLOCK;
+	}
+	return K_INLINE;
+}
+
+static int kind_of(const GumboNode *n)
+{
+	if (n->type == GUMBO_NODE_TEMPLATE)
+		return K_SKIP;
+	if (n->type != GUMBO_NODE_ELEMENT)
+		return K_INLINE;
+	GumboTag t = n->v.element.tag;
+	if ((unsigned)t > GUMBO_TAG_LAST)
+		return K_INLINE;
+	if (n->v.element.tag_namespace != GUMBO_NAMESPACE_HTML) {
+		/* foreign content is inline, but its non-rendered parts stay out */
+		if (t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_TITLE ||
+		    t == GUMBO_TAG_DESC)
+			return K_SKIP;
+		return K_INLINE;
+	}
+	if (t == GUMBO_TAG_UNKNOWN)
+		return unknown_kind(n);
+	return html_kind[t];
+}
+
+/* ---- the line builder ----------------------------------------------------- */
+
+/*
+ * Nothing white is written eagerly except indentation inside preformatted
+ * text: spaces, TABs and line breaks are kept pending and only materialise
+ * when real content follows, which is what keeps lines and the result trimmed
+ * without ever rescanning the output.
+ */
+typedef struct tx {
+	pqx_buf *out;
+	int started;   /* some content has been written */
+	int bol;       /* at the beginning of a line (only pre indentation since) */
+	int nl;        /* newlines wanted before the next content (>= tail_nl) */
+	int tail_nl;   /* newlines already written at the end (before tail_sp) */
+	size_t tail_sp;/* preformatted spaces written after the last content/newline */
+	int sp;        /* a collapsed space is pending */
+	int tab;       /* a cell separator is pending */
+	long pre;      /* number of open preformatted elements */
+} tx;
+
+static void tx_init(tx *t, pqx_buf *out)
+{
+	memset(t, 0, sizeof *t);
+	t->out = out;
+	t->bol = 1;
+}
+
+static void tx_trim_sp(tx *t)
+{
+	if (t->tail_sp && !t->out->oom) {
+		t->out->len -= t->tail_sp;
+		t->out->s[t->out->len] = '\0';
+	}
+	t->tail_sp = 0;
+}
+
+static void tx_newlines(tx *t)
+{
+	tx_trim_sp(t);
+	while (t->tail_nl < t->nl) {
+		pqx_buf_addc(t->out, '\n');
+		t->tail_nl++;
+	}
+	t->bol = 1;
+	t->sp = t->tab = 0;
+}
+
+static void tx_content(tx *t, const char *s, size_t n)
+{
+	if (!t->started) {
+		t->nl = 0;
+		t->sp = t->tab = 0;
+	} else if (t->nl > t->tail_nl) {
+		tx_newlines(t);
+	} else if (!t->bol && !t->tail_sp) {
+		if (t->tab)
+			pqx_buf_addc(t->out, '\t');
+		else if (t->sp)
+			pqx_buf_addc(t->out, ' ');
+	}
+	pqx_buf_add(t->out, s, n);
+	t->started = 1;
+	t->bol = 0;
+	t->nl = t->tail_nl = 0;
+	t->tail_sp = 0;
+	t->sp = t->tab = 0;
+}
+
+/* a space or TAB inside preformatted text: indentation is kept, so it is written */
+static void tx_pre_space(tx *t, char c)
+{
+	if (!t->started)
+		return;
+	if (t->nl > t->tail_nl)
+		tx_newlines(t);
+	else if (t->tail_sp == 0 && !t->bol && t->sp)
+		pqx_buf_addc(t->out, ' ');
+	t->sp = t->tab = 0;
+	pqx_buf_addc(t->out, c);
+	t->tail_sp++;
+}
+
+static void tx_block(tx *t, int lines)
+{
+	if (t->nl < lines)
+		t->nl = lines;
+	t->sp = t->tab = 0;
+}
+
+static void tx_br(tx *t, int capped)
+{
+	t->nl++;
+	if (capped && t->nl > 2)
+		t->nl = 2;
+	t->sp = t->tab = 0;
+}
+
+static void tx_space(tx *t)
+{
+	if (!t->bol)
+		t->sp = 1;
+}
+
+static void tx_finish(tx *t)
+{
+	tx_trim_sp(t);
+	if (t->tail_nl && !t->out->oom) {
+		t->out->len -= (size_t)t->tail_nl;
+		t->out->s[t->out->len] = '\0';
+	}
+	t->tail_nl = 0;
+}
+
+/* Length of the character at s[i] if it is one that vanishes from text
+ * (soft hyphen, zero-width space/joiners, word joiner, BOM), else 0. */
+static size_t invisible_len(const unsigned char *s, size_t i, size_t len)
+{
+	if (s[i] == 0xC2 && i + 1 < len && s[i + 1] == 0xAD)
+		return 2;
+	if (s[i] == 0xE2 && i + 2 < len && s[i + 1] == 0x80 &&
+	    (s[i + 2] == 0x8B || s[i + 2] == 0x8C || s[i + 2] == 0x8D))
+		return 3;
+	if (s[i] == 0xE2 && i + 2 < len && s[i + 1] == 0x81 && s[i + 2] == 0xA0)
+		return 3;
+	if (s[i] == 0xEF && i + 2 < len && s[i + 1] == 0xBB && s[i + 2] == 0xBF)
+		return 3;
+	return 0;
+}
+
+/* Length of the white-space character at s[i] (HTML white space or NBSP), else 0. */
+static size_t space_len(const unsigned char *s, size_t i, size_t len)
+{
+	switch (s[i]) {
+	case ' ': case '\t': case '\n': case '\r': case '\f':
+		return 1;
+	case 0xC2:
+		return i + 1 < len && s[i + 1] == 0xA0 ? 2 : 0;
+	default:
+		return 0;
+	}
+}
+
+static void tx_feed(tx *t, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		size_t k;
+		if ((k = invisible_len(s, i, len)) != 0) {
+			i += k;
+		} else if ((k = space_len(s, i, len)) != 0) {
+			if (!t->pre)
+				tx_space(t);
+			else if (s[i] == '\n')
+				tx_br(t, 0);
+			else if (s[i] != '\r') /* gumbo has already turned CR LF into LF */
+				tx_pre_space(t, s[i] == '\t' ? '\t' : ' ');
+			i += k;
+		} else {
+			size_t j = i + 1;
+			while (j < len && !space_len(s, j, len) && !invisible_len(s, j, len))
+				j++;
+			tx_content(t, str + i, j - i);
+			i = j;
+		}
+	}
+}
+
+static void tx_feed_node(tx *t, const GumboNode *n)
+{
+	const char *s = n->v.text.text;
+	if (s)
+		tx_feed(t, s, strlen(s));
+}
+
+static long pre_ancestors(const GumboNode *n)
+{
+	long count = 0;
+	for (const GumboNode *p = n->parent; p; p = p->parent) {
+		int k = kind_of(p);
+		if (k == K_PRE || k == K_PREINLINE)
+			count++;
+	}
+	return count;
+}
+
+/* Returns whether to descend into n. */
+static int inner_enter(tx *t, const GumboNode *n, int is_root)
+{
+	if (is_textish(n)) {
+		tx_feed_node(t, n);
+		return 0;
+	}
+	if (n->type == GUMBO_NODE_COMMENT)
+		return 0;
+	if (n->type == GUMBO_NODE_DOCUMENT)
+		return 1;
+	switch (kind_of(n)) {
+	case K_SKIP:
+		return is_root;
+	case K_BLOCK:
+		tx_block(t, 1);
+		break;
+	case K_PARA:
+		tx_block(t, 2);
+		break;
+	case K_BR:
+		tx_br(t, 1);
+		break;
+	case K_CELL:
+		for (const GumboNode *p = prev_sibling(n); p; p = prev_sibling(p)) {
+			if (p->type == GUMBO_NODE_ELEMENT) {
+				if (kind_of(p) == K_CELL && !is_root)
+					t->tab = 1;
+				break;
+			}
+		}
+		break;
+	case K_PRE:
+		tx_block(t, 1);
+		t->pre++;
+		break;
+	case K_PREINLINE:
+		t->pre++;
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static void inner_leave(tx *t, const GumboNode *n)
+{
+	if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE)
+		return;
+	switch (kind_of(n)) {
+	case K_BLOCK:
+		tx_block(t, 1);
+		break;
+	case K_PARA:
+		tx_block(t, 2);
+		break;
+	case K_PRE:
+		t->pre--;
+		tx_block(t, 1);
+		break;
+	case K_PREINLINE:
+		t->pre--;
+		break;
+	default:
+		break;
+	}
+}
+
+static void text_inner(const GumboNode *root, pqx_buf *out)
+{
+	tx t;
+	tx_init(&t, out);
+	t.pre = pre_ancestors(root);
+	const GumboNode *n = root;
+	for (;;) {
+		const GumboVector *v;
+		if (inner_enter(&t, n, n == root) && (v = kids(n)) && v->length) {
+			n = v->data[0];
+			continue;
+		}
+		for (;;) {
+			inner_leave(&t, n);
+			if (n == root)
+				goto done;
+			const GumboNode *s = next_sibling(n);
+			if (s) {
+				n = s;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+done:
+	tx_finish(&t);
+}
+
+static void text_own(const GumboNode *node, pqx_buf *out)
+{
+	tx t;
+	tx_init(&t, out);
+	t.pre = pre_ancestors(node);
+	if (is_textish(node)) {
+		tx_feed_node(&t, node);
+	} else {
+		int k = kind_of(node);
+		if (k == K_PRE || k == K_PREINLINE)
+			t.pre++;
+		const GumboVector *v = kids(node);
+		for (size_t i = 0; v && i < v->length; i++) {
+			const GumboNode *c = v->data[i];
+			if (is_textish(c))
+				tx_feed_node(&t, c);
+			else if (is_html(c, GUMBO_TAG_BR))
+				tx_br(&t, 1);
+		}
+	}
+	tx_finish(&t);
+}
+
+static void text_raw(const GumboNode *root, pqx_buf *out)
+{
+	const GumboNode *n = root;
+	for (;;) {
+		const GumboVector *v;
+		if (is_textish(n) && n->v.text.text)
+			pqx_buf_adds(out, n->v.text.text);
+		if ((v = kids(n)) && v->length) {
+			n = v->data[0];
+			continue;
+		}
+		for (;;) {
+			if (n == root)
+				return;
+			const GumboNode *s = next_sibling(n);
+			if (s) {
+				n = s;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+}
+
+int pqx_text(const GumboNode *node, enum pqx_text_mode mode, pqx_buf *out)
+{
+	if (out->oom)
+		return -1;
+	if (node) {
+		switch (mode) {
+		case PQX_TEXT_RAW:
+			text_raw(node, out);
+			break;
+		case PQX_TEXT_OWN:
+			text_own(node, out);
+			break;
+		case PQX_TEXT_INNER:
+		default:
+			text_inner(node, out);
+			break;
+		}
+	}
+	return out->oom ? -1 : 0;
+}
+
+int pqx_text_squish(const char *s, size_t len, pqx_buf *out)
+{
+	if (out->oom)
+		return -1;
+	tx t;
+	tx_init(&t, out);
+	if (s)
+		tx_feed(&t, s, len);
+	tx_finish(&t);
+	return out->oom ? -1 : 0;
+}
+
+/* ---- HTML serialisation --------------------------------------------------- */
+
+static int is_void(const GumboNode *n)
+{
+	if (n->type != GUMBO_NODE_ELEMENT || n->v.element.tag_namespace != GUMBO_NAMESPACE_HTML)
+		return 0;
+	switch (n->v.element.tag) {
+	case GUMBO_TAG_AREA: case GUMBO_TAG_BASE: case GUMBO_TAG_BR: case GUMBO_TAG_COL:
+	case GUMBO_TAG_EMBED: case GUMBO_TAG_HR: case GUMBO_TAG_IMG: case GUMBO_TAG_INPUT:
+	case GUMBO_TAG_LINK: case GUMBO_TAG_META: case GUMBO_TAG_SOURCE: case GUMBO_TAG_TRACK:
+	case GUMBO_TAG_WBR: case GUMBO_TAG_BASEFONT: case GUMBO_TAG_BGSOUND:
+	case GUMBO_TAG_FRAME: case GUMBO_TAG_KEYGEN: case GUMBO_TAG_PARAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Text under these parents was tokenised raw, so escaping it would change it. */
+static int raw_text_parent(const GumboNode *p)
+{
+	if (!p || p->type != GUMBO_NODE_ELEMENT || p->v.element.tag_namespace != GUMBO_NAMESPACE_HTML)
+		return 0;
+	switch (p->v.element.tag) {
+	case GUMBO_TAG_STYLE: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_XMP: case GUMBO_TAG_IFRAME:
+	case GUMBO_TAG_NOEMBED: case GUMBO_TAG_NOFRAMES: case GUMBO_TAG_PLAINTEXT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void add_lower(pqx_buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		pqx_buf_addc(b, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+	}
+}
+
+static void add_tag_name(pqx_buf *b, const GumboNode *n)
+{
+	const GumboElement *e = &n->v.element;
+	GumboStringPiece piece = e->original_tag;
+	int have_piece = 0;
+	/* gumbo_tag_from_original_text is only defined on real "<name ...>" text */
+	if (piece.data && piece.length >= 2 && piece.data[0] == '<') {
+		gumbo_tag_from_original_text(&piece);
+		have_piece = piece.data && piece.length > 0;
+	}
+	if (e->tag_namespace == GUMBO_NAMESPACE_SVG && have_piece) {
+		const char *svg = gumbo_normalize_svg_tagname(&piece);
+		if (svg) {
+			pqx_buf_adds(b, svg);
+			return;
+		}
+	}
+	if (e->tag != GUMBO_TAG_UNKNOWN && (unsigned)e->tag < GUMBO_TAG_LAST) {
+		pqx_buf_adds(b, gumbo_normalized_tagname(e->tag));
+		return;
+	}
+	if (have_piece)
+		add_lower(b, piece.data, piece.length);
+	else
+		pqx_buf_adds(b, "unknown"); /* never seen: unknown tags come from source text */
+}
+
+static void add_escaped(pqx_buf *b, const char *s, int attr)
+{
+	const char *run = s;
+	for (; *s; s++) {
+		const char *rep = NULL;
+		size_t skip = 1;
+		switch ((unsigned char)*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': if (!attr) rep = "&lt;"; break;
+		case '>': if (!attr) rep = "&gt;"; break;
+		case '"': if (attr) rep = "&quot;"; break;
+		case 0xC2:
+			if ((unsigned char)s[1] == 0xA0) {
+				rep = "&nbsp;";
+				skip = 2;
+			}
+			break;
+		default: break;
+		}
+		if (rep) {
+			pqx_buf_add(b, run, (size_t)(s - run));
+			pqx_buf_adds(b, rep);
+			s += skip - 1;
+			run = s + 1;
+		}
+	}
+	pqx_buf_add(b, run, (size_t)(s - run));
+}
+
+static void add_start_tag(pqx_buf *b, const GumboNode *n)
+{
+	const GumboVector *attrs = &n->v.element.attributes;
+	pqx_buf_addc(b, '<');
+	add_tag_name(b, n);
+	for (size_t i = 0; i < attrs->length; i++) {
+		const GumboAttribute *a = attrs->data[i];
+		pqx_buf_addc(b, ' ');
+		switch (a->attr_namespace) {
+		case GUMBO_ATTR_NAMESPACE_XLINK:
+			pqx_buf_adds(b, "xlink:");
+			break;
+		case GUMBO_ATTR_NAMESPACE_XML:
+			pqx_buf_adds(b, "xml:");
+			break;
+		case GUMBO_ATTR_NAMESPACE_XMLNS:
+			if (strcmp(a->name, "xmlns") != 0)
+				pqx_buf_adds(b, "xmlns:");
+			break;
+		default:
+			break;
+		}
+		pqx_buf_adds(b, a->name);
+		pqx_buf_adds(b, "=\"");
+		add_escaped(b, a->value ? a->value : "", 1);
+		pqx_buf_addc(b, '"');
+	}
+	pqx_buf_addc(b, '>');
+	/* The parser drops one newline right after <pre>, <textarea> and <listing>;
+	 * writing one back keeps a leading newline of the content alive on reparse. */
+	if (is_html(n, GUMBO_TAG_PRE) || is_html(n, GUMBO_TAG_TEXTAREA) ||
+	    is_html(n, GUMBO_TAG_LISTING)) {
+		const GumboVector *v = &n->v.element.children;
+		const GumboNode *first = v->length ? v->data[0] : NULL;
+		if (first && is_textish(first) && first->v.text.text && first->v.text.text[0] == '\n')
+			pqx_buf_addc(b, '\n');
+	}
+}
+
+/* Returns whether to descend into n. */
+static int html_enter(pqx_buf *b, const GumboNode *n, int write)
+{
+	switch (n->type) {
+	case GUMBO_NODE_DOCUMENT:
+		if (n->v.document.has_doctype) {
+			pqx_buf_adds(b, "<!DOCTYPE ");
+			pqx_buf_adds(b, n->v.document.name ? n->v.document.name : "");
+			pqx_buf_addc(b, '>');
+		}
+		return 1;
+	case GUMBO_NODE_ELEMENT:
+	case GUMBO_NODE_TEMPLATE:
+		if (write)
+			add_start_tag(b, n);
+		return !is_void(n);
+	case GUMBO_NODE_TEXT:
+	case GUMBO_NODE_WHITESPACE:
+	case GUMBO_NODE_CDATA:
+		/* CDATA becomes ordinary text in the DOM, and is serialised as such */
+		if (write && n->v.text.text) {
+			if (raw_text_parent(n->parent))
+				pqx_buf_adds(b, n->v.text.text);
+			else
+				add_escaped(b, n->v.text.text, 0);
+		}
+		return 0;
+	case GUMBO_NODE_COMMENT:
+		if (write) {
+			pqx_buf_adds(b, "<!--");
+			pqx_buf_adds(b, n->v.text.text ? n->v.text.text : "");
+			pqx_buf_adds(b, "-->");
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void html_leave(pqx_buf *b, const GumboNode *n, int write)
+{
+	if (!write || (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE) ||
+	    is_void(n))
+		return;
+	pqx_buf_adds(b, "</");
+	add_tag_name(b, n);
+	pqx_buf_addc(b, '>');
+}
+
+int pqx_html(const GumboNode *node, int outer, pqx_buf *out)
+{
+	if (out->oom)
+		return -1;
+	if (!node)
+		return 0;
+	const GumboNode *root = node, *n = node;
+	for (;;) {
+		const GumboVector *v;
+		int write = n != root || outer;
+		if (html_enter(out, n, write) && (v = kids(n)) && v->length) {
+			n = v->data[0];
+			continue;
+		}
+		for (;;) {
+			html_leave(out, n, n != root || outer);
+			if (n == root)
+				return out->oom ? -1 : 0;
+			const GumboNode *s = next_sibling(n);
+			if (s) {
+				n = s;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+}
