@@ -39,6 +39,7 @@ static const char test_help[] =
 	"exit codes: 0 all pages as expected, 1 differences or missing expected files,\n"
 	"2 usage, 3 no example pages, 4 the script failed to load.\n";
 
+/* scripts/SITE.lua -> examples/SITE beside the scripts folder, else ./examples/SITE */
 static char *examples_dir_for(const char *script)
 {
 	const char *slash = strrchr(script, '/');
@@ -49,8 +50,18 @@ static char *examples_dir_for(const char *script)
 	char *dir = malloc(strlen(script) + blen + 32);
 	if (!dir)
 		return NULL;
-	if (slash)
-		sprintf(dir, "%.*s/../examples/%.*s", (int)(slash - script), script, (int)blen, base);
+	/* the folder that holds the scripts folder */
+	size_t dlen = slash ? (size_t)(slash - script) : 0;
+	const char *up = NULL;
+	for (size_t i = dlen; i > 0; i--)
+		if (script[i - 1] == '/') {
+			up = script + i - 1;
+			break;
+		}
+	if (slash && up)
+		sprintf(dir, "%.*s/examples/%.*s", (int)(up - script), script, (int)blen, base);
+	else if (slash)
+		sprintf(dir, "examples/%.*s", (int)blen, base);
 	else
 		sprintf(dir, "../examples/%.*s", (int)blen, base);
 	struct stat st;
