@@ -513,6 +513,14 @@ int pqx_cmd_run(int argc, char **argv)
 				fprintf(stderr, "pqx: %s: database: %s\n", pages[i], err);
 				if (r.status == PQX_EXIT_OK || r.status < PQX_EXIT_DB)
 					r.status = PQX_EXIT_DB;
+				/* the page is still recorded, as an error page with the reason */
+				pqx_buf why = PQX_BUF_INIT;
+				pqx_buf_addf(&why, "database: %s", err);
+				pi.status = "error";
+				pi.error = pqx_buf_cstr(&why);
+				if (pqx_store_page(st, run_id, &pi, NULL, NULL, err, sizeof err) != 0)
+					fprintf(stderr, "pqx: %s: database: %s\n", pages[i], err);
+				pqx_buf_free(&why);
 			} else if (!o.quiet && sw.len) {
 				print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
 			}

@@ -12,6 +12,7 @@
 #include "buf.h"
 
 typedef struct pqx_store pqx_store;
+struct sqlite3;
 
 typedef struct pqx_run_info {
 	const char *script_name;    /* e.g. "be-senate" (the script's `name`) */
@@ -51,5 +52,19 @@ int pqx_store_run_end(pqx_store *st, int64_t run_id, long pages_ok, long pages_f
  * `warnings` (may be NULL). Returns 0, or -1 with err after rolling back. */
 int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
                    const char *records_json, pqx_buf *warnings, char *err, size_t errlen);
+
+/* The schema version this build creates and migrates to (PRAGMA user_version). */
+#define PQX_STORE_SCHEMA_VERSION 1
+
+/* The database's schema version (PRAGMA user_version), or -1 on error. */
+int pqx_store_schema_version(pqx_store *st);
+
+/* Fixes the timestamp written to started/finished/first_seen/last_seen/updated
+ * (an ISO 8601 string), for reproducible tests; NULL goes back to the clock. */
+void pqx_store_set_clock(pqx_store *st, const char *iso);
+
+/* The underlying connection, for read-only inspection (tests, `pqx` dot-commands).
+ * Never run a write through it while a page is being stored. */
+struct sqlite3 *pqx_store_db(pqx_store *st);
 
 #endif
