@@ -221,8 +221,25 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 		lua_pop(L, 1);
 	}
 	lua_settop(L, warnings);
-	if (res->status != PQX_EXIT_OK)
+	if (res->status != PQX_EXIT_OK) {
+		/* the rejected records' own warnings often say why a field is missing */
+		for (size_t i = 1; i <= res->nrecords; i++) {
+			lua_rawgeti(L, emitted, (lua_Integer)i);
+			lua_getfield(L, -1, "id");
+			const char *id = lua_tostring(L, -1);
+			if (lua_getfield(L, -2, "warnings") == LUA_TTABLE) {
+				lua_Integer nw = (lua_Integer)lua_rawlen(L, -1);
+				for (lua_Integer k = 1; k <= nw; k++) {
+					lua_rawgeti(L, -1, k);
+					if (lua_type(L, -1) == LUA_TSTRING)
+						pqx_buf_addf(&res->warnings, "record %s: %s\n", id ? id : "?", lua_tostring(L, -1));
+					lua_pop(L, 1);
+				}
+			}
+			lua_settop(L, warnings);
+		}
 		goto done;
+	}
 
 	/* canonical JSON */
 	pqx_buf jerr = PQX_BUF_INIT;

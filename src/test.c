@@ -262,7 +262,9 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 				lua_pop(L, 1);
 			}
 		}
-		if (!page_failed && !tap)
+		if (!page_failed && !tap && r.status != PQX_EXIT_OK)
+			printf("PASS %s (%.1f ms, fails as expected)\n", page, r.seconds * 1000);
+		else if (!page_failed && !tap)
 			printf("PASS %s (%.1f ms, %zu record%s)\n", page, r.seconds * 1000, r.nrecords,
 			       r.nrecords == 1 ? "" : "s");
 		if (page_failed && update) {

@@ -1,0 +1,307 @@
+-- de-bundestag.lua: "Kleine Anfrage" (and "Große Anfrage") procedures of the German
+-- Bundestag, as the old DIP21 system shows them (dipbt.bundestag.de). These pages hold
+-- metadata only: the question and the answer are PDF Drucksachen, kept as attachments.
+--
+-- Two templates share the same blocks, each a <fieldset> named by its <h1>:
+--   "Basisinformationen über den Vorgang"  <dl> of dt/dd pairs:
+--        dd "[ID: 18-83903]" (Wahlperiode-Vorgang), the bookmark link (static URL),
+--        dt "18. Wahlperiode", "Vorgangstyp:", an unlabelled dd with the title in <b>,
+--        "Initiative:" (one group per line), "Aktueller Stand:", "Wichtige Drucksachen:"
+--        ("BT-Drs 18/13575 (Kleine Anfrage)" per line, a.linkDokument to the PDF when
+--        there is one), "Sachgebiete:" ("A;<br>B")
+--   "Inhalt"          the documentalists' abstract (kept in extra.abstract)
+--   "Schlagwörter"    "A; B; <i>C</i>; D"
+--   "Vorgangsablauf"  one <dl class=vorgangsablaufTitel> per step ("Kleine Anfrage,
+--        Urheber: Fraktion DIE LINKE") followed by <dl class=vorgangsablauf>: the
+--        Fundstelle "13.09.2017 - BT-Drucksache 18/13575" and, in dd.normal, the
+--        signatories "Martina Renner, MdB, DIE LINKE, Kleine Anfrage" and "und andere".
+-- 1. The static page (extrakt/ba/WP18/839/83903.html, "DIP21 Extrakt") has all four.
+-- 2. The search application's "Basis-Info" tab (dip21.web/.../simple_search_detail.do)
+--    has no Vorgangsablauf (it is another tab), hence no dates, no signatories and no
+--    answering ministry; and it may show the Schlagwörter collapsed (an "aufklappen"
+--    link, showAllDesc=all). Without a date of the question its record fails
+--    validation (dates.asked is required): we do not guess one. Its warnings say why.
+--
+-- Each page also hides a <VORGANG> XML record in an HTML comment (read with the comment
+-- node's raw_text()). We read it for ONE thing the visible page lacks: the full
+-- Schlagwörter list when the visible one is collapsed (extra.from_xml then says so). On the Basis-Info tab the XML's
+-- VORGANGSABLAUF is an empty placeholder, so it cannot supply the dates either.
+--
+-- Choices: id = "de-bundestag:<Wahlperiode>-<Vorgang>" as the page prints it in
+-- "[ID: 18-83903]": the site's own key of the procedure (question and answer together),
+-- also in its static URL, present from the start. number = the question's Drucksache
+-- ("18/13575"), how a Kleine Anfrage is cited. authors = the signatories (party = their
+-- Fraktion) followed by the Initiative (the Fraktion, party = its name without
+-- "Fraktion"). answers[1].by = the lead ministry of the answer's Urheber; the question
+-- is addressed to the Bundesregierung by rule, which the page does not print, so
+-- addressees is left out. Keyword schemes: "dip-sachgebiet" (Sachgebiete, the subject
+-- areas) and "dip-schlagwort" (Schlagwörter, the descriptors).
+
+local date, text, re = pqx.date, pqx.text, pqx.re
+
+local TYPES = {["Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation"}
+-- "Aktueller Stand" of a procedure without an answer Drucksache
+local STANDS = {
+  ["Noch nicht beantwortet"] = "unanswered",
+  ["Erledigt durch Ablauf der Wahlperiode"] = "lapsed",
+  ["Zurückgezogen"] = "withdrawn",
+}
+
+local function fail(msg, ...)
+  error(string.format(msg, ...), 2)
+end
+
+-- the <fieldset> whose own <h1> says heading
+local function block(doc, heading, required)
+  local css = string.format("fieldset:has(> h1:pqx-contains(%q))", heading)
+  return required and doc:one(css) or doc:select1(css)
+end
+
+-- non-empty lines of a node's text, each cut at ";" too
+local function items(node)
+  local out = {}
+  for _, line in ipairs(text.lines(node:text())) do
+    for piece in line:gmatch("[^;]+") do
+      piece = text.trim(piece)
+      if piece ~= "" then out[#out + 1] = piece end
+    end
+  end
+  return out
+end
+
+-- the "Label:" dd nodes of the Basisinformationen block, by normalised label
+local function labelled(basis)
+  local out = {}
+  for _, f in ipairs(select(2, pqx.fields(basis, {lines = false}))) do
+    out[f.key] = f.node
+  end
+  return out
+end
+
+-- "BT-Drs 18/13575 (Kleine Anfrage)" lines, with the PDF of the linked ones
+local function drucksachen(dd)
+  local urls = {}
+  for _, a in ipairs(dd:select("a[href]")) do
+    local n = re.match(a:text(), [[(\d+/\d+)]])
+    if n then urls[n] = {url = a:attr("href"), title = text.squish(a:text())} end
+  end
+  local out = {}
+  for _, line in ipairs(text.lines(dd:text())) do
+    local n, kind = re.match(line, [[^\S+-Drs\s+(\d+/\d+)\s*\((.+)\)$]])
+    if not n then fail("unrecognised line under 'Wichtige Drucksachen': %q", line) end
+    local link = urls[n] or {}
+    out[#out + 1] = {number = n, type = kind, url = link.url, title = link.title}
+  end
+  return out
+end
+
+-- the steps of the Vorgangsablauf: {label, date, drucksache, persons, others}
+local function steps(block_, warnings)
+  local out = {}
+  for _, head in ipairs(block_:select("dl.vorgangsablaufTitel", {min = 1})) do
+    local body = head:next()
+    if not (body and body:matches("dl.vorgangsablauf")) then
+      fail("Vorgangsablauf step %q has no dl.vorgangsablauf after it", head:text())
+    end
+    local fundstelle = text.lines(body:one("> dd"):text())[1] or ""
+    local when, ref = re.match(fundstelle, [[^(\d\d?\.\d\d?\.\d{4})\s*-\s*(.+)$]])
+    local step = {label = head:one("> dd"):text(), persons = {}, others = false}
+    if when then
+      step.date = date.parse(when, "de")
+      step.drucksache = re.match(ref, [[Drucksache\s+(\d+/\d+)]])
+    else
+      warnings[#warnings + 1] = "Vorgangsablauf: no date in " .. string.format("%q", fundstelle)
+    end
+    for _, line in ipairs(body:select("dd.normal"):map(function(dd) return dd:text() end)) do
+      for _, who in ipairs(text.lines(line)) do
+        if who:find("^und andere") then
+          step.others = true
+        else
+          step.persons[#step.persons + 1] = who
+        end
+      end
+    end
+    out[#out + 1] = step
+  end
+  return out
+end
+
+-- "Dr. André Hahn, MdB, DIE LINKE, Kleine Anfrage": name, function, Fraktion, activity
+local function person(raw)
+  local f = text.split(raw, ",")
+  for i, v in ipairs(f) do f[i] = text.trim(v) end
+  return {name = f[1], party = #f >= 4 and f[#f - 1] or nil, raw = raw}
+end
+
+-- the <VORGANG> XML record in a comment before the block: its SCHLAGWORT values
+local function xml_keywords(basis)
+  local node = basis:prev_node()
+  while node do
+    if node.type == "comment" and node:raw_text():find("<VORGANG>", 1, true) then
+      local out = {}
+      for kw in node:raw_text():gmatch("<SCHLAGWORT[^>]*><!%[CDATA%[(.-)%]%]></SCHLAGWORT>") do
+        out[#out + 1] = text.squish(kw)
+      end
+      return out
+    end
+    node = node:prev_node()
+  end
+end
+
+local function keywords(doc, basis, fields, rec)
+  local out = {}
+  if fields.sachgebiete then
+    for _, s in ipairs(items(fields.sachgebiete)) do
+      out[#out + 1] = {label = s, scheme = "dip-sachgebiet", lang = "de"}
+    end
+  end
+  local sw = block(doc, "Schlagwörter", false)
+  if not sw then return out end
+  local labels = items(sw:one("dd"))
+  if sw:select1("a[href*=showAllDesc]") then -- collapsed: the page shows only a part
+    local all = xml_keywords(basis)
+    if all then
+      local known = {}
+      for _, k in ipairs(all) do known[k] = true end
+      for _, k in ipairs(labels) do
+        if not known[k] then
+          rec.warnings[#rec.warnings + 1] = "keywords: " .. k .. " is shown but not in the XML record"
+        end
+      end
+      labels = all
+      rec.extra.from_xml = {"keywords (dip-schlagwort): the visible list is collapsed"}
+    else
+      rec.warnings[#rec.warnings + 1] = "keywords: the page shows only part of the Schlagwörter"
+    end
+  end
+  for _, k in ipairs(labels) do
+    out[#out + 1] = {label = k, scheme = "dip-schlagwort", lang = "de"}
+  end
+  return out
+end
+
+local function extract(doc, ctx)
+  local basis = block(doc, "Basisinformationen", true)
+  local fields = labelled(basis)
+  local term, vorgang = re.match(basis:text(), [=[\[ID:\s*(\d+)-(\d+)\]]=])
+  if not term then fail("no [ID: <Wahlperiode>-<Vorgang>] in the Basisinformationen") end
+  local wp = re.match(basis:one("dt:pqx-contains('Wahlperiode')"):text(), [[(\d+)\.]])
+  if wp ~= term then fail("Wahlperiode %s does not match the ID %s-%s", wp, term, vorgang) end
+
+  if not fields.vorgangstyp then fail("no 'Vorgangstyp:' in the Basisinformationen") end
+  local vtyp = fields.vorgangstyp:text()
+  local qtype = TYPES[vtyp]
+  if not qtype then fail("Vorgangstyp %q is not a question procedure", vtyp) end
+
+  local titles = basis:select("dd > b"):filter(function(b) return not b:text():find("^%[ID") end)
+  if #titles ~= 1 then fail("expected one title (dd > b), found %d", #titles) end
+
+  local link = basis:select1("a[href*='/extrakt/']")
+  local rec = {
+    schema = "pqx.question/1",
+    id = "de-bundestag:" .. term .. "-" .. vorgang,
+    parliament = "de-bundestag",
+    term = term,
+    type = qtype,
+    lang = "de",
+    page_lang = "de",
+    title = titles[1]:text(),
+    authors = {},
+    dates = {},
+    source_url = link and link:attr("href") or nil,
+    extra = {vorgangstyp = vtyp},
+    warnings = {},
+  }
+
+  -- Drucksachen: the question's (same type as the procedure) and the answer
+  if not fields.wichtige_drucksachen then fail("no 'Wichtige Drucksachen:' on the page") end
+  local drs = drucksachen(fields.wichtige_drucksachen)
+  local question, answer
+  for _, d in ipairs(drs) do
+    if d.type == vtyp and not question then question = d end
+    if d.type == "Antwort" and not answer then answer = d end
+  end
+  if not question then fail("no %s among the Wichtige Drucksachen", vtyp) end
+  rec.number = question.number
+
+  -- the Vorgangsablauf (static page only): dates, signatories, answering ministry
+  local ablauf = block(doc, "Vorgangsablauf", false)
+  local by_drs = {}
+  if ablauf then
+    rec.events = {}
+    for _, s in ipairs(steps(ablauf, rec.warnings)) do
+      if s.date then rec.events[#rec.events + 1] = {date = s.date, label = s.label} end
+      if s.drucksache then by_drs[s.drucksache] = s end
+    end
+  else
+    rec.warnings[#rec.warnings + 1] = "no Vorgangsablauf on this page (the DIP21 Basis-Info tab): "
+      .. "no dates, signatories or answering ministry; the static page has them"
+  end
+  for _, d in ipairs(drs) do
+    d.date = by_drs[d.number] and by_drs[d.number].date
+  end
+
+  local qstep = by_drs[question.number]
+  rec.dates.asked = question.date
+  if not rec.dates.asked then
+    rec.warnings[#rec.warnings + 1] = "dates.asked: the page gives no date for Drucksache " .. question.number
+  end
+  if qstep then
+    for _, raw in ipairs(qstep.persons) do rec.authors[#rec.authors + 1] = person(raw) end
+    if qstep.others then
+      rec.warnings[#rec.warnings + 1] = "authors: the page names only the first signatories (\"und andere\")"
+    end
+  end
+  if fields.initiative then
+    for _, group in ipairs(text.lines(fields.initiative:text())) do
+      rec.authors[#rec.authors + 1] = {
+        name = group, party = group:match("^Fraktion%s+(.+)$"), raw = group,
+      }
+    end
+  end
+  if #rec.authors == 0 then rec.warnings[#rec.warnings + 1] = "authors: none on the page" end
+
+  if answer then
+    local a = {kind = "answer", date = answer.date}
+    local astep = by_drs[answer.number]
+    local urheber = astep and astep.label:match("Urheber:%s*(.+)$")
+    if urheber then
+      rec.extra.answer_originator = urheber
+      local who = urheber:gsub("^Bundesregierung,%s*", "")
+      a.by = who:match("^(.-)%s*%(federführend%)") or who
+    end
+    rec.answers = {a}
+    rec.dates.answered = answer.date
+  end
+
+  local stand = fields.aktueller_stand and fields.aktueller_stand:text()
+  rec.extra.stand = stand
+  if answer then
+    rec.status = "answered"
+  else
+    rec.status = STANDS[stand or ""]
+    if not rec.status then fail("unknown 'Aktueller Stand' %q and no answer Drucksache", stand) end
+  end
+
+  rec.keywords = keywords(doc, basis, fields, rec)
+  local inhalt = block(doc, "Inhalt", false)
+  rec.extra.abstract = inhalt and inhalt:one("dd"):text() or nil
+
+  rec.attachments = {}
+  rec.extra.drucksachen = {}
+  for _, d in ipairs(drs) do
+    rec.extra.drucksachen[#rec.extra.drucksachen + 1] =
+      {number = d.number, type = d.type, date = d.date, url = d.url}
+    if d.url then rec.attachments[#rec.attachments + 1] = {title = d.title, url = d.url, kind = "pdf"} end
+  end
+
+  if #rec.warnings == 0 then rec.warnings = nil end
+  return {rec}
+end
+
+return {
+  name = "de-bundestag",
+  version = "1.0.0",
+  description = "German Bundestag Kleine/Große Anfrage procedures (DIP21 procedure pages, metadata and PDF links)",
+  extract = extract,
+}
