@@ -209,11 +209,22 @@ local function check_addressees(c, rec)
   end)
 end
 
+-- Is the absence of a required field explained by a warning that names it
+-- ("dates.asked: the page prints no tabled date")? Unknown values are absent
+-- plus a warning; the record is then still valid, never given an invented value.
+local function explained(rec, field)
+  if type(rec.warnings) ~= "table" then return false end
+  for _, w in ipairs(rec.warnings) do
+    if type(w) == "string" and w:sub(1, #field + 1) == field .. ":" then return true end
+  end
+  return false
+end
+
 local function check_dates(c, rec)
   local dates = c:table("dates", rec.dates, true)
   if not dates then return end
   for _, f in ipairs(M.DATE_FIELDS) do
-    c:date("dates." .. f, dates[f], f == "asked")
+    c:date("dates." .. f, dates[f], f == "asked" and not explained(rec, "dates.asked"))
   end
 end
 

@@ -251,4 +251,17 @@ T.raises(function() record.validate_page("x", "s.lua") end, "bad argument #1 to 
   "validate_page non-table raises")
 T.raises(function() record.validate(nil) end, "bad argument #1 to 'validate'", "validate nil raises")
 
+-- a required date that the page does not print: absent plus a warning naming it
+do
+  local r = copy(BASE)
+  r.dates.asked = nil
+  local probs = record.validate(r)
+  T.eq(#probs, 1, "dates.asked absent without a warning is a problem")
+  T.eq(probs[1] and probs[1].message, "missing (required)", "and says it is required")
+  r.warnings = {"dates.asked: the page prints no tabled date"}
+  T.eq(#record.validate(r), 0, "dates.asked absent with a warning naming it is valid")
+  r.warnings = {"some other note"}
+  T.eq(#record.validate(r), 1, "a warning that does not name dates.asked does not excuse it")
+end
+
 os.exit(T.failed == 0 and 0 or 1)
