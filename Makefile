@@ -74,7 +74,7 @@ gcstress:
 	$(MAKE) BUILD=build-gc EXTRA_CFLAGS="-DPQX_GC_STRESS" test
 
 valgrind: $(BUILD)/pqx unit
-	@BUILD=$(BUILD) PQX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full" sh tests/run.sh
+	@BUILD=$(BUILD) PQX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp" sh tests/run.sh
 
 bench-select: $(BUILD)/bench_select
 	$(BUILD)/bench_select examples/*/*.html tests/fixtures/select/*.html
