@@ -92,6 +92,8 @@ static int write_file(const char *path, const char *data, size_t len)
 /* pushes the list of differences between the expected (at want) and actual (at got) */
 static void push_diff(lua_State *L, int want, int got, const char *path)
 {
+	want = lua_absindex(L, want);
+	got = lua_absindex(L, got);
 	pqx_vm_require(L, "pqx.testing");
 	lua_getfield(L, -1, "diff");
 	lua_remove(L, -2);
@@ -117,9 +119,11 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 	const char *slash = strrchr(script, '/');
 	const char *sname = slash ? slash + 1 : script;
 	char *exdir = exdir_opt ? strdup(exdir_opt) : examples_dir_for(script);
-	char **pages;
-	size_t npages;
-	pqx_collect_pages(&exdir, 1, &pages, &npages);
+	char **pages = NULL;
+	size_t npages = 0;
+	struct stat st;
+	if (exdir && stat(exdir, &st) == 0 && S_ISDIR(st.st_mode))
+		pqx_collect_pages(&exdir, 1, &pages, &npages);
 	if (npages == 0) {
 		fprintf(tap ? stdout : stderr, "%spqx test: %s: no example pages in %s\n",
 		        tap ? "not ok - " : "", sname, exdir);

@@ -57,6 +57,12 @@ fi
 query() { # NAME -> the SQL of that named query
 	awk -v n="$1" '/^-- name: /{on = ($3 == n); next} on && /^-- name:/{on=0} on' tests/fixtures/store/queries.sql
 }
+# the README shows the same five queries (comments and white space aside)
+norm() { sed 's/--.*$//' | tr -s ' \n\t' ' ' | sed 's/ $//'; }
+readme_sql=$(awk '/^```sql/{on=1; next} /^```/{on=0} on' README.md | norm)
+for name in questions_per_author_and_party unanswered_older_than answer_delay_per_addressee keyword_counts full_text_search; do
+	check_contains "README shows the query $name" "$readme_sql" "$(query $name | norm)"
+done
 check_contains "query: questions per author and party" "$(q "$(query questions_per_author_and_party)")" "Martine Taelman|Open Vld|1"
 check_contains "query: answer delay per addressee" "$(q "$(query answer_delay_per_addressee)")" "|1|35.0|35"
 check_contains "query: keyword counts" "$(q "$(query keyword_counts)")" "sociale media|senate.be|nl|1"
