@@ -40,6 +40,7 @@ static const struct command commands[] = {
 	{"run", pqx_cmd_run},
 	{"check", pqx_cmd_check},
 	{"lua", pqx_cmd_lua},
+	{"repl", pqx_cmd_repl},
 	{"test", pqx_cmd_test},
 	{"new", pqx_cmd_new},
 	{NULL, NULL},

@@ -16,7 +16,8 @@ enum pqx_text_mode {
 	PQX_TEXT_RAW = 1,   /* textContent: all descendant text concatenated, untouched
 	                       (script/style text included, as the DOM does) */
 	PQX_TEXT_OWN = 2,   /* the node's direct text children only, normalised as INNER
-	                       (white space collapsed, trimmed) */
+	                       (white space collapsed, trimmed); direct <br> children
+	                       still break lines */
 };
 
 /* Appends the text of `node` (element, document or text node) to `out`.
