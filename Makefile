@@ -77,7 +77,7 @@ valgrind: $(BUILD)/pqx unit
 	@BUILD=$(BUILD) PQX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp" sh tests/run.sh
 
 bench-select: $(BUILD)/bench_select
-	$(BUILD)/bench_select examples/*/*.html tests/fixtures/select/*.html
+	$(BUILD)/bench_select examples/*/*.html
 
 bench: $(BUILD)/pqx
 	sh tools/bench.sh $(BUILD)/pqx

@@ -84,3 +84,31 @@ void pqx_buf_free(pqx_buf *b)
 	b->len = b->cap = 0;
 	b->oom = 0;
 }
+
+int pqx_strv_add(pqx_strv *l, const char *s, size_t len)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		char **v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	char *d = malloc(len + 1);
+	if (!d)
+		return -1;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	l->v[l->n++] = d;
+	return 0;
+}
+
+void pqx_strv_free(pqx_strv *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}

@@ -27,4 +27,14 @@ const char *pqx_buf_cstr(pqx_buf *b);                  /* "" if empty */
 void pqx_buf_reset(pqx_buf *b);                        /* len = 0, keeps memory */
 void pqx_buf_free(pqx_buf *b);
 
+/* A growable list of owned, NUL-terminated strings (page lists, completions). */
+typedef struct pqx_strv {
+	char **v;
+	size_t n, cap;
+} pqx_strv;
+
+/* Appends a copy of s[0..len); returns 0, or -1 when out of memory (list unchanged). */
+int pqx_strv_add(pqx_strv *l, const char *s, size_t len);
+void pqx_strv_free(pqx_strv *l);
+
 #endif

@@ -1220,34 +1220,11 @@ static int dot_command(repl *r, char *line)
 
 /* ---- completion ---------------------------------------------------------------- */
 
-typedef struct cands {
-	char **v;
-	size_t n, cap;
-} cands;
+typedef pqx_strv cands; /* completion candidates */
 
 static void cands_add(cands *c, const char *s, size_t len)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 32;
-		char **v = realloc(c->v, cap * sizeof *v);
-		if (!v)
-			return;
-		c->v = v;
-		c->cap = cap;
-	}
-	char *d = malloc(len + 1);
-	if (!d)
-		return;
-	memcpy(d, s, len);
-	d[len] = '\0';
-	c->v[c->n++] = d;
-}
-
-static void cands_free(cands *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->v[i]);
-	free(c->v);
+	pqx_strv_add(c, s, len); /* a candidate lost to memory shortage only shortens the list */
 }
 
 /* Adds the string keys of the set table on top that start with prefix, then pops it. */
@@ -1659,7 +1636,7 @@ static char **repl_complete(const char *text, int start, int end)
 			out[0] = strndup(out[1], pl);
 		}
 	}
-	cands_free(&c);
+	pqx_strv_free(&c);
 	pqx_buf_free(&line);
 	return out;
 }

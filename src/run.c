@@ -189,24 +189,9 @@ int pqx_read_file(const char *path, pqx_buf *out)
 
 /* ---- page lists ----------------------------------------------------------- */
 
-typedef struct plist {
-	char **v;
-	size_t n, cap;
-} plist;
-
-static void plist_add(plist *l, const char *s)
+static void plist_add(pqx_strv *l, const char *s)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return;
-		l->v = v;
-		l->cap = cap;
-	}
-	char *d = strdup(s);
-	if (d)
-		l->v[l->n++] = d;
+	pqx_strv_add(l, s, strlen(s));
 }
 
 static int has_page_ext(const char *name)
@@ -222,15 +207,15 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* directories are walked with an explicit queue, sorted, so runs are repeatable */
-static void add_dir(plist *l, const char *root)
+static void add_dir(pqx_strv *l, const char *root)
 {
-	plist dirs = {0};
+	pqx_strv dirs = {0};
 	plist_add(&dirs, root);
 	for (size_t i = 0; i < dirs.n; i++) {
 		DIR *d = opendir(dirs.v[i]);
 		if (!d)
 			continue;
-		plist here = {0};
+		pqx_strv here = {0};
 		struct dirent *e;
 		while ((e = readdir(d))) {
 			if (e->d_name[0] == '.')
@@ -260,7 +245,7 @@ static void add_dir(plist *l, const char *root)
 
 int pqx_collect_pages(char **args, int n, char ***out, size_t *count)
 {
-	plist l = {0};
+	pqx_strv l = {0};
 	for (int i = 0; i < n; i++) {
 		struct stat st;
 		if (strcmp(args[i], "-") == 0) {
@@ -325,6 +310,22 @@ static void print_indented(FILE *f, const char *prefix, const char *text)
 			fputs("  ", f);
 	}
 	fputc('\n', f);
+}
+
+/* Pushes a list of the non-empty lines of text. */
+static void push_lines(lua_State *L, const char *text)
+{
+	lua_newtable(L);
+	lua_Integer k = 0;
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		if (len > 0) {
+			lua_pushlstring(L, text, len);
+			lua_rawseti(L, -2, ++k);
+		}
+		text += len + (nl ? 1 : 0);
+	}
 }
 
 static const char *base_name(const char *path)
@@ -474,14 +475,13 @@ int pqx_cmd_run(int argc, char **argv)
 			pqx_buf_addf(&r.error, "%s: %d record(s) have no schema; --db stores only "
 			             "pqx.question/1 records (set schema = \"pqx.question/1\")", sname, r.unschemed);
 		}
-		if (!o.quiet && r.warnings.len) {
-			const char *w = pqx_buf_cstr(&r.warnings);
-			while (*w) {
-				const char *nl = strchr(w, '\n');
-				size_t len = nl ? (size_t)(nl - w) : strlen(w);
-				fprintf(stderr, "pqx: %s: warning: %.*s\n", pages[i], (int)len, w);
-				w += len + (nl ? 1 : 0);
-			}
+		push_lines(L, pqx_buf_cstr(&r.warnings));
+		int wtab = lua_gettop(L);
+		lua_Integer nwarn = (lua_Integer)lua_rawlen(L, wtab);
+		for (lua_Integer k = 1; !o.quiet && k <= nwarn; k++) {
+			lua_rawgeti(L, wtab, k);
+			fprintf(stderr, "pqx: %s: warning: %s\n", pages[i], lua_tostring(L, -1));
+			lua_pop(L, 1);
 		}
 		if (r.status != PQX_EXIT_OK) {
 			char prefix[600];
@@ -494,20 +494,8 @@ int pqx_cmd_run(int argc, char **argv)
 			                    r.status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r.error), NULL};
 			pqx_buf wj = PQX_BUF_INIT, sw = PQX_BUF_INIT;
 			/* page warnings as a JSON array of strings */
-			lua_newtable(L);
-			const char *w = pqx_buf_cstr(&r.warnings);
-			lua_Integer k = 0;
-			while (*w) {
-				const char *nl = strchr(w, '\n');
-				size_t len = nl ? (size_t)(nl - w) : strlen(w);
-				lua_pushlstring(L, w, len);
-				lua_rawseti(L, -2, ++k);
-				w += len + (nl ? 1 : 0);
-			}
-			if (k > 0 && pqx_json_encode(L, -1, 0, &wj, &sw) == 0)
+			if (nwarn > 0 && pqx_json_encode(L, wtab, 0, &wj, &sw) == 0)
 				pi.warnings_json = pqx_buf_cstr(&wj);
-			lua_pop(L, 1);
-			pqx_buf serr = PQX_BUF_INIT;
 			if (pqx_store_page(st, run_id, &pi, r.status == PQX_EXIT_OK ? pqx_buf_cstr(&r.records_json) : NULL,
 			                   &sw, err, sizeof err) != 0) {
 				fprintf(stderr, "pqx: %s: database: %s\n", pages[i], err);
@@ -524,7 +512,6 @@ int pqx_cmd_run(int argc, char **argv)
 			} else if (!o.quiet && sw.len) {
 				print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
 			}
-			pqx_buf_free(&serr);
 			pqx_buf_free(&wj);
 			pqx_buf_free(&sw);
 		}
@@ -573,16 +560,7 @@ int pqx_cmd_run(int argc, char **argv)
 			lua_setfield(L, -2, "replaced");
 			lua_pushstring(L, r.sha256);
 			lua_setfield(L, -2, "sha256");
-			lua_newtable(L);
-			const char *w = pqx_buf_cstr(&r.warnings);
-			lua_Integer k = 0;
-			while (*w) {
-				const char *nl = strchr(w, '\n');
-				size_t len = nl ? (size_t)(nl - w) : strlen(w);
-				lua_pushlstring(L, w, len);
-				lua_rawseti(L, -2, ++k);
-				w += len + (nl ? 1 : 0);
-			}
+			lua_pushvalue(L, wtab);
 			lua_setfield(L, -2, "warnings");
 			if (r.status == PQX_EXIT_OK)
 				lua_pushvalue(L, recs);

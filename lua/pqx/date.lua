@@ -145,12 +145,7 @@ local function calendar_problem(y, m, d)
   return nil
 end
 
-local function check_string(fname, n, v)
-  if type(v) ~= "string" then
-    error(string.format("bad argument #%d to '%s' (string expected, got %s)",
-      n, fname, type(v)), 3)
-  end
-end
+local check_string = text._check_string
 
 local function split_iso(s)
   local y, m, d = s:match("^(%d%d%d%d)%-(%d%d)%-(%d%d)$")

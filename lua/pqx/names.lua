@@ -10,20 +10,9 @@ local text = require("pqx.text")
 
 local M = {}
 
-local function check_string(fname, n, v)
-  if type(v) ~= "string" then
-    error(string.format("bad argument #%d to '%s' (string expected, got %s)",
-      n, fname, type(v)), 3)
-  end
-end
+local check_string = text._check_string
 
-local function check_opts(fname, n, v)
-  if v ~= nil and type(v) ~= "table" then
-    error(string.format("bad argument #%d to '%s' (table expected, got %s)",
-      n, fname, type(v)), 3)
-  end
-  return v or {}
-end
+local check_opts = text._check_opts
 
 local function nonempty(s)
   if s == "" then return nil end

@@ -25,6 +25,10 @@ local function check_opts(fname, n, v)
   return v or {}
 end
 
+-- shared with the other pqx modules (not part of the public API)
+M._check_string = check_string
+M._check_opts = check_opts
+
 -- White space beyond ASCII, as UTF-8 byte patterns: NBSP U+00A0, U+1680,
 -- U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
 local UNICODE_SPACES = {

@@ -2,8 +2,8 @@
  * test_select.c: unit tests of the selector engine (src/select.c): every
  * selector, operator and extension, An+B edge cases, error messages with
  * columns, real parliament pages and a 300,000-deep document. It must never
- * depend on Lua; it reads fixtures from tests/fixtures/select/ (run it from
- * the project root, or pass the fixture directory as the first argument).
+ * depend on Lua; it reads the real pages from examples/ (run it from the
+ * project root, or pass the project root as the first argument).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -501,7 +501,7 @@ static size_t count(const GumboNode *root, const char *css)
 static void test_pages(const char *dir)
 {
 	size_t len;
-	char *html = slurp(dir, "lords-wa-2008-04-23-0001.html", &len);
+	char *html = slurp(dir, "examples/uk-lords/lords-wa-2008-04-23-0001.html", &len);
 	CHECK(html != NULL, "fixture lords page readable");
 	if (html) {
 		GumboOutput *o = gumbo_parse_with_options(&kGumboDefaultOptions, html, len);
@@ -524,7 +524,7 @@ static void test_pages(const char *dir)
 		gumbo_destroy_output(&kGumboDefaultOptions, o);
 		free(html);
 	}
-	html = slurp(dir, "qwa-answered.html", &len);
+	html = slurp(dir, "examples/nz/qwa-answered.html", &len);
 	CHECK(html != NULL, "fixture nz page readable");
 	if (html) {
 		GumboOutput *o = gumbo_parse_with_options(&kGumboDefaultOptions, html, len);
@@ -631,7 +631,7 @@ static void test_reuse(void)
 
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "tests/fixtures/select";
+	const char *dir = argc > 1 ? argv[1] : ".";
 	g_out = gumbo_parse(PAGE);
 	test_basic();
 	test_attributes();
