@@ -1,8 +1,8 @@
 /*
  * json.c: Lua values to canonical JSON. Object keys are sorted so that equal
  * records give equal text (the store hashes it to detect changes). A sequence
- * (keys 1..n) is an array, an empty table is an array, any other table an
- * object with string keys. Errors name the field path ("answers[1].date") so a
+ * (keys 1..n) is an array, an empty table is an array unless its metatable
+ * says __jsontype = "object", any other table an object with string keys. Errors name the field path ("answers[1].date") so a
  * script writer sees which value cannot be stored.
  * Never: emit invalid UTF-8, NaN or infinities, or follow a cycle.
  */
@@ -128,6 +128,15 @@ static int encode_table(jctx *j, int idx, int depth)
 		return -1;
 	}
 	lua_Integer n = sequence_length(L, idx);
+	if (n == 0 && luaL_getmetafield(L, idx, "__jsontype") != LUA_TNIL) {
+		/* an empty table marked as an object (pqx.record.canonicalise) */
+		int object = strcmp(lua_tostring(L, -1) ? lua_tostring(L, -1) : "", "object") == 0;
+		lua_pop(L, 1);
+		if (object) {
+			pqx_buf_adds(j->out, "{}");
+			return 0;
+		}
+	}
 	if (n >= 0) {
 		pqx_buf_addc(j->out, '[');
 		for (lua_Integer i = 1; i <= n; i++) {

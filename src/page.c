@@ -241,7 +241,17 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 		goto done;
 	}
 
-	/* canonical JSON */
+	/* canonical JSON: empty object fields stay objects */
+	pqx_vm_require(L, "pqx.record");
+	lua_getfield(L, -1, "canonicalise");
+	lua_pushvalue(L, emitted);
+	pqx_buf cerr = PQX_BUF_INIT;
+	if (pqx_vm_pcall(vm, 1, 0, &cerr) != LUA_OK)
+		fail(res, PQX_EXIT_INTERNAL, pqx_buf_cstr(&cerr));
+	pqx_buf_free(&cerr);
+	lua_settop(L, warnings);
+	if (res->status != PQX_EXIT_OK)
+		goto done;
 	pqx_buf jerr = PQX_BUF_INIT;
 	if (pqx_json_encode(L, emitted, 0, &res->records_json, &jerr) != 0) {
 		char m[600];

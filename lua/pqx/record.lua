@@ -397,6 +397,33 @@ end
 -- the page is fine): every question record's problems, records that are
 -- not tables, and ids used twice on the page. A single record (a table with
 -- a `schema` field) counts as a page of one.
+-- Fields of a question record that are JSON objects even when empty: an empty
+-- Lua table is ambiguous, and the engine writes it as [] unless told otherwise.
+M.OBJECT_FIELDS = {"dates", "question", "extra"}
+
+local OBJECT_MT = {__jsontype = "object"}
+
+-- canonicalise(records): marks the object fields of each pqx.question/1 record
+-- so that an empty one is written as {} in JSON; returns records. The engine
+-- calls it after validation, before encoding.
+function M.canonicalise(records)
+  if type(records) ~= "table" then
+    error(string.format("bad argument #1 to 'canonicalise' (table expected, got %s)",
+      type(records)), 2)
+  end
+  for _, rec in ipairs(records) do
+    if type(rec) == "table" and rec.schema ~= nil then
+      for _, f in ipairs(M.OBJECT_FIELDS) do
+        local v = rec[f]
+        if type(v) == "table" and next(v) == nil and getmetatable(v) == nil then
+          setmetatable(v, OBJECT_MT)
+        end
+      end
+    end
+  end
+  return records
+end
+
 function M.validate_page(records, script_name)
   if type(records) ~= "table" then
     error(string.format("bad argument #1 to 'validate_page' (table expected, got %s)",

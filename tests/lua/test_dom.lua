@@ -164,6 +164,11 @@ T.same({table.unpack(doc:select("div::attr(id)"))}, {"main"}, "::attr returns st
 T.eq(pqx.json({b = 1, a = {1, 2}, c = "é\n"}), '{"a":[1,2],"b":1,"c":"é\\n"}', "canonical JSON sorts keys")
 T.raises(function() pqx.json({node = main}) end, "node: a DOM node cannot be stored", "JSON refuses nodes")
 T.raises(function() pqx.json({x = "\255"}) end, "x: string is not valid UTF-8", "JSON refuses invalid UTF-8")
+T.eq(pqx.json({}), "[]", "an empty table is an empty array")
+T.eq(pqx.json(setmetatable({}, {__jsontype = "object"})), "{}", "an empty table marked as an object")
+local recs = pqx.record.canonicalise({{schema = "pqx.question/1", dates = {}, extra = {}, authors = {}}})
+T.eq(pqx.json(recs[1]), '{"authors":[],"dates":{},"extra":{},"schema":"pqx.question/1"}',
+  "record.canonicalise keeps empty object fields objects")
 local cyc = {}
 cyc.self = cyc
 T.raises(function() pqx.json(cyc) end, "nested too deeply", "JSON stops on cycles")
