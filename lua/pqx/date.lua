@@ -188,6 +188,7 @@ local SPACE_SEQ = {"\xC2\xA0", "\xE2\x80[\x80-\x8A]", "\xE2\x80\xAF",
 local function space_at(s, pos)
   local e = s:match("^%s+()", pos)
   if e then return e end
+  if not s:find("^[\xC2\xE2\xE3\xEF]", pos) then return nil end -- no sequence starts here
   for _, p in ipairs(SPACE_SEQ) do
     e = s:match("^" .. p .. "()", pos)
     if e then return e end

@@ -42,7 +42,12 @@ local INVISIBLE = {
 }
 
 -- Unicode spaces become ASCII spaces, invisible characters go.
+-- Every sequence above starts with one of these bytes; most text has none,
+-- and then the per-sequence substitutions are skipped.
+local LEAD = "[\xC2\xE1\xE2\xE3\xEF]"
+
 local function ascii_spaces(s)
+  if not s:find(LEAD) then return s end
   for _, p in ipairs(INVISIBLE) do s = s:gsub(p, "") end
   for _, p in ipairs(UNICODE_SPACES) do s = s:gsub(p, " ") end
   return s
@@ -55,6 +60,7 @@ function M.trim(s)
   while changed do
     changed = false
     s = s:match("^%s*(.-)%s*$")
+    if not s:find(LEAD) then break end
     for _, p in ipairs(UNICODE_SPACES) do
       local a = s:gsub("^" .. p, "")
       local b = a:gsub(p .. "$", "")
