@@ -136,7 +136,7 @@ static int push_captures(lua_State *L, lre *r, const char *s, int whole_if_none)
 	luaL_checkstack(L, (int)r->ncaps, "too many captures");
 	for (uint32_t i = 1; i <= r->ncaps; i++) {
 		if (ov[2 * i] == PCRE2_UNSET)
-			lua_pushnil(L); /* group did not take part */
+			lua_pushboolean(L, 0); /* did not take part: false, so nil always means no match */
 		else
 			lua_pushlstring(L, s + ov[2 * i], ov[2 * i + 1] - ov[2 * i]);
 	}

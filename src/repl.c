@@ -1147,7 +1147,15 @@ static void cmd_run(repl *r)
 		pqx_buf_addf(&b, "\n%zu record%s, valid\n", res.nrecords, res.nrecords == 1 ? "" : "s");
 		put_out(&b);
 	} else {
-		say_error(r, "%s:\n  %s", status_name(res.status), pqx_buf_cstr(&res.error));
+		/* every line of the failure indented under its heading */
+		pqx_buf msg = PQX_BUF_INIT;
+		for (const char *p = pqx_buf_cstr(&res.error); *p; p++) {
+			if (p == pqx_buf_cstr(&res.error) || p[-1] == '\n')
+				pqx_buf_adds(&msg, "  ");
+			pqx_buf_addc(&msg, *p);
+		}
+		say_error(r, "%s:\n%s", status_name(res.status), pqx_buf_cstr(&msg));
+		pqx_buf_free(&msg);
 	}
 	const char *w = pqx_buf_cstr(&res.warnings);
 	while (*w) {

@@ -459,8 +459,11 @@ int pqx_cmd_new(int argc, char **argv)
 		return PQX_EXIT_USAGE;
 	}
 	char script[4096], exdir[4096], dest[8200];
-	snprintf(script, sizeof script, "%s/scripts/%s.lua", root, site);
-	snprintf(exdir, sizeof exdir, "%s/examples/%s", root, site);
+	/* paths relative to the current directory stay unprefixed, as pqx test names them */
+	const char *pre = strcmp(root, ".") == 0 ? "" : root;
+	const char *sep = *pre ? "/" : "";
+	snprintf(script, sizeof script, "%s%sscripts/%s.lua", pre, sep, site);
+	snprintf(exdir, sizeof exdir, "%s%sexamples/%s", pre, sep, site);
 	if (exists(script)) {
 		fprintf(stderr, "pqx new: %s exists; not overwriting it\n", script);
 		return PQX_EXIT_USAGE;
@@ -472,9 +475,9 @@ int pqx_cmd_new(int argc, char **argv)
 		return PQX_EXIT_INPUT;
 	}
 	char dir[4096];
-	snprintf(dir, sizeof dir, "%s/scripts", root);
+	snprintf(dir, sizeof dir, "%s%sscripts", pre, sep);
 	int bad = make_dir(dir);
-	snprintf(dir, sizeof dir, "%s/examples", root);
+	snprintf(dir, sizeof dir, "%s%sexamples", pre, sep);
 	bad |= make_dir(dir) | make_dir(exdir);
 	if (bad) {
 		fprintf(stderr, "pqx new: cannot create folders under %s: %s\n", root, strerror(errno));

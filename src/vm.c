@@ -48,8 +48,11 @@ struct pqx_vm {
 };
 
 static const char VM_KEY = 'v';       /* registry: light userdata -> pqx_vm */
-static const char LOADED_KEY = 'l';   /* registry: module cache */
-static const char BASE_KEY = 'b';     /* registry: the read-only sandbox base */
+/* Two realms, each {loaded = module cache, base = globals}: scripts get one;
+ * the engine's own uses of the library (validation, canonical form, test diffs)
+ * get the other, so that nothing a script assigns can switch validation off. */
+static const char SCRIPT_REALM_KEY = 's';
+static const char ENGINE_REALM_KEY = 'e';
 
 /* ---- allocator ---------------------------------------------------------- */
 
@@ -164,8 +167,8 @@ enum pqx_vm_limit pqx_vm_disarm(pqx_vm *vm)
 
 static int strict_index(lua_State *L)
 {
-	/* env, key: look in the base first, then fail loudly */
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &BASE_KEY);
+	/* env, key: look in the realm's base first, then fail loudly */
+	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_pushvalue(L, 2);
 	if (lua_rawget(L, -2) != LUA_TNIL)
 		return 1;
@@ -182,18 +185,28 @@ static int strict_newindex(lua_State *L)
 	return luaL_error(L, "assignment to undeclared global");
 }
 
-void pqx_vm_push_env(pqx_vm *vm)
+/* Pushes a fresh strict environment over the base of the realm at realm_idx. */
+static void push_env(lua_State *L, int realm_idx)
 {
-	lua_State *L = vm->L;
+	realm_idx = lua_absindex(L, realm_idx);
 	lua_newtable(L);
 	lua_newtable(L);
-	lua_pushcfunction(L, strict_index);
+	lua_getfield(L, realm_idx, "base");
+	lua_pushcclosure(L, strict_index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, strict_newindex);
 	lua_setfield(L, -2, "__newindex");
 	lua_pushliteral(L, "pqx sandbox");
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
+}
+
+void pqx_vm_push_env(pqx_vm *vm)
+{
+	lua_State *L = vm->L;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &SCRIPT_REALM_KEY);
+	push_env(L, -1);
+	lua_remove(L, -2);
 }
 
 /* print in a script goes to stderr: stdout carries the records */
@@ -228,7 +241,7 @@ static int sandbox_load(lua_State *L)
 	if (has_env)
 		lua_pushvalue(L, 4);
 	else
-		pqx_vm_push_env(vm_of(L));
+		push_env(L, lua_upvalueindex(2));
 	lua_call(L, 4, 2);
 	return 2;
 }
@@ -262,53 +275,110 @@ static int sandbox_co_create(lua_State *L)
 	return 1;
 }
 
+/* base[lib] = a new table with the named fields of the global library lib
+ * (all of them when names is NULL): a script that assigns into its string or
+ * table library changes its own copy, never what the engine runs on. */
 static void copy_fields(lua_State *L, const char *lib, const char *const *names)
 {
-	/* stack: base; copies lib.names into a new table base[lib] */
 	lua_getglobal(L, lib);
 	lua_newtable(L);
-	for (const char *const *n = names; *n; n++) {
-		lua_getfield(L, -2, *n);
-		lua_setfield(L, -2, *n);
+	if (names) {
+		for (const char *const *n = names; *n; n++) {
+			lua_getfield(L, -2, *n);
+			lua_setfield(L, -2, *n);
+		}
+	} else {
+		lua_pushnil(L);
+		while (lua_next(L, -3)) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_settable(L, -4);
+		}
 	}
 	lua_setfield(L, -3, lib);
 	lua_pop(L, 1);
 }
 
-static void build_base(pqx_vm *vm)
+static int vm_require(lua_State *L);
+
+/* coroutine.wrap for scripts: a coroutine.create (with the budget hook) behind
+ * a function that resumes it and raises its errors */
+static int co_wrap_call(lua_State *L)
+{
+	lua_State *co = lua_tothread(L, lua_upvalueindex(1));
+	int n = lua_gettop(L);
+	if (!lua_checkstack(co, n))
+		return luaL_error(L, "too many arguments to resume");
+	lua_xmove(L, co, n);
+	int nres;
+	int rc = lua_resume(co, L, n, &nres);
+	if (rc == LUA_OK || rc == LUA_YIELD) {
+		if (!lua_checkstack(L, nres + 1))
+			return luaL_error(L, "too many results to resume");
+		lua_xmove(co, L, nres);
+		return nres;
+	}
+	lua_xmove(co, L, 1); /* the error object */
+	return lua_error(L);
+}
+
+static int sandbox_co_wrap(lua_State *L)
+{
+	sandbox_co_create(L);
+	lua_pushcclosure(L, co_wrap_call, 1);
+	return 1;
+}
+
+/* Pushes a new realm: {loaded = {["pqx.core"] = core}, base = {...}}; core at core_idx. */
+static void push_realm(pqx_vm *vm, int core_idx)
 {
 	lua_State *L = vm->L;
 	static const char *const globals[] = {
 		"assert", "error", "getmetatable", "ipairs", "next", "pairs", "pcall",
 		"rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable",
-		"tonumber", "tostring", "type", "xpcall", "string", "table", "math", "utf8",
-		"_VERSION", NULL,
+		"tonumber", "tostring", "type", "xpcall", "_VERSION", NULL,
 	};
 	static const char *const os_fields[] = {"time", "date", "clock", "difftime", NULL};
 	static const char *const co_fields[] = {"resume", "yield", "status", "isyieldable",
 	                                        "running", "close", NULL};
+	core_idx = lua_absindex(L, core_idx);
+	lua_createtable(L, 0, 2);
+	int realm = lua_gettop(L);
+	lua_newtable(L);
+	lua_pushvalue(L, core_idx);
+	lua_setfield(L, -2, "pqx.core");
+	lua_setfield(L, realm, "loaded");
 
 	lua_newtable(L);
 	for (const char *const *g = globals; *g; g++) {
 		lua_getglobal(L, *g);
 		lua_setfield(L, -2, *g);
 	}
+	copy_fields(L, "string", NULL);
+	copy_fields(L, "table", NULL);
+	copy_fields(L, "math", NULL);
+	copy_fields(L, "utf8", NULL);
 	copy_fields(L, "os", os_fields);
 	copy_fields(L, "coroutine", co_fields);
 	lua_getfield(L, -1, "coroutine");
 	lua_pushcfunction(L, sandbox_co_create);
 	lua_setfield(L, -2, "create");
+	lua_pushcfunction(L, sandbox_co_wrap);
+	lua_setfield(L, -2, "wrap");
 	lua_pop(L, 1);
 	lua_pushcfunction(L, sandbox_print);
 	lua_setfield(L, -2, "print");
 	lua_getglobal(L, "load");
-	lua_pushcclosure(L, sandbox_load, 1);
+	lua_pushvalue(L, realm);
+	lua_pushcclosure(L, sandbox_load, 2);
 	lua_setfield(L, -2, "load");
 	lua_pushcfunction(L, sandbox_collectgarbage);
 	lua_setfield(L, -2, "collectgarbage");
-	lua_getglobal(L, "require");
+	lua_pushvalue(L, realm);
+	lua_pushcclosure(L, vm_require, 1);
 	lua_setfield(L, -2, "require");
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &BASE_KEY);
+	lua_setfield(L, realm, "base");
+	(void)vm;
 }
 
 /* ---- modules ------------------------------------------------------------ */
@@ -327,10 +397,11 @@ static int read_file(const char *path, pqx_buf *out)
 	return bad || out->oom ? -1 : 0;
 }
 
-/* Loads a text chunk with a fresh sandbox environment as its _ENV. */
-static int load_sandboxed(pqx_vm *vm, const char *src, size_t len, const char *chunkname)
+/* Loads a text chunk with a fresh environment of the realm at realm_idx as its _ENV. */
+static int load_sandboxed(pqx_vm *vm, int realm_idx, const char *src, size_t len, const char *chunkname)
 {
 	lua_State *L = vm->L;
+	realm_idx = lua_absindex(L, realm_idx);
 	if (len > 0 && src[0] == LUA_SIGNATURE[0]) {
 		lua_pushfstring(L, "%s: binary chunks are not allowed", chunkname + 1);
 		return LUA_ERRSYNTAX;
@@ -339,7 +410,7 @@ static int load_sandboxed(pqx_vm *vm, const char *src, size_t len, const char *c
 	if (rc != LUA_OK)
 		return rc;
 	if (!vm->opts.trusted) {
-		pqx_vm_push_env(vm);
+		push_env(L, realm_idx);
 		lua_setupvalue(L, -2, 1);
 	}
 	return LUA_OK;
@@ -365,12 +436,14 @@ static void module_path(pqx_buf *b, const char *dir, const char *name, int is_pq
 	pqx_buf_adds(b, ".lua");
 }
 
-/* require(name): pqx.* from the binary (or the dev dir), other names beside the script */
+/* require(name): pqx.* from the binary (or the dev dir), other names beside the
+ * script; upvalue 1 is the realm whose cache and base the module gets */
 static int vm_require(lua_State *L)
 {
 	const char *name = luaL_checkstring(L, 1);
 	pqx_vm *vm = vm_of(L);
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &LOADED_KEY);
+	int realm = lua_upvalueindex(1);
+	lua_getfield(L, realm, "loaded");
 	if (lua_getfield(L, -1, name) != LUA_TNIL)
 		return 1;
 	lua_pop(L, 1);
@@ -386,7 +459,7 @@ static int vm_require(lua_State *L)
 			goto fail;
 		}
 		pqx_buf_addf(&chunk, "@%s.lua", name);
-		rc = load_sandboxed(vm, pqx_embedded[i].source, pqx_embedded[i].len, pqx_buf_cstr(&chunk));
+		rc = load_sandboxed(vm, realm, pqx_embedded[i].source, pqx_embedded[i].len, pqx_buf_cstr(&chunk));
 	} else {
 		const char *dir = is_pqx ? vm->lua_dev_dir : vm->script_dir;
 		if (!dir) {
@@ -401,7 +474,7 @@ static int vm_require(lua_State *L)
 		const char *p = pqx_buf_cstr(&path);
 		const char *base = strrchr(p, '/');
 		pqx_buf_addf(&chunk, "@%s", is_pqx ? p : (base ? base + 1 : p));
-		rc = load_sandboxed(vm, src.s ? src.s : "", src.len, pqx_buf_cstr(&chunk));
+		rc = load_sandboxed(vm, realm, src.s ? src.s : "", src.len, pqx_buf_cstr(&chunk));
 	}
 	if (rc != LUA_OK)
 		goto fail;
@@ -424,9 +497,11 @@ fail:
 	return lua_error(L);
 }
 
+/* the engine's own instance of a module, out of scripts' reach */
 void pqx_vm_require(lua_State *L, const char *name)
 {
-	lua_pushcfunction(L, vm_require);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &ENGINE_REALM_KEY);
+	lua_pushcclosure(L, vm_require, 1);
 	lua_pushstring(L, name);
 	lua_call(L, 1, 1);
 }
@@ -506,7 +581,9 @@ int pqx_vm_load_script(pqx_vm *vm, const char *path, pqx_buf *err)
 	const char *base = slash ? slash + 1 : path;
 	pqx_buf chunk = PQX_BUF_INIT;
 	pqx_buf_addf(&chunk, "@%s", base);
-	int rc = load_sandboxed(vm, src.s ? src.s : "", src.len, pqx_buf_cstr(&chunk));
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &SCRIPT_REALM_KEY);
+	int rc = load_sandboxed(vm, -1, src.s ? src.s : "", src.len, pqx_buf_cstr(&chunk));
+	lua_remove(L, rc == LUA_OK ? -2 : -2); /* the realm, below the chunk or the message */
 	pqx_buf_free(&src);
 	pqx_buf_free(&chunk);
 	if (rc != LUA_OK) {
@@ -593,32 +670,49 @@ pqx_vm *pqx_vm_new(const pqx_vm_opts *opts, char *err, size_t errlen)
 	lua_pushlightuserdata(L, vm);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &VM_KEY);
 	luaL_openlibs(L);
-	lua_newtable(L);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &LOADED_KEY);
-	lua_pushcfunction(L, vm_require);
-	lua_setglobal(L, "require");
-	/* the C core is a preloaded module */
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &LOADED_KEY);
-	luaL_requiref(L, "pqx.core", pqx_open_core, 0);
-	lua_setfield(L, -2, "pqx.core");
-	lua_pop(L, 1);
-	build_base(vm);
-	/* the library: global `pqx` for scripts (through the base) and trusted code */
-	lua_pushcfunction(L, vm_require);
-	lua_pushliteral(L, "pqx");
-	if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
-		snprintf(err, errlen, "the pqx Lua library failed to load: %s", lua_tostring(L, -1));
-		lua_close(L);
-		free(vm->lua_dev_dir);
-		free(vm);
-		return NULL;
+	if (!opts->trusted) {
+		/* scripts must not reach the shared string metatable (getmetatable("")) */
+		lua_pushliteral(L, "");
+		lua_getmetatable(L, -1);
+		lua_pushliteral(L, "string");
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 2);
 	}
+	/* the C core, shared by both realms */
+	luaL_requiref(L, "pqx.core", pqx_open_core, 0);
+	int core = lua_gettop(L);
+	push_realm(vm, core);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &ENGINE_REALM_KEY);
+	push_realm(vm, core);
 	lua_pushvalue(L, -1);
-	lua_setglobal(L, "pqx");
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &BASE_KEY);
-	lua_insert(L, -2);
-	lua_setfield(L, -2, "pqx");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &SCRIPT_REALM_KEY);
+	int realm = lua_gettop(L);
+	lua_getfield(L, realm, "base");
+	lua_getfield(L, -1, "require");
+	lua_setglobal(L, "require");
 	lua_pop(L, 1);
+	/* the library: global `pqx` of each realm, and of trusted code */
+	static const void *const keys[] = {&ENGINE_REALM_KEY, &SCRIPT_REALM_KEY};
+	for (int k = 0; k < 2; k++) {
+		lua_rawgetp(L, LUA_REGISTRYINDEX, keys[k]);
+		lua_getfield(L, -1, "base");
+		lua_getfield(L, -1, "require");
+		lua_pushliteral(L, "pqx");
+		if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+			snprintf(err, errlen, "the pqx Lua library failed to load: %s", lua_tostring(L, -1));
+			lua_close(L);
+			free(vm->lua_dev_dir);
+			free(vm);
+			return NULL;
+		}
+		if (k == 1) {
+			lua_pushvalue(L, -1);
+			lua_setglobal(L, "pqx");
+		}
+		lua_setfield(L, -2, "pqx");
+		lua_pop(L, 2);
+	}
+	lua_settop(L, core - 1);
 	lua_gc(L, LUA_GCGEN, 0, 0);
 	return vm;
 }

@@ -6,6 +6,7 @@ local core = require("pqx.core")
 
 local L = core.list_methods
 local N = core.node_methods
+local D = core.document_methods
 
 local new_list = core.list
 
@@ -77,5 +78,7 @@ function N.select_text(self, css)
   if n == nil then return nil end
   return type(n) == "string" and n or n:text()
 end
+
+D.select_text = N.select_text
 
 return {list_methods = L, node_methods = N, new_list = new_list}

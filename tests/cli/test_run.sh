@@ -84,6 +84,11 @@ run pqx run $F/sandbox.lua $F/page-sibling.html
 check_rc "module beside the script loads" 0
 check_contains "module beside the script works" "$OUT" '"result":"42"'
 
+run pqx run $F/tamper.lua $F/page-calm.html
+check_rc "replacing pqx.record.validate_page does not switch validation off" 5
+check_contains "the engine still validates" "$ERR" "tamper.lua: record #1: parliament: missing (required)"
+check_not_contains "string methods, coroutine.wrap and the string metatable are intact" "$ERR" "assertion failed"
+
 # --- budgets (cannot be swallowed by pcall)
 run pqx run --max-instructions 5000000 $F/budget.lua $F/page-loop.html $F/page-fine.html
 check_rc "instruction budget: exit 6" 6
