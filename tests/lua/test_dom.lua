@@ -173,4 +173,4 @@ local cyc = {}
 cyc.self = cyc
 T.raises(function() pqx.json(cyc) end, "nested too deeply", "JSON stops on cycles")
 
-os.exit(T.failed == 0 and 0 or 1)
+os.exit(T.failed == 0 and 0 or 1, true) -- close the state: valgrind sees no leak

@@ -84,4 +84,4 @@ T.ok(l == nil and lwhy == "empty list", "split_list empty", lwhy)
 T.raises(function() names.split_list({}) end, "bad argument #1 to 'split_list'",
   "split_list table raises")
 
-os.exit(T.failed == 0 and 0 or 1)
+os.exit(T.failed == 0 and 0 or 1, true) -- close the state: valgrind sees no leak

@@ -264,4 +264,4 @@ do
   T.eq(#record.validate(r), 1, "a warning that does not name dates.asked does not excuse it")
 end
 
-os.exit(T.failed == 0 and 0 or 1)
+os.exit(T.failed == 0 and 0 or 1, true) -- close the state: valgrind sees no leak
