@@ -395,7 +395,12 @@ static int dec_value(jdec *d)
 		lua_newtable(L);
 		dec_ws(d);
 		if (d->p < d->end && *d->p == '}') {
+			/* an empty object stays an object when written again */
 			d->p++;
+			lua_createtable(L, 0, 1);
+			lua_pushliteral(L, "object");
+			lua_setfield(L, -2, "__jsontype");
+			lua_setmetatable(L, -2);
 		} else {
 			for (;;) {
 				dec_ws(d);

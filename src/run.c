@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
@@ -292,6 +295,8 @@ static const char run_help[] =
 	"                          json: one pretty JSON array of pages, each with its\n"
 	"                          records and metadata (encoding and its source, status);\n"
 	"                          none: no records on stdout (with --db)\n"
+	"  -j, --jobs N            run the script in N processes (1-64); output, database\n"
+	"                          and messages stay in page order, as with one\n"
 	"  --db FILE               store pqx.question/1 records in the SQLite database FILE\n"
 	"                          (created and migrated as needed; one transaction per page)\n"
 	"%s"
@@ -334,12 +339,179 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/* ---- -j N: worker processes --------------------------------------------------- */
+
+/* Workers are forked after the script is loaded; worker k handles pages k, k+N,
+ * ... and sends each result down its pipe; the parent reads them back in page
+ * order, so output, database writes and messages are exactly those of a
+ * sequential run. Only the parent writes to stdout, stderr and the database. */
+
+typedef struct worker {
+	pid_t pid;
+	int fd;
+	int dead;
+} worker;
+
+typedef struct wire_head {
+	int status, unschemed;
+	size_t nrecords, bytes, replaced, parse_errors;
+	double seconds;
+	char sha256[65];
+	char encoding[40];
+	char encoding_source[24];
+} wire_head;
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *p, size_t n)
+{
+	char *c = p;
+	while (n > 0) {
+		ssize_t r = read(fd, c, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		c += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static int send_buf(int fd, const pqx_buf *b)
+{
+	uint64_t n = b->len;
+	return write_all(fd, &n, sizeof n) || write_all(fd, b->s ? b->s : "", b->len) ? -1 : 0;
+}
+
+static int recv_buf(int fd, pqx_buf *b)
+{
+	uint64_t n;
+	if (read_all(fd, &n, sizeof n) != 0)
+		return -1;
+	pqx_buf_reset(b);
+	char chunk[65536];
+	while (n > 0) {
+		size_t k = n > sizeof chunk ? sizeof chunk : (size_t)n;
+		if (read_all(fd, chunk, k) != 0)
+			return -1;
+		pqx_buf_add(b, chunk, k);
+		n -= k;
+	}
+	return b->oom ? -1 : 0;
+}
+
+static int send_result(int fd, const pqx_page_result *r)
+{
+	wire_head h;
+	memset(&h, 0, sizeof h);
+	h.status = r->status;
+	h.unschemed = r->unschemed;
+	h.nrecords = r->nrecords;
+	h.bytes = r->bytes;
+	h.replaced = r->replaced;
+	h.parse_errors = r->parse_errors;
+	h.seconds = r->seconds;
+	memcpy(h.sha256, r->sha256, sizeof h.sha256);
+	memcpy(h.encoding, r->encoding, sizeof h.encoding);
+	snprintf(h.encoding_source, sizeof h.encoding_source, "%s", r->encoding_source);
+	if (write_all(fd, &h, sizeof h) != 0)
+		return -1;
+	return send_buf(fd, &r->error) || send_buf(fd, &r->warnings) || send_buf(fd, &r->records_json) ? -1 : 0;
+}
+
+/* Fills r; src receives the encoding source text r->encoding_source points to. */
+static int recv_result(int fd, pqx_page_result *r, char src[24])
+{
+	wire_head h;
+	if (read_all(fd, &h, sizeof h) != 0)
+		return -1;
+	r->status = h.status;
+	r->unschemed = h.unschemed;
+	r->nrecords = h.nrecords;
+	r->bytes = h.bytes;
+	r->replaced = h.replaced;
+	r->parse_errors = h.parse_errors;
+	r->seconds = h.seconds;
+	memcpy(r->sha256, h.sha256, sizeof r->sha256);
+	r->sha256[64] = '\0';
+	memcpy(r->encoding, h.encoding, sizeof r->encoding);
+	r->encoding[sizeof r->encoding - 1] = '\0';
+	memcpy(src, h.encoding_source, 24);
+	src[23] = '\0';
+	r->encoding_source = src;
+	return recv_buf(fd, &r->error) || recv_buf(fd, &r->warnings) || recv_buf(fd, &r->records_json) ? -1 : 0;
+}
+
+static int start_workers(worker *w, int jobs, pqx_vm *vm, int script_idx, const char *sname,
+                         char **pages, size_t npages, const pqx_common_opts *o)
+{
+	fflush(NULL);
+	for (int k = 0; k < jobs; k++) {
+		int fds[2];
+		if (pipe(fds) != 0)
+			return -1;
+		pid_t pid = fork();
+		if (pid < 0) {
+			close(fds[0]);
+			close(fds[1]);
+			return -1;
+		}
+		if (pid == 0) {
+			close(fds[0]);
+			for (int j = 0; j < k; j++)
+				close(w[j].fd);
+			signal(SIGPIPE, SIG_DFL);
+			lua_State *L = pqx_vm_state(vm);
+			for (size_t i = (size_t)k; i < npages; i += (size_t)jobs) {
+				pqx_page_result r;
+				pqx_page_result_init(&r);
+				pqx_process_page(vm, script_idx, sname, pages[i], o, &r);
+				int bad = send_result(fds[1], &r);
+				pqx_page_result_free(&r);
+				lua_settop(L, script_idx);
+				if (bad)
+					_exit(1);
+			}
+			_exit(0);
+		}
+		close(fds[1]);
+		w[k].pid = pid;
+		w[k].fd = fds[0];
+		w[k].dead = 0;
+	}
+	return 0;
+}
+
+static void stop_workers(worker *w, int jobs)
+{
+	for (int k = 0; k < jobs; k++) {
+		if (w[k].fd >= 0)
+			close(w[k].fd);
+		if (w[k].pid > 0)
+			waitpid(w[k].pid, NULL, 0);
+	}
+}
+
 int pqx_cmd_run(int argc, char **argv)
 {
 	pqx_common_opts o;
 	pqx_common_defaults(&o);
 	const char *format = "jsonl", *db = NULL;
-	int nargs = 0;
+	int nargs = 0, jobs = 1;
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	if (!args)
 		return PQX_EXIT_INTERNAL;
@@ -369,6 +541,19 @@ int pqx_cmd_run(int argc, char **argv)
 				free(args);
 				return PQX_EXIT_USAGE;
 			}
+			continue;
+		}
+		if (strcmp(a, "-j") == 0 || is_opt(a, "--jobs")) {
+			const char *v = strcmp(a, "-j") == 0 ? (i + 1 < argc ? argv[++i] : "")
+			                                      : option_value(argc, argv, &i, "--jobs");
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (!*v || *end || n < 1 || n > 64) {
+				fprintf(stderr, "pqx run: -j wants a number of processes from 1 to 64, not '%s'\n", v);
+				free(args);
+				return PQX_EXIT_USAGE;
+			}
+			jobs = (int)n;
 			continue;
 		}
 		if (is_opt(a, "--db")) {
@@ -462,13 +647,37 @@ int pqx_cmd_run(int argc, char **argv)
 		}
 	}
 
+	worker workers[64];
+	if ((size_t)jobs > npages)
+		jobs = (int)npages;
+	if (jobs > 1 && start_workers(workers, jobs, vm, script_idx, sname, pages, npages, &o) != 0) {
+		fprintf(stderr, "pqx run: cannot start worker processes (%s); running in one\n", strerror(errno));
+		jobs = 1;
+	}
 	if (json)
 		fputs("[\n", stdout);
 	long ok = 0, failed = 0, records = 0;
 	for (size_t i = 0; i < npages; i++) {
 		pqx_page_result r;
 		pqx_page_result_init(&r);
-		pqx_process_page(vm, script_idx, sname, pages[i], &o, &r);
+		char src[24];
+		if (jobs == 1) {
+			pqx_process_page(vm, script_idx, sname, pages[i], &o, &r);
+		} else {
+			worker *w = &workers[i % (size_t)jobs];
+			if (w->dead || recv_result(w->fd, &r, src) != 0) {
+				w->dead = 1;
+				pqx_page_result_free(&r);
+				pqx_page_result_init(&r);
+				r.status = PQX_EXIT_INTERNAL;
+				pqx_buf_adds(&r.error, "the worker process for this page ended unexpectedly");
+			}
+			pqx_buf jerr = PQX_BUF_INIT;
+			if (r.status != PQX_EXIT_OK ||
+			    pqx_json_decode(L, pqx_buf_cstr(&r.records_json), r.records_json.len, &jerr) != 0)
+				lua_pushnil(L);
+			pqx_buf_free(&jerr);
+		}
 		int recs = lua_gettop(L);
 		if (r.status == PQX_EXIT_OK && st && r.unschemed) {
 			r.status = PQX_EXIT_VALIDATION;
@@ -578,6 +787,8 @@ int pqx_cmd_run(int argc, char **argv)
 		lua_settop(L, script_idx);
 		pqx_page_result_free(&r);
 	}
+	if (jobs > 1)
+		stop_workers(workers, jobs);
 	if (json)
 		fputs("\n]\n", stdout);
 	if (st) {
