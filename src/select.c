@@ -712,6 +712,21 @@ static int parse_regex(P *p, struct cond *c)
 	return expect_close(p);
 }
 
+/* The optional case flag after a string: `i` (fold case) or `s` (as is). */
+static int parse_case_flag(P *p, struct cond *c)
+{
+	skip_ws(p);
+	if (!starts_ident(p, p->pos))
+		return 0;
+	size_t fpos = p->pos;
+	read_ident(p, &p->tmp);
+	if (ieq(p->tmp.s, p->tmp.len, "i", 1))
+		c->icase = 1;
+	else if (!ieq(p->tmp.s, p->tmp.len, "s", 1))
+		return unexpected(p, fpos);
+	return 0;
+}
+
 static int parse_contains(P *p, struct cond *c)
 {
 	skip_ws(p);
@@ -725,15 +740,8 @@ static int parse_contains(P *p, struct cond *c)
 		return oom(p);
 	c->val = s;
 	c->vlen = n;
-	skip_ws(p);
-	if (starts_ident(p, p->pos)) {
-		size_t fpos = p->pos;
-		read_ident(p, &p->tmp);
-		if (ieq(p->tmp.s, p->tmp.len, "i", 1))
-			c->icase = 1;
-		else if (!ieq(p->tmp.s, p->tmp.len, "s", 1))
-			return unexpected(p, fpos);
-	}
+	if (parse_case_flag(p, c))
+		return -1;
 	if (c->icase) {
 		pqx_buf_reset(&p->tmp);
 		fold_utf8(c->val, c->vlen, &p->tmp);
@@ -789,16 +797,9 @@ static int parse_attr(P *p, struct compound *cp)
 	c->val = dup_buf(&p->tmp, &c->vlen);
 	if (!c->val)
 		return oom(p);
+	if (parse_case_flag(p, c))
+		return -1;
 	skip_ws(p);
-	if (starts_ident(p, p->pos)) {
-		size_t fpos = p->pos;
-		read_ident(p, &p->tmp);
-		if (ieq(p->tmp.s, p->tmp.len, "i", 1))
-			c->icase = 1;
-		else if (!ieq(p->tmp.s, p->tmp.len, "s", 1))
-			return unexpected(p, fpos);
-		skip_ws(p);
-	}
 	if (cur(p) != ']')
 		return unexpected(p, p->pos);
 	p->pos++;

@@ -41,8 +41,9 @@ static const GumboVector *kids(const GumboNode *n)
 }
 
 /* index_within_parent is trusted only after checking it: a wrong index after
- * some tree-builder repair must cost time, never skip or repeat a subtree. */
-static const GumboNode *next_sibling(const GumboNode *n)
+ * some tree-builder repair must cost time, never skip or repeat a subtree.
+ * dir is +1 for the next sibling, -1 for the previous one. */
+static const GumboNode *sibling(const GumboNode *n, int dir)
 {
 	const GumboNode *p = n->parent;
 	const GumboVector *v = p ? kids(p) : NULL;
@@ -55,24 +56,13 @@ static const GumboNode *next_sibling(const GumboNode *n)
 		if (i == v->length)
 			return NULL;
 	}
-	return i + 1 < v->length ? v->data[i + 1] : NULL;
-}
-
-static const GumboNode *prev_sibling(const GumboNode *n)
-{
-	const GumboNode *p = n->parent;
-	const GumboVector *v = p ? kids(p) : NULL;
-	if (!v)
-		return NULL;
-	size_t i = n->index_within_parent;
-	if (i >= v->length || v->data[i] != n) {
-		for (i = 0; i < v->length && v->data[i] != n; i++)
-			;
-		if (i == v->length)
-			return NULL;
-	}
+	if (dir > 0)
+		return i + 1 < v->length ? v->data[i + 1] : NULL;
 	return i > 0 ? v->data[i - 1] : NULL;
 }
+
+static const GumboNode *next_sibling(const GumboNode *n) { return sibling(n, 1); }
+static const GumboNode *prev_sibling(const GumboNode *n) { return sibling(n, -1); }
 
 static int is_html(const GumboNode *n, GumboTag tag)
 {
