@@ -202,9 +202,10 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 	if (res->status != PQX_EXIT_OK)
 		goto done;
 
-	/* the engine's validation */
+	/* the engine's validation, with its own instance of pqx.record */
 	pqx_vm_require(L, "pqx.record");
-	lua_getfield(L, -1, "validate_page");
+	int recmod = lua_gettop(L);
+	lua_getfield(L, recmod, "validate_page");
 	lua_pushvalue(L, emitted);
 	lua_pushstring(L, script_name);
 	pqx_buf verr = PQX_BUF_INIT;
@@ -220,7 +221,7 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 		fail(res, PQX_EXIT_VALIDATION, lua_tostring(L, -1));
 		lua_pop(L, 1);
 	}
-	lua_settop(L, warnings);
+	lua_settop(L, recmod);
 	if (res->status != PQX_EXIT_OK) {
 		/* the rejected records' own warnings often say why a field is missing */
 		for (size_t i = 1; i <= res->nrecords; i++) {
@@ -236,20 +237,19 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 					lua_pop(L, 1);
 				}
 			}
-			lua_settop(L, warnings);
+			lua_settop(L, recmod);
 		}
 		goto done;
 	}
 
 	/* canonical JSON: empty object fields stay objects */
-	pqx_vm_require(L, "pqx.record");
-	lua_getfield(L, -1, "canonicalise");
+	lua_getfield(L, recmod, "canonicalise");
 	lua_pushvalue(L, emitted);
 	pqx_buf cerr = PQX_BUF_INIT;
 	if (pqx_vm_pcall(vm, 1, 0, &cerr) != LUA_OK)
 		fail(res, PQX_EXIT_INTERNAL, pqx_buf_cstr(&cerr));
 	pqx_buf_free(&cerr);
-	lua_settop(L, warnings);
+	lua_settop(L, recmod);
 	if (res->status != PQX_EXIT_OK)
 		goto done;
 	pqx_buf jerr = PQX_BUF_INIT;
