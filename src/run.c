@@ -341,7 +341,8 @@ static const char *base_name(const char *path)
 
 /* ---- -j N: worker processes --------------------------------------------------- */
 
-/* Workers are forked after the script is loaded; worker k handles pages k, k+N,
+/* Workers are forked after the script is loaded and before the database is
+ * opened (an SQLite connection must not cross a fork); worker k handles pages k, k+N,
  * ... and sends each result down its pipe; the parent reads them back in page
  * order, so output, database writes and messages are exactly those of a
  * sequential run. Only the parent writes to stdout, stderr and the database. */
@@ -456,6 +457,7 @@ static int recv_result(int fd, pqx_page_result *r, char src[24])
 	return recv_buf(fd, &r->error) || recv_buf(fd, &r->warnings) || recv_buf(fd, &r->records_json) ? -1 : 0;
 }
 
+/* Returns 0 in the parent, 1 in a worker that has finished its pages, -1 on error. */
 static int start_workers(worker *w, int jobs, pqx_vm *vm, int script_idx, const char *sname,
                          char **pages, size_t npages, const pqx_common_opts *o)
 {
@@ -471,6 +473,8 @@ static int start_workers(worker *w, int jobs, pqx_vm *vm, int script_idx, const 
 			return -1;
 		}
 		if (pid == 0) {
+			/* the worker: run its pages, then return 1 so the caller cleans up
+			 * and exits (no database is open yet in any process) */
 			close(fds[0]);
 			for (int j = 0; j < k; j++)
 				close(w[j].fd);
@@ -484,9 +488,10 @@ static int start_workers(worker *w, int jobs, pqx_vm *vm, int script_idx, const 
 				pqx_page_result_free(&r);
 				lua_settop(L, script_idx);
 				if (bad)
-					_exit(1);
+					break;
 			}
-			_exit(0);
+			close(fds[1]);
+			return 1;
 		}
 		close(fds[1]);
 		w[k].pid = pid;
@@ -613,6 +618,21 @@ int pqx_cmd_run(int argc, char **argv)
 		goto out;
 	}
 
+	worker workers[64];
+	if ((size_t)jobs > npages)
+		jobs = (int)npages;
+	if (jobs > 1) {
+		int w = start_workers(workers, jobs, vm, script_idx, sname, pages, npages, &o);
+		if (w == 1) { /* a worker, done */
+			pqx_free_pages(pages, npages);
+			goto out;
+		}
+		if (w < 0) {
+			fprintf(stderr, "pqx run: cannot start worker processes (%s); running in one\n", strerror(errno));
+			jobs = 1;
+		}
+	}
+
 	pqx_store *st = NULL;
 	int64_t run_id = 0;
 	if (db) {
@@ -620,6 +640,8 @@ int pqx_cmd_run(int argc, char **argv)
 		if (!st) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
+			if (jobs > 1)
+				stop_workers(workers, jobs);
 			pqx_free_pages(pages, npages);
 			goto out;
 		}
@@ -641,19 +663,14 @@ int pqx_cmd_run(int argc, char **argv)
 		if (run_id < 0) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
+			if (jobs > 1)
+				stop_workers(workers, jobs);
 			pqx_store_close(st);
 			pqx_free_pages(pages, npages);
 			goto out;
 		}
 	}
 
-	worker workers[64];
-	if ((size_t)jobs > npages)
-		jobs = (int)npages;
-	if (jobs > 1 && start_workers(workers, jobs, vm, script_idx, sname, pages, npages, &o) != 0) {
-		fprintf(stderr, "pqx run: cannot start worker processes (%s); running in one\n", strerror(errno));
-		jobs = 1;
-	}
 	if (json)
 		fputs("[\n", stdout);
 	long ok = 0, failed = 0, records = 0;

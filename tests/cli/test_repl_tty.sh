@@ -111,6 +111,7 @@ fi
 
 start
 expect "without a page: no document" "^pqx .* repl: no document"
+wait_for "^pqx>" # keys sent before the prompt reach the terminal, not libedit
 keys Up
 expect "the history is read back (Up recalls the last line)" "^pqx> 100\+1$"
 keys C-u
