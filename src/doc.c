@@ -306,23 +306,35 @@ static pqx_sel *get_selector(lua_State *L, int idx)
 	s = lua_newuserdatauv(L, sizeof *s, 0);
 	s->sel = sel;
 	luaL_setmetatable(L, PQX_SELECTOR_MT);
-	/* bounded cache: scripts that build selectors from data must not grow it forever */
-	lua_getfield(L, -2, "#");
-	lua_Integer count = lua_tointeger(L, -1);
-	lua_pop(L, 1);
-	if (count >= SELECTOR_CACHE_MAX) {
-		lua_newtable(L);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &SELCACHE_KEY);
-		lua_pop(L, 1);
-		lua_rawgetp(L, LUA_REGISTRYINDEX, &SELCACHE_KEY);
-		lua_insert(L, -2);
-		count = 0;
-	}
-	lua_setfield(L, -2, css);
-	lua_pushinteger(L, count + 1);
-	lua_setfield(L, -2, "#");
+	pqx_cache_put(L, -2, css, len, SELECTOR_CACHE_MAX);
 	lua_pop(L, 1);
 	return sel;
+}
+
+void pqx_cache_put(lua_State *L, int cache_idx, const char *key, size_t keylen, int max)
+{
+	int cache = lua_absindex(L, cache_idx);
+	lua_pushliteral(L, "#");
+	lua_rawget(L, cache);
+	lua_Integer count = lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	if (count >= max) {
+		/* assigning nil to existing fields is allowed during a traversal */
+		lua_pushnil(L);
+		while (lua_next(L, cache)) {
+			lua_pop(L, 1);
+			lua_pushvalue(L, -1);
+			lua_pushnil(L);
+			lua_rawset(L, cache);
+		}
+		count = 0;
+	}
+	lua_pushlstring(L, key, keylen);
+	lua_insert(L, -2);
+	lua_rawset(L, cache);
+	lua_pushliteral(L, "#");
+	lua_pushinteger(L, count + 1);
+	lua_rawset(L, cache);
 }
 
 static int push_text(lua_State *L, const GumboNode *n, enum pqx_text_mode mode)

@@ -15,6 +15,12 @@
 #define PQX_SELECTOR_MT "pqx.Selector"
 #define PQX_LIST_MT "pqx.List"
 
+/* Stores the value on top of the stack in the cache table at cache_idx under
+ * key and pops it. Entries are counted in the table's "#" field; past max the
+ * table is emptied first, so caches keyed by strings that scripts build from
+ * data (selectors, regular expressions) stay bounded. */
+void pqx_cache_put(lua_State *L, int cache_idx, const char *key, size_t keylen, int max);
+
 /* Limits used by pqx.parse() from Lua (the CLI sets them from its options). */
 void pqx_doc_set_limits(const pqx_limits *lim);
 

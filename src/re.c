@@ -11,6 +11,8 @@
 
 #include <lauxlib.h>
 
+#include "doc.h"
+
 #define PQX_REGEX_MT "pqx.Regex"
 #define RE_MATCH_LIMIT 10000000
 #define RE_CACHE_MAX 256
@@ -83,13 +85,11 @@ static lre *compile(lua_State *L, const char *pat, size_t len, const char *flags
 	pcre2_set_match_limit(r->mctx, RE_MATCH_LIMIT);
 	pcre2_set_depth_limit(r->mctx, 100000);
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &r->ncaps);
-	if (lua_rawlen(L, -3) > RE_CACHE_MAX) { /* crude bound: start over */
-		lua_newtable(L);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &RECACHE_KEY);
-	}
-	lua_pushvalue(L, -2);
-	lua_pushvalue(L, -2);
-	lua_rawset(L, -5);
+	/* stack: cache, key, regex */
+	size_t klen;
+	const char *key = lua_tolstring(L, -2, &klen);
+	lua_pushvalue(L, -1);
+	pqx_cache_put(L, -4, key, klen, RE_CACHE_MAX);
 	lua_replace(L, -3);
 	lua_pop(L, 1);
 	return r;

@@ -37,4 +37,15 @@ T.raises(function() re.match("x", "(unclosed") end, "regex error at column", "ba
 T.raises(function() re.match("x", "x", "q") end, "unknown regex flag 'q'", "bad flag raises")
 T.raises(function() re.match(string.rep("a", 30) .. "b", "(a+)+$") end, "regex match failed", "catastrophic backtracking hits the match limit")
 
+-- the cache of compiled patterns stays bounded when patterns are built from data
+for i = 1, 1000 do re.match("x" .. i, "x" .. i .. "$") end
+local largest = 0
+for _, v in pairs(debug.getregistry()) do
+  if type(v) == "table" and math.type(rawget(v, "#")) == "integer" then
+    largest = math.max(largest, rawget(v, "#"))
+  end
+end
+T.ok(largest > 0 and largest <= 512, "compiled-pattern and selector caches stay bounded", largest)
+T.eq(re.match("x999", "x999$"), "x999", "a pattern compiled after the cache was emptied still works")
+
 os.exit(T.failed == 0 and 0 or 1, true) -- close the state: valgrind sees no leak
