@@ -3,6 +3,9 @@
  */
 #include "buf.h"
 
+#include <errno.h>
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,4 +114,32 @@ void pqx_strv_free(pqx_strv *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
+}
+
+int pqx_read_file(const char *path, pqx_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		errno = EISDIR;
+		return -1;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		pqx_buf_add(out, chunk, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (out->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (bad) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
 }

@@ -27,6 +27,10 @@ const char *pqx_buf_cstr(pqx_buf *b);                  /* "" if empty */
 void pqx_buf_reset(pqx_buf *b);                        /* len = 0, keeps memory */
 void pqx_buf_free(pqx_buf *b);
 
+/* Appends the whole file at path to out. Returns 0, or -1 with errno set
+ * (EISDIR for a directory, ENOMEM when out ran out of memory). */
+int pqx_read_file(const char *path, pqx_buf *out);
+
 /* A growable list of owned, NUL-terminated strings (page lists, completions). */
 typedef struct pqx_strv {
 	char **v;

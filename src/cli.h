@@ -36,9 +36,6 @@ void pqx_common_defaults(pqx_common_opts *o);
 int pqx_common_option(pqx_common_opts *o, int argc, char **argv, int *i);
 extern const char pqx_common_help[];
 
-/* Reads a whole file; returns 0 or -1 with errno set. */
-int pqx_read_file(const char *path, pqx_buf *out);
-
 /* Collects page paths from arguments: files, directories (recursively, .html and .htm files),
  * and "-" (a list of paths on stdin). Unreadable arguments are still listed so that
  * the run reports them. */

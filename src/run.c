@@ -162,34 +162,6 @@ int pqx_common_option(pqx_common_opts *o, int argc, char **argv, int *i)
 	return 0;
 }
 
-int pqx_read_file(const char *path, pqx_buf *out)
-{
-	FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "rb");
-	if (!f)
-		return -1;
-	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		errno = EISDIR;
-		return -1;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		pqx_buf_add(out, chunk, n);
-	int bad = ferror(f);
-	fclose(f);
-	if (out->oom) {
-		errno = ENOMEM;
-		return -1;
-	}
-	if (bad) {
-		errno = EIO;
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- page lists ----------------------------------------------------------- */
 
 static void plist_add(pqx_strv *l, const char *s)

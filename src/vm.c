@@ -383,20 +383,6 @@ static void push_realm(pqx_vm *vm, int core_idx)
 
 /* ---- modules ------------------------------------------------------------ */
 
-static int read_file(const char *path, pqx_buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		pqx_buf_add(out, chunk, n);
-	int bad = ferror(f);
-	fclose(f);
-	return bad || out->oom ? -1 : 0;
-}
-
 /* Loads a text chunk with a fresh environment of the realm at realm_idx as its _ENV. */
 static int load_sandboxed(pqx_vm *vm, int realm_idx, const char *src, size_t len, const char *chunkname)
 {
@@ -467,7 +453,7 @@ static int vm_require(lua_State *L)
 			goto fail;
 		}
 		module_path(&path, dir, name, is_pqx);
-		if (read_file(pqx_buf_cstr(&path), &src) != 0) {
+		if (pqx_read_file(pqx_buf_cstr(&path), &src) != 0) {
 			lua_pushfstring(L, "module '%s' not found: no file '%s'", name, pqx_buf_cstr(&path));
 			goto fail;
 		}
@@ -566,18 +552,25 @@ int pqx_vm_pcall(pqx_vm *vm, int nargs, int nresults, pqx_buf *err)
 
 /* ---- scripts ------------------------------------------------------------ */
 
+/* `require` looks beside the script; returns the last '/' of path, or NULL */
+static const char *set_script_dir(pqx_vm *vm, const char *path)
+{
+	free(vm->script_dir);
+	const char *slash = strrchr(path, '/');
+	vm->script_dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	return slash;
+}
+
 int pqx_vm_load_script(pqx_vm *vm, const char *path, pqx_buf *err)
 {
 	lua_State *L = vm->L;
 	pqx_buf src = PQX_BUF_INIT;
-	if (read_file(path, &src) != 0) {
+	if (pqx_read_file(path, &src) != 0) {
 		pqx_buf_addf(err, "%s: cannot read script: %s", path, strerror(errno));
 		pqx_buf_free(&src);
 		return -1;
 	}
-	free(vm->script_dir);
-	const char *slash = strrchr(path, '/');
-	vm->script_dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	const char *slash = set_script_dir(vm, path);
 	const char *base = slash ? slash + 1 : path;
 	pqx_buf chunk = PQX_BUF_INIT;
 	pqx_buf_addf(&chunk, "@%s", base);
@@ -626,9 +619,7 @@ int pqx_vm_load_script(pqx_vm *vm, const char *path, pqx_buf *err)
 int pqx_vm_dofile(pqx_vm *vm, const char *path, int argc, char **argv, pqx_buf *err)
 {
 	lua_State *L = vm->L;
-	free(vm->script_dir);
-	const char *slash = strrchr(path, '/');
-	vm->script_dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	set_script_dir(vm, path);
 	lua_createtable(L, argc, 1);
 	lua_pushstring(L, path);
 	lua_rawseti(L, -2, 0);
