@@ -1,37 +1,62 @@
--- fr-an.lua: written questions of the French Assemblée nationale, one question per
--- page, in the three templates the site has used (recognised by their markup):
+-- fr-an.lua: questions of the French Assemblée nationale, one question per page: written
+-- questions (QE), questions au gouvernement (QG, asked in the chamber) and questions orales
+-- sans débat (QOSD), in the three templates the site has used. Both the template and the
+-- kind of question are recognised from the markup; a page of an unknown template or kind
+-- fails with a message that names what it saw.
 --
 -- "export" (seen on the 11th legislature: an archive export; no charset declared, so the
 --   engine's detection decides: UTF-8 when the bytes are valid UTF-8, else windows-1252):
 --   custom elements carry the data: <leg>11ème législature</leg>, <num>, <civ>, <aut>,
---   <groupe>, <dept>, <nat>QE</nat>, <mini> (ministère interrogé), <mina> (ministère
+--   <groupe>, <dept>, <nat>QE|QG|QOSD</nat>, <mini> (ministère interrogé), <mina> (ministère
 --   attributaire), <dpq>/<pgq> (question JO date/page), <dpr>/<pgrep> (answer JO
---   date/page), <rub>/<tana>/<ana> (rubrique, tête d'analyse, analyse), <quest>, <rep>,
---   <dret> (by its name the withdrawal date; empty here), and a hidden <span> with
---   <grp> (group code) and <reg> (region), kept in extra.
+--   date/page), <dca> (date de changement d'attribution), <rub>/<tana>/<ana> (rubrique,
+--   tête d'analyse, analyse), <quest> (empty for a QG), <rep> (the answer; for QG/QOSD the
+--   debate as plain text lines), <dret> (by its name the withdrawal date; empty here), and a
+--   hidden <span> with <grp> (group code) and <reg> (region), kept in extra.
 -- "q14" (questions.assemblee-nationale.fr, seen on the 14th legislature): <header
 --   class="question_legislature">, <section class="question_header"> ("Question N° 3200",
---   "de <a>M. Name</a> (Group - <span>Département</span> )", "Question écrite"),
---   <section class="question_info"> with "<span>Label &gt; </span> value" blocks,
---   <div class="question_publish_date"> with one "... publiée au JO le : dd/mm/yyyy
---   page : N" line per event, <div class="question"> and <div class="answer">.
+--   "de <a>M. Name</a> (Group - <span>Département</span> )", the kind: "Question écrite",
+--   "Question au gouvernement", "Question orale sans débat"), <section
+--   class="question_info"> with "<span>Label &gt; </span> value" blocks, <div
+--   class="question_publish_date"> with one "... publiée au JO le : dd/mm/yyyy page : N"
+--   line per event, <div class="question"> and <div class="answer"> (for QG/QOSD the
+--   debate, speakers in <b>/<strong>), and a PDF form whose action names the kind
+--   (/questions/detail/14/qg/200/...).
 -- "dyn" (assemblee-nationale.fr/dyn, seen on the 16th legislature): <div class="an-bloc
---   _style-question">: title "Question écrite n°200 : <span>Subject</span>", "16ème
---   Législature", JO links "Publication de la question au Journal Officiel du <date>,
---   page N", the text blocks under "Question de :" and "Réponse publiée le <date>", and
---   the "Données clés" column of "Label : value" paragraphs (Auteur, Type de question,
---   Rubrique, Ministère interrogé, Ministère répondant, Dates).
+--   _style-question">: title "Question écrite n°200 : <span>Subject</span>" (or "Question au
+--   Gouvernement n°", "Question orale n°"), "16ème Législature", JO links "Publication de la
+--   question au Journal Officiel du <date>, page N", the text blocks under "Question de :"
+--   (for a QG: the debate) and "Réponse publiée le <date>" / "Réponse en séance, et publiée
+--   le <date>" (for a QOSD: the debate), and the "Données clés" column of "Label : value"
+--   paragraphs (Auteur, Type de question, Rubrique, Ministère interrogé, Ministère
+--   répondant, Dates or Date de la séance). og:url names the kind too (QANR5L16QG200).
+--
+-- Kinds: type = "written" for QE, "oral" for QG and QOSD; extra.question_kind is "QE",
+-- "QG" or "QOSD" on every record.
+-- Ids: "fr-an:<legislature>-<number>" for a QE (numbers restart each legislature); QG and
+-- QOSD have number series of their own and get their code appended: "fr-an:14-200-QG",
+-- "fr-an:11-450-QOSD". So question 450 of one legislature as QE, QG and QOSD has three ids.
 --
 -- Mapping: addressees[1].title = ministère interrogé (as printed); the ministère
--- attributaire / répondant goes to extra.ministere_attributaire and, when there is an
+-- attributaire / répondant goes to extra.ministere_attributaire and, for a QE with an
 -- answer, to answers[1].by. dates.published and answers[1].date are the JO dates; JO
 -- pages go to extra.jo_question_page / extra.jo_answer_page. The pages print no deposit
--- date, so dates.asked is the JO publication date of the question (a dated line whose
--- label mentions "dépôt" would be used instead). The author's group is authors[1].party,
--- the département authors[1].constituency; the "dyn" template prints the region instead
--- of the département, which goes to extra.author_region with a warning.
--- Ids: "fr-an:<legislature>-<number>" (numbers restart each legislature); other kinds of
--- question (QOSD, QG: their own number series) get the code appended: "fr-an:14-12-QG".
+-- date, so for QE and QOSD dates.asked is the JO publication date of the question (a dated
+-- line whose label mentions "dépôt" would be used instead). A QG is asked in a sitting
+-- whose date the pages do not print (only the JO publication of the debate): dates.asked
+-- is left out with a "dates.asked:" warning that gives the JO date.
+-- QG and QOSD: the debate is cut into turns at each speaker ("M. le président.", "Mme X,
+-- ministre de ... ."; in bold on the 14th/16th templates, recognised at the start of a line
+-- on the 11th), kept in order in extra.debate = {{speaker, role, text}, ...}, with the
+-- heading printed above it in extra.debate_title (and title when the page has no other).
+-- The answer is the reply of the member of the government (the first speaker after the
+-- author who is printed with an office), all their turns; answers[1].by is "Name, office"
+-- as printed. For a QG, question.body is what the author said before that reply; for a
+-- QOSD it is the question's published text. Both fail loudly when the debate has no turn
+-- of the author or no reply, naming the speakers seen.
+-- The author's group is authors[1].party, the département authors[1].constituency; the
+-- "dyn" template prints the region instead of the département, which goes to
+-- extra.author_region with a warning.
 
 local date, names, text, re = pqx.date, pqx.names, pqx.text, pqx.re
 
@@ -39,26 +64,35 @@ local function fail(msg, ...)
   error(string.format(msg, ...), 2)
 end
 
--- question kinds as printed (lower case) or coded in the export
+-- question kinds as printed (case folded) or coded in the export and in URLs
 local KINDS = {
-  ["question écrite"] = "QE", ["question orale sans débat"] = "QOSD",
-  ["question au gouvernement"] = "QG", ["question orale"] = "QOSD",
+  ["question écrite"] = "QE", ["question au gouvernement"] = "QG",
+  ["question orale sans débat"] = "QOSD", ["question orale"] = "QOSD",
+  qe = "QE", qg = "QG", qosd = "QOSD",
 }
-local TYPES = {QE = "written", QOSD = "oral", QG = "topical"}
+local TYPES = {QE = "written", QG = "oral", QOSD = "oral"}
+
+-- the code of a printed kind, or a loud failure naming it
+local function kind_code(kind, where)
+  local code = KINDS[text.fold_case(text.squish(kind))]
+  if not code then
+    fail("unknown kind of question %q (%s); known: Question écrite, Question au gouvernement, " ..
+      "Question orale (sans débat), QE, QG, QOSD", text.squish(kind), where)
+  end
+  return code
+end
 
 local function warn(rec, fmt, ...)
   rec.warnings[#rec.warnings + 1] = string.format(fmt, ...)
 end
 
-local function new_record(term, number, kind)
-  local code = KINDS[text.fold_case(text.squish(kind))] or kind
+local function new_record(term, number, code)
   local rec = {
     schema = "pqx.question/1", parliament = "fr-an", term = term, number = number,
-    type = TYPES[code] or "other", lang = "fr", page_lang = "fr",
-    dates = {}, extra = {}, warnings = {},
+    type = TYPES[code], lang = "fr", page_lang = "fr",
+    dates = {}, extra = {question_kind = code}, warnings = {},
   }
   rec.id = "fr-an:" .. term .. "-" .. number .. (code == "QE" and "" or "-" .. code)
-  if not TYPES[code] then warn(rec, "unknown kind of question %q", kind) end
   return rec
 end
 
@@ -139,11 +173,138 @@ local function apply_date(rec, label, iso, page)
   end
 end
 
--- the common end: answer, status, asked date
-local function finish(rec, question, answer, by)
-  if question == "" then fail("the question text is empty") end
+---------------------------------------------------------------- debates (QG, QOSD)
+-- The start of a turn: a civility and a name or office ("M. le président", "Mme Marisol
+-- Touraine", "M. le secrétaire d'Etat à l'industrie") or a group of members ("Plusieurs
+-- députés du groupe UMP"), then "." (and the speech) or "," (an office up to the next
+-- ". ", then the speech).
+local TURN = re.compile([[^((?:M\.|Mme|Mlle|MM\.|Mmes)\s+[^.,:;!?«(]+?|(?:Plusieurs|De nombreux|Un|Une|Des)\s+député[^.,:;!?«(]*?)\s*([.,])\s*(.*)$]])
+local OFFICE = re.compile([[^([^.]+?)\s*\.\s*(.*)$]])
+
+-- words of a name, case and accents folded, sorted: "Jacquaint Muguette" (the export's
+-- surname-first order) and "Mme Muguette Jacquaint" (the debate's) give the same key
+local function name_key(s)
+  local w = {}
+  for word in text.fold_case(text.strip_accents(civility(text.squish(s)))):gmatch("[^%s]+") do
+    w[#w + 1] = word
+  end
+  table.sort(w)
+  return table.concat(w, " ")
+end
+
+-- "M. le secrétaire d'Etat à l'industrie" -> "secrétaire d'etat à l'industrie": an office
+-- used as a speaker's name, folded for comparison with an office printed after a name
+local function office_key(speaker)
+  local rest = civility(speaker)
+  rest = rest:gsub("^l[ea]%s+", ""):gsub("^l'", ""):gsub("^l’", "")
+  return text.fold_case(text.strip_accents(rest))
+end
+
+-- the turns of a debate. `nodes` hold it; `bold` says the template prints each speaker in
+-- <b>/<strong> (14th, 16th): only those labels start turns there, so a paragraph that
+-- happens to open with "M. X" is not taken for one. Returns the heading lines above the
+-- first turn and the list of {speaker, role, text}.
+local function debate_turns(nodes, bold)
+  local labels
+  if bold then
+    labels = {}
+    for _, n in ipairs(nodes) do
+      for _, b in ipairs(n:matches("b, strong") and {n} or n:select("b, strong")) do
+        labels[(text.squish(b:text()):gsub("%s*[.,]$", ""))] = true
+      end
+    end
+  end
+  local lines = {}
+  for _, n in ipairs(nodes) do
+    for _, l in ipairs(text.lines(n:text())) do lines[#lines + 1] = l end
+  end
+  local heading, turns, cur = {}, {}, nil
+  for _, line in ipairs(lines) do
+    local who, sep, rest = TURN:match(line)
+    if who and labels and not labels[who] then who = nil end
+    local role
+    if who and sep == "," then
+      role, rest = OFFICE:match(rest)
+      -- "M. le président, ..." in a plain-text debate is speech, not a speaker and office
+      if not role or select(2, role:gsub("%S+", "")) > 20 then who = nil end
+    end
+    if who then
+      cur = {speaker = who, role = role, paras = {}}
+      turns[#turns + 1] = cur
+      if rest ~= "" then cur.paras[1] = rest end
+    elseif cur then
+      cur.paras[#cur.paras + 1] = line
+    else
+      heading[#heading + 1] = line
+    end
+  end
+  for _, t in ipairs(turns) do
+    t.text = table.concat(t.paras, "\n\n")
+    t.paras = nil
+  end
+  return table.concat(heading, "\n"), turns
+end
+
+local function speakers_seen(turns)
+  local seen, out = {}, {}
+  for _, t in ipairs(turns) do
+    if not seen[t.speaker] then seen[t.speaker] = true; out[#out + 1] = t.speaker end
+  end
+  return #out > 0 and table.concat(out, ", ") or "none"
+end
+
+-- the author's words before the reply, the reply, and who gave it
+local function read_debate(rec, nodes, bold)
+  local heading, turns = debate_turns(nodes, bold)
+  if #turns == 0 then fail("the debate of this %s has no speaker turns", rec.extra.question_kind) end
+  local author = name_key(rec.authors[1].name)
+  local first_author, minister
+  for i, t in ipairs(turns) do
+    if not first_author and name_key(t.speaker) == author then first_author = i end
+    if first_author and not minister and t.role then minister = t end
+  end
+  if not first_author then
+    fail("the debate has no turn of the author %q (speakers: %s)", rec.authors[1].name, speakers_seen(turns))
+  end
+  if not minister then
+    fail("the debate has no reply by a member of the government, printed 'Name, office.' " ..
+      "after the author (speakers: %s)", speakers_seen(turns))
+  end
+  local mkey, okey = name_key(minister.speaker), text.fold_case(text.strip_accents(minister.role))
+  local asked, reply, replied = {}, {}, false
+  for _, t in ipairs(turns) do
+    local by_minister = name_key(t.speaker) == mkey or office_key(t.speaker) == okey
+    if t == minister then replied = true end
+    if by_minister and replied then
+      reply[#reply + 1] = t.text
+    elseif not replied and name_key(t.speaker) == author then
+      asked[#asked + 1] = t.text
+    end
+  end
+  rec.extra.debate = turns
+  if heading ~= "" then
+    rec.extra.debate_title = heading
+    rec.title = rec.title or heading
+  end
+  return table.concat(asked, "\n\n"), table.concat(reply, "\n\n"), minister.speaker .. ", " .. minister.role
+end
+
+---------------------------------------------------------------- the common end
+-- parts: question (text), answer (text or nil), by (who answered), debate ({nodes, bold})
+local function finish(rec, parts)
+  local question, answer, by = parts.question, parts.answer, parts.by
+  rec.extra.ministere_attributaire = parts.ministry
+  if parts.debate then
+    local said
+    said, answer, by = read_debate(rec, parts.debate.nodes, parts.debate.bold)
+    if rec.extra.question_kind == "QG" then question = said end
+    -- the reply is printed in the same report of the sitting as the question
+    if rec.extra.question_kind == "QG" and not rec.dates.answered then rec.dates.answered = rec.dates.published end
+  else
+    by = by or parts.ministry
+  end
+  if question == nil or question == "" then fail("the question text is empty") end
   rec.question = {body = question}
-  rec.extra.ministere_attributaire = by
   if answer and answer ~= "" then
     rec.answers = {{kind = "answer", date = rec.dates.answered, by = by, body = answer}}
     if not rec.dates.answered then warn(rec, "answer without a JO date") end
@@ -156,10 +317,17 @@ local function finish(rec, question, answer, by)
   else
     rec.status = "unanswered"
   end
-  -- no deposit date on the page: the question is asked when the JO publishes it
-  rec.dates.asked = rec.dates.asked or rec.dates.published
-  if not rec.dates.asked then warn(rec, "no JO publication date of the question") end
-  if next(rec.extra) == nil then rec.extra = nil end
+  if rec.extra.question_kind == "QG" then
+    -- asked in a sitting whose date the page does not print
+    if not rec.dates.asked then
+      warn(rec, "dates.asked: the page prints no sitting date; the debate was published in the " ..
+        "Journal officiel on %s", rec.dates.published or "an unknown date")
+    end
+  else
+    -- no deposit date on the page: the question is asked when the JO publishes it
+    rec.dates.asked = rec.dates.asked or rec.dates.published
+  end
+  if not rec.dates.published then warn(rec, "no JO publication date of the question") end
   if #rec.warnings == 0 then rec.warnings = nil end
   return {rec}
 end
@@ -173,7 +341,9 @@ local function read_export(doc)
     return t ~= "" and t or nil
   end
   local term = re.match(el("leg") or "", [[^(\d+)]]) or fail("no legislature number in <leg>")
-  local rec = new_record(term, text.trim(doc:one("num"):text()), doc:one("nat"):text())
+  local nat = doc:one("nat"):text()
+  local code = kind_code(nat, "<nat> of the 11th-legislature export")
+  local rec = new_record(term, text.trim(doc:one("num"):text()), code)
   -- "de <b><civ>Mme</civ> <aut>Jacquaint Muguette</aut></b>(<groupe>..</groupe> - <dept>..</dept>)":
   -- the name is printed surname first and kept so; the civility is in raw only
   rec.authors = {{
@@ -189,15 +359,22 @@ local function read_export(doc)
   jo("dpq", "pgq", "Question publiée au JO")
   jo("dpr", "pgrep", "Réponse publiée au JO")
   jo("dret", nil, "Question retirée")
-  -- errata, "signalée", "changement d'attribution": empty on the pages seen, label unknown
-  for _, tag in ipairs({"derq", "derr", "dsign", "draps", "dca"}) do
+  jo("dca", nil, "Changement d'attribution") -- printed "Date de changement d'attribution :"
+  -- errata, "signalée": empty on the pages seen, label unknown
+  for _, tag in ipairs({"derq", "derr", "dsign", "draps"}) do
     if el(tag) then warn(rec, "<%s> %q not read", tag, el(tag)) end
   end
   add_keyword(rec, el("rub"), "an-rubrique")
   add_keyword(rec, el("tana"), "an-tete-analyse")
   add_keyword(rec, el("ana"), "an-analyse")
   local rep = doc:select1("rep")
-  return finish(rec, text.trim(doc:one("quest"):text()), rep and text.trim(rep:text()), el("mina"))
+  local parts = {question = text.trim(doc:one("quest"):text()), ministry = el("mina")}
+  if code == "QE" then
+    parts.answer = rep and text.trim(rep:text())
+  elseif rep and el("rep") then
+    parts.debate = {nodes = {rep}, bold = false}
+  end
+  return finish(rec, parts)
 end
 
 ---------------------------------------------------------------- "q14" (14th)
@@ -207,7 +384,18 @@ local function read_q14(doc)
   local header = doc:one("section.question_header")
   local number = re.match(header:text(), [[Question N°\s*(\d+)]]) or fail("no question number")
   local divs = header:select("> div", {min = 3})
-  local rec = new_record(term, number, divs[#divs]:text())
+  local code = kind_code(divs[#divs]:text(), "last line of section.question_header")
+  -- the PDF form names the kind too: /questions/detail/14/qg/200/(vue)/pdf
+  local pdf = doc:select1("form[action*='/questions/detail/']")
+  if pdf then
+    local url_code = re.match(pdf:attr("action"), [[/questions/detail/\d+/([a-z]+)/]])
+    if url_code and KINDS[url_code] ~= code then
+      fail("the page says %q but its PDF link %s is for another kind", text.squish(divs[#divs]:text()),
+        pdf:attr("action"))
+    end
+  end
+  local rec = new_record(term, number, code)
+  if pdf then rec.source_url = (pdf:attr("action"):gsub("/%(vue%)/pdf$", "")) end
   -- the author div: "de <a>M. Name</a> (Group - <span>Dept</span> )"
   local who = header:one("> div:pqx-matches(/^\\s*de\\s/)")
   local a, group, dept = person((text.squish(who:text()):gsub("^de%s+", "")), true)
@@ -229,9 +417,17 @@ local function read_q14(doc)
     local label, iso, page = dated_line(text.squish(line:text()))
     if label then apply_date(rec, label, iso, page) else warn(rec, "undated line %q", line:text()) end
   end
-  local question = body_of(doc:one("section.question_answer .question"):select("> :not(h3)"))
+  local parts = {
+    question = body_of(doc:one("section.question_answer .question"):select("> :not(h3)")),
+    ministry = f.ministere_attributaire,
+  }
   local answer = doc:select1("section.question_answer .answer .reponse_contenu")
-  return finish(rec, question, answer and text.trim(answer:text()) or nil, f.ministere_attributaire)
+  if code == "QE" then
+    parts.answer = answer and text.trim(answer:text()) or nil
+  elseif answer and text.trim(answer:text()) ~= "" then
+    parts.debate = {nodes = {answer}, bold = true}
+  end
+  return finish(rec, parts)
 end
 
 ---------------------------------------------------------------- "dyn" (16th)
@@ -240,13 +436,23 @@ local function read_dyn(doc)
   local title = bloc:one(".title span.h4")
   local kind, number = re.match(title:own_text(), [[^\s*(.+?)\s+n°\s*(\d+)]])
   if not number then fail("no question number in %q", title:text()) end
+  local code = kind_code(kind, "title of div.an-bloc._style-question")
   local term = re.match(bloc:one("span.h6:pqx-contains('Législature' i)"):text(), [[(\d+)]])
-  local rec = new_record(term, number, kind)
-  local subject = title:select1("span._regular")
-  rec.title = subject and text.squish(subject:text()) or nil
   -- the "Données clés" column
   local keydata = bloc:one("#blocMinistereInterroge"):parent()
   local f = pqx.fields(keydata)
+  if f.type_de_question and kind_code(f.type_de_question, "'Type de question' field") ~= code then
+    fail("the title says %q but 'Type de question' says %q", kind, f.type_de_question)
+  end
+  local og = doc:select1("meta[property='og:url']")
+  local url_code = og and re.match(og:attr("content") or "", [[/questions/QANR5L\d+([A-Z]+)\d+$]])
+  if url_code and KINDS[text.fold_case(url_code)] ~= code then
+    fail("the title says %q but the page's address %s is for another kind", kind, og:attr("content"))
+  end
+  local rec = new_record(term, number, code)
+  rec.source_url = og and og:attr("content") or nil
+  local subject = title:select1("span._regular")
+  rec.title = subject and text.squish(subject:text()) or nil
   local author = keydata:one("p:pqx-contains-own('Auteur')")
   local a, region, group = person(f.auteur or fail("no 'Auteur' field"))
   a.party = group
@@ -259,11 +465,24 @@ local function read_dyn(doc)
   end
   rec.addressees = {{title = f.ministere_interroge or fail("no 'Ministère interrogé' field")}}
   for _, ks in ipairs(KEYWORD_SCHEMES) do add_keyword(rec, f[ks[1]], ks[2]) end
-  -- "Dates :" lines, one <span> each
-  local dates = keydata:one("p:pqx-contains-own('Dates')")
-  for _, span in ipairs(dates:select("span._regular", {min = 1})) do
+  -- "Dates :" lines, one <span> each (QE)
+  local dates = keydata:select1("p:pqx-contains-own('Dates')")
+  for _, span in ipairs(dates and dates:select("span._regular", {min = 1}) or {}) do
     local label, iso = dated_line(text.squish(span:text()))
     if label then apply_date(rec, label, iso, nil) else warn(rec, "undated line %q", span:text()) end
+  end
+  -- "Date de la séance : La question a été posée au Gouvernement en séance, parue dans le
+  -- journal officiel le 26 octobre 2022" (QG, QOSD): the JO date of the question; a date
+  -- printed without the JO wording would be the sitting's
+  if f.date_de_la_seance then
+    local iso = date.find(f.date_de_la_seance, "fr")
+    if not iso then
+      warn(rec, "'Date de la séance' %q holds no date", f.date_de_la_seance)
+    elseif text.fold_case(f.date_de_la_seance):find("journal officiel", 1, true) then
+      rec.dates.published = rec.dates.published or iso
+    else
+      rec.dates.asked = iso
+    end
   end
   -- JO pages from the "Publication de la ... au Journal Officiel du <date>, page N" links
   for _, l in ipairs(bloc:select("a.link:pqx-contains('Journal Officiel' i)")) do
@@ -272,33 +491,55 @@ local function read_dyn(doc)
     local page = re.match(t:sub((e or #t) + 1), [[page\s*(\d+)]])
     local which = t:find("de la question", 1, true) and "question"
       or t:find("de la réponse", 1, true) and "answer" or nil
-    local have = which == "question" and rec.dates.published or which == "answer" and rec.dates.answered
-    if which and have and iso ~= have then
-      warn(rec, "JO link %q disagrees with the date %s", t, have)
+    local field = which == "question" and "published" or which == "answer" and "answered"
+    if field and not rec.dates[field] then rec.dates[field] = iso end
+    if field and iso ~= rec.dates[field] then
+      warn(rec, "JO link %q disagrees with the date %s", t, rec.dates[field])
     elseif which then
       rec.extra["jo_" .. which .. "_page"] = page
     end
     rec.attachments = rec.attachments or {}
     rec.attachments[#rec.attachments + 1] = {title = t, url = l:attr("href"), kind = "pdf"}
   end
-  -- the texts: the <p class=_pa-small> after "Question de :" and after "Réponse publiée"
+  -- the texts: the <p class=_pa-small> after "Question de :" (", posée en séance, et publiée
+  -- le <date>" for a QG) and after "Réponse publiée le <date>" / "Réponse en séance, et
+  -- publiée le <date>"
   local qhead = bloc:one("p:has(> span:pqx-contains-own('Question de'))")
-  local question = body_of(qhead:parent():select("> p._pa-small", {min = 1}))
-  local ahead = bloc:select1("p:pqx-matches(/^\\s*Réponse\\s+publiée/)")
-  local answer = ahead and body_of(ahead:parent():select("> p._pa-small")) or nil
-  local og = doc:select1("meta[property='og:url']")
-  rec.source_url = og and og:attr("content") or nil
-  return finish(rec, question, answer, f.ministere_repondant or f.ministere_attributaire)
+  local qpublished = re.match(text.squish(qhead:text()), [[publiée\s+le\s+(.+)$]])
+  if qpublished then
+    local iso = parse_date(rec, qpublished, "'Question de' line")
+    if iso and rec.dates.published and iso ~= rec.dates.published then
+      warn(rec, "'Question de' line says published %s, the JO %s", iso, rec.dates.published)
+    end
+    rec.dates.published = rec.dates.published or iso
+  end
+  local qtext = qhead:parent():select("> p._pa-small", {min = 1})
+  local ahead = bloc:select1("p:pqx-matches(/^\\s*Réponse\\s+(publiée|en\\s+séance)/)")
+  local atext = ahead and ahead:parent():select("> p._pa-small") or nil
+  if ahead then
+    local iso = date.find(text.squish(ahead:text()), "fr")
+    if iso and rec.dates.answered and iso ~= rec.dates.answered then
+      warn(rec, "%q disagrees with the answer date %s", text.squish(ahead:text()), rec.dates.answered)
+    end
+    rec.dates.answered = rec.dates.answered or iso
+  end
+  local parts = {ministry = f.ministere_repondant or f.ministere_attributaire}
+  if code == "QG" then
+    parts.debate = {nodes = qtext, bold = true}
+  else
+    parts.question = body_of(qtext)
+    if code == "QOSD" and atext and #atext > 0 then
+      parts.debate = {nodes = atext, bold = true}
+    else
+      parts.answer = atext and body_of(atext) or nil
+    end
+  end
+  return finish(rec, parts)
 end
 
-local function extract(doc, ctx)
+local function extract(doc)
   if doc:select1("quest") and doc:select1("num") then return read_export(doc) end
-  if doc:select1("section.question_header") then
-    local recs = read_q14(doc)
-    local pdf = doc:select1("form[action*='/questions/detail/']")
-    if pdf then recs[1].source_url = (pdf:attr("action"):gsub("/%(vue%)/pdf$", "")) end
-    return recs
-  end
+  if doc:select1("section.question_header") then return read_q14(doc) end
   if doc:select1("div.an-bloc._style-question") then return read_dyn(doc) end
   fail("not an Assemblée nationale question page: none of the three known templates " ..
     "(<quest> export, section.question_header, div.an-bloc._style-question) is here")
@@ -306,9 +547,10 @@ end
 
 return {
   name = "fr-an",
-  version = "1.0.0",
-  description = "Assemblée nationale (France) written questions: the 11th-legislature export, " ..
-    "questions.assemblee-nationale.fr (14th) and /dyn (16th) templates",
+  version = "1.1.0",
+  description = "Assemblée nationale (France) written questions, questions au gouvernement and " ..
+    "questions orales sans débat: the 11th-legislature export, questions.assemblee-nationale.fr " ..
+    "(14th) and /dyn (16th) templates",
   encoding = nil, -- 14/16 declare UTF-8; the export declares nothing and is sniffed
   extract = extract,
 }
