@@ -178,7 +178,8 @@ end
 -- Touraine", "M. le secrétaire d'Etat à l'industrie") or a group of members ("Plusieurs
 -- députés du groupe UMP"), then "." (and the speech) or "," (an office up to the next
 -- ". ", then the speech).
-local TURN = re.compile([[^((?:M\.|Mme|Mlle|MM\.|Mmes)\s+[^.,:;!?«(]+?|(?:Plusieurs|De nombreux|Un|Une|Des)\s+député[^.,:;!?«(]*?)\s*([.,])\s*(.*)$]])
+local TURN = re.compile("^((?:M\\.|Mme|Mlle|MM\\.|Mmes)\\s+[^.,:;!?«(]+?" ..
+  "|(?:Plusieurs|De nombreux|Un|Une|Des)\\s+député[^.,:;!?«(]*?)\\s*([.,])\\s*(.*)$")
 local OFFICE = re.compile([[^([^.]+?)\s*\.\s*(.*)$]])
 
 -- words of a name, case and accents folded, sorted: "Jacquaint Muguette" (the export's

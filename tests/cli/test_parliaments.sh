@@ -9,7 +9,7 @@ for s in be-senate fr-an uk-lords nz de-bundestag; do
 done
 q() { sqlite3 -batch -noheader "$DB" "$@"; }
 check_eq "questions per parliament" "$(q "select group_concat(parliament || '=' || n, ' ') from (select parliament, count(*) n from question group by parliament order by parliament)")" \
-	"be-senate=1 de-bundestag=2 fr-an=3 nz=2 uk-lords=15"
+	"be-senate=1 de-bundestag=2 fr-an=9 nz=2 uk-lords=15"
 check_eq "one withdrawn question (NZ)" "$(q "select id from question where status = 'withdrawn'")" "nz:2009-449"
 check_eq "every page stored ok" "$(q "select count(*) from page where status <> 'ok'")" "0"
 check_eq "five runs recorded" "$(q "select count(distinct script_name) from run")" "5"
