@@ -202,16 +202,19 @@ local function office_key(speaker)
 end
 
 -- the turns of a debate. `nodes` hold it; `bold` says the template prints each speaker in
--- <b>/<strong> (14th, 16th): only those labels start turns there, so a paragraph that
--- happens to open with "M. X" is not taken for one. Returns the heading lines above the
--- first turn and the list of {speaker, role, text}.
+-- <b>/<strong> (14th, 16th): there a line starts a turn only when it opens with the next
+-- bold speaker label in document order, so a paragraph that happens to open with "M. X."
+-- is speech, and a bold label that does not start a line fails the page rather than glue
+-- two turns. Returns the heading lines above the first turn and the list of
+-- {speaker, role, text}.
 local function debate_turns(nodes, bold)
   local labels
   if bold then
     labels = {}
     for _, n in ipairs(nodes) do
       for _, b in ipairs(n:matches("b, strong") and {n} or n:select("b, strong")) do
-        labels[(text.squish(b:text()):gsub("%s*[.,]$", ""))] = true
+        local label = text.squish(b:text()):gsub("%s*[.,]$", "")
+        if TURN:match(label .. ". x") == label then labels[#labels + 1] = label end
       end
     end
   end
@@ -219,10 +222,12 @@ local function debate_turns(nodes, bold)
   for _, n in ipairs(nodes) do
     for _, l in ipairs(text.lines(n:text())) do lines[#lines + 1] = l end
   end
-  local heading, turns, cur = {}, {}, nil
+  local heading, turns, cur, next_label = {}, {}, nil, 1
   for _, line in ipairs(lines) do
     local who, sep, rest = TURN:match(line)
-    if who and labels and not labels[who] then who = nil end
+    if who and labels then
+      if labels[next_label] == who then next_label = next_label + 1 else who = nil end
+    end
     local role
     if who and sep == "," then
       role, rest = OFFICE:match(rest)
@@ -238,6 +243,10 @@ local function debate_turns(nodes, bold)
     else
       heading[#heading + 1] = line
     end
+  end
+  if labels and next_label <= #labels then
+    fail("%d speakers are printed in bold in the debate but only %d of them start a line " ..
+      "(the first that does not: %q)", #labels, next_label - 1, labels[next_label])
   end
   for _, t in ipairs(turns) do
     t.text = table.concat(t.paras, "\n\n")
