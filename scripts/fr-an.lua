@@ -46,12 +46,15 @@
 -- whose date the pages do not print (only the JO publication of the debate): dates.asked
 -- is left out with a "dates.asked:" warning that gives the JO date.
 -- QG and QOSD: the debate is cut into turns at each speaker ("M. le président.", "Mme X,
--- ministre de ... ."; in bold on the 14th/16th templates, recognised at the start of a line
--- on the 11th), kept in order in extra.debate = {{speaker, role, text}, ...}, with the
--- heading printed above it in extra.debate_title (and title when the page has no other).
--- The answer is the reply of the member of the government (the first speaker after the
--- author who is printed with an office), all their turns; answers[1].by is "Name, office"
--- as printed. For a QG, question.body is what the author said before that reply; for a
+-- ministre de ... ."; in bold on the 14th/16th templates, with the office in the <i> after
+-- the name; recognised at the start of a line on the 11th, where "Name, office." needs an
+-- office of the government or of the chamber), kept in order in extra.debate =
+-- {{speaker, role, text}, ...}, with the heading printed above it in extra.debate_title
+-- (and title when the page has no other). The answer is the reply of the member of the
+-- government (the first speaker after the author printed with a government office:
+-- ministre, secrétaire d'État, Premier ministre, garde des sceaux, haut-commissaire), all
+-- their turns, including those printed with the office only ("M. le secrétaire d'Etat à
+-- l'industrie."); answers[1].by is "Name, office" as printed. For a QG, question.body is what the author said before that reply; for a
 -- QOSD it is the question's published text. Both fail loudly when the debate has no turn
 -- of the author or no reply, naming the speakers seen.
 -- The author's group is authors[1].party, the département authors[1].constituency; the
@@ -181,6 +184,11 @@ end
 local TURN = re.compile("^((?:M\\.|Mme|Mlle|MM\\.|Mmes)\\s+[^.,:;!?«(]+?" ..
   "|(?:Plusieurs|De nombreux|Un|Une|Des)\\s+député[^.,:;!?«(]*?)\\s*([.,])\\s*(.*)$")
 local OFFICE = re.compile([[^([^.]+?)\s*\.\s*(.*)$]])
+-- offices of the government (the reply comes from one of them) and of the chamber (a
+-- plain-text line "M. X, <office>." starts a turn only with one of these)
+local GOV = re.compile([[^(?:(?:Premier|Première)\s+ministre|ministre|secrétaire\s+d['’]\s*[ÉE]tat|]] ..
+  [[garde\s+des\s+sceaux|haute?-commissaire)]], "i")
+local CHAMBER = re.compile([[^(?:président|présidente|vice-présidente?|rapporteure?)\b]], "i")
 
 -- words of a name, case and accents folded, sorted: "Jacquaint Muguette" (the export's
 -- surname-first order) and "Mme Muguette Jacquaint" (the debate's) give the same key
@@ -210,11 +218,21 @@ end
 local function debate_turns(nodes, bold)
   local labels
   if bold then
+    -- {name, office}: office is the <i> printed after a label that ends with ","
     labels = {}
     for _, n in ipairs(nodes) do
       for _, b in ipairs(n:matches("b, strong") and {n} or n:select("b, strong")) do
-        local label = text.squish(b:text()):gsub("%s*[.,]$", "")
-        if TURN:match(label .. ". x") == label then labels[#labels + 1] = label end
+        local raw = text.squish(b:text())
+        local label = raw:gsub("%s*[.,]$", "")
+        if TURN:match(label .. ". x") == label then
+          local office
+          if raw:find(",$") then
+            local after = b:next_node()
+            while after and after.type == "whitespace" do after = after:next_node() end
+            if after and after.tag == "i" then office = (text.squish(after:text()):gsub("%s*%.$", "")) end
+          end
+          labels[#labels + 1] = {name = label, office = office ~= "" and office or nil}
+        end
       end
     end
   end
@@ -225,14 +243,24 @@ local function debate_turns(nodes, bold)
   local heading, turns, cur, next_label = {}, {}, nil, 1
   for _, line in ipairs(lines) do
     local who, sep, rest = TURN:match(line)
-    if who and labels then
-      if labels[next_label] == who then next_label = next_label + 1 else who = nil end
-    end
     local role
-    if who and sep == "," then
+    if who and labels then
+      local l = labels[next_label]
+      if l and l.name == who then
+        next_label = next_label + 1
+        if sep == "," and l.office and rest:sub(1, #l.office) == l.office then
+          role, rest = l.office, text.trim((rest:sub(#l.office + 1):gsub("^%s*%.", "")))
+        elseif sep == "," then
+          role, rest = OFFICE:match(rest)
+          if not role then fail("speaker %q: no office after the comma in %q", who, line) end
+        end
+      else
+        who = nil
+      end
+    elseif who and sep == "," then
+      -- "M. le président, mes chers collègues, ..." in a plain-text debate is speech
       role, rest = OFFICE:match(rest)
-      -- "M. le président, ..." in a plain-text debate is speech, not a speaker and office
-      if not role or select(2, role:gsub("%S+", "")) > 20 then who = nil end
+      if not (role and (GOV:match(role) or CHAMBER:match(role))) then who = nil end
     end
     if who then
       cur = {speaker = who, role = role, paras = {}}
@@ -246,7 +274,7 @@ local function debate_turns(nodes, bold)
   end
   if labels and next_label <= #labels then
     fail("%d speakers are printed in bold in the debate but only %d of them start a line " ..
-      "(the first that does not: %q)", #labels, next_label - 1, labels[next_label])
+      "(the first that does not: %q)", #labels, next_label - 1, labels[next_label].name)
   end
   for _, t in ipairs(turns) do
     t.text = table.concat(t.paras, "\n\n")
@@ -271,14 +299,14 @@ local function read_debate(rec, nodes, bold)
   local first_author, minister
   for i, t in ipairs(turns) do
     if not first_author and name_key(t.speaker) == author then first_author = i end
-    if first_author and not minister and t.role then minister = t end
+    if first_author and not minister and t.role and GOV:match(t.role) then minister = t end
   end
   if not first_author then
     fail("the debate has no turn of the author %q (speakers: %s)", rec.authors[1].name, speakers_seen(turns))
   end
   if not minister then
-    fail("the debate has no reply by a member of the government, printed 'Name, office.' " ..
-      "after the author (speakers: %s)", speakers_seen(turns))
+    fail("the debate has no reply by a member of the government, printed 'Name, ministre ...' " ..
+      "(or secrétaire d'État, Premier ministre, ...) after the author (speakers: %s)", speakers_seen(turns))
   end
   local mkey, okey = name_key(minister.speaker), text.fold_case(text.strip_accents(minister.role))
   local asked, reply, replied = {}, {}, false

@@ -55,6 +55,22 @@ check_contains "bold template: it stays in the minister's reply" "$OUT" 'mieux a
 mutate midline an-14-qg.html 's|,...<br/><b>M. Julien Aubert.</b>|,... <b>M. Julien Aubert.</b>|'
 fails_with "bold speaker inside a line" midline '13 speakers are printed in bold in the debate but only 7 of them start a line (the first that does not: "M. Julien Aubert")'
 
+# an office that holds "M.": in the bold templates the office is the <i> after the name
+mutate office an-14-qg.html 's|<i>ministre des affaires sociales et de la santé. </i>|<i>ministre auprès de M. le Premier ministre. </i>|'
+run pqx run "$S" "$TMP/office.html"
+check_rc "bold template: office with 'M.' is read" 0
+check_contains "bold template: the whole office in answers[1].by" "$OUT" '"by":"Mme Marisol Touraine, ministre auprès de M. le Premier ministre"'
+check_contains "bold template: the reply starts after the office" "$OUT" '"body":"M. le député Olivier Véran, vous avez raison'
+
+# plain text (11th): "M. le président, ..." inside a speech is speech, and a committee
+# chair printed with an office is not the government's reply
+mutate plain an-11-qg.html 's|^ *Tout le monde s.en souvient|M. le président, mes chers collègues, tout le monde s'"'"'en souvient|; s|^ *M. le président. La parole est à M. le secrétaire d.Etat à l.industrie.|M. Augustin Bonrepaux, président de la commission des finances. Un mot sur ce point. <br/>\n&|'
+run pqx run "$S" "$TMP/plain.html"
+check_rc "plain text: page read" 0
+check_contains "plain text: 'M. le président, ...' stays in the author's speech" "$OUT" 'notamment l'"'"'audiovisuel.\n\nM. le président, mes chers collègues, tout le monde'
+check_contains "plain text: the chair's turn has his office" "$OUT" '{"role":"président de la commission des finances","speaker":"M. Augustin Bonrepaux","text":"Un mot sur ce point."}'
+check_contains "plain text: the reply is the secrétaire d'Etat's" "$OUT" '"by":"M. Christian Pierret, secrétaire d'"'"'Etat à l'"'"'industrie"'
+
 # ids: question 450 of the 11th legislature as QE, QG and QOSD gets three ids
 run pqx run --db "$TMP/an.db" "$S" "$E"
 check_rc "all fr-an examples store" 0
