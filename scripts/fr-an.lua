@@ -54,9 +54,10 @@
 -- government (the first speaker after the author printed with a government office:
 -- ministre, secrétaire d'État, Premier ministre, garde des sceaux, haut-commissaire), all
 -- their turns, including those printed with the office only ("M. le secrétaire d'Etat à
--- l'industrie."); answers[1].by is "Name, office" as printed. For a QG, question.body is what the author said before that reply; for a
--- QOSD it is the question's published text. Both fail loudly when the debate has no turn
--- of the author or no reply, naming the speakers seen.
+-- l'industrie."); answers[1].by is "Name, office" as printed. For a QG, question.body is
+-- what the author said before that reply; for a QOSD it is the question's published text.
+-- Both fail loudly when the debate has no turn of the author or no reply, naming the
+-- speakers seen.
 -- The author's group is authors[1].party, the département authors[1].constituency; the
 -- "dyn" template prints the region instead of the département, which goes to
 -- extra.author_region with a warning.
