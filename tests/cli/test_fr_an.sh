@@ -71,6 +71,13 @@ check_contains "plain text: 'M. le président, ...' stays in the author's speech
 check_contains "plain text: the chair's turn has his office" "$OUT" '{"role":"président de la commission des finances","speaker":"M. Augustin Bonrepaux","text":"Un mot sur ce point."}'
 check_contains "plain text: the reply is the secrétaire d'Etat's" "$OUT" '"by":"M. Christian Pierret, secrétaire d'"'"'Etat à l'"'"'industrie"'
 
+# "Date de la séance" without the Journal officiel wording is the sitting's date
+mutate sitting an-16-qg.html 's|La question a été posée au Gouvernement en séance, parue dans le journal officiel le 26 octobre 2022|Séance du 25 octobre 2022|'
+run pqx run "$S" "$TMP/sitting.html"
+check_rc "dyn: a sitting date is read" 0
+check_contains "dyn: the sitting date is dates.asked" "$OUT" '"dates":{"answered":"2022-10-26","asked":"2022-10-25","published":"2022-10-26"}'
+check_not_contains "dyn: no dates.asked warning then" "$OUT" 'dates.asked:'
+
 # ids: question 450 of the 11th legislature as QE, QG and QOSD gets three ids
 run pqx run --db "$TMP/an.db" "$S" "$E"
 check_rc "all fr-an examples store" 0
