@@ -511,15 +511,63 @@ int pqx_text(const GumboNode *node, enum pqx_text_mode mode, pqx_buf *out)
 	return out->oom ? -1 : 0;
 }
 
-int pqx_text_squish(const char *s, size_t len, pqx_buf *out)
+/* Length of the white-space character at s[i] for squish: ASCII white space as Lua's
+ * %s knows it (with VT), NBSP and the other Unicode spaces (U+1680, U+2000-U+200A,
+ * U+2028, U+2029, U+202F, U+205F, U+3000), else 0. */
+static size_t squish_space_len(const unsigned char *s, size_t i, size_t len)
+{
+	unsigned char c = s[i];
+	if (c == ' ' || (c >= '\t' && c <= '\r'))
+		return 1;
+	if (c == 0xC2)
+		return i + 1 < len && s[i + 1] == 0xA0 ? 2 : 0;
+	if (i + 2 >= len)
+		return 0;
+	unsigned char c1 = s[i + 1], c2 = s[i + 2];
+	if (c == 0xE1)
+		return c1 == 0x9A && c2 == 0x80 ? 3 : 0;
+	if (c == 0xE2 && c1 == 0x80)
+		return (c2 >= 0x80 && c2 <= 0x8A) || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF ? 3 : 0;
+	if (c == 0xE2 && c1 == 0x81)
+		return c2 == 0x9F ? 3 : 0;
+	if (c == 0xE3)
+		return c1 == 0x80 && c2 == 0x80 ? 3 : 0;
+	return 0;
+}
+
+/* One pass, no allocation but the output: pqx.text.squish calls this for every field a
+ * script reads, so it must not cost more than copying the string. */
+int pqx_text_squish(const char *str, size_t len, pqx_buf *out)
 {
 	if (out->oom)
 		return -1;
-	tx t;
-	tx_init(&t, out);
-	if (s)
-		tx_feed(&t, s, len);
-	tx_finish(&t);
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0;
+	int any = 0, space = 0;
+	while (i < len) {
+		size_t k;
+		if (s[i] < 0x80 && s[i] > ' ') { /* the common case: a run of visible ASCII */
+			size_t j = i + 1;
+			while (j < len && s[j] < 0x80 && s[j] > ' ')
+				j++;
+			run = j - i;
+		} else if ((k = invisible_len(s, i, len)) != 0) {
+			i += k;
+			continue;
+		} else if ((k = squish_space_len(s, i, len)) != 0) {
+			space = any;
+			i += k;
+			continue;
+		} else {
+			run = 1;
+		}
+		if (space)
+			pqx_buf_addc(out, ' ');
+		pqx_buf_add(out, str + i, run);
+		i += run;
+		any = 1;
+		space = 0;
+	}
 	return out->oom ? -1 : 0;
 }
 

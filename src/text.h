@@ -30,9 +30,10 @@ int pqx_text(const GumboNode *node, enum pqx_text_mode mode, pqx_buf *out);
  * Returns 0, or -1 when out->oom is set. */
 int pqx_html(const GumboNode *node, int outer, pqx_buf *out);
 
-/* Normalises an arbitrary UTF-8 string the way PQX_TEXT_INNER normalises text runs:
- * white space runs (incl. NBSP) -> one space, soft hyphen/zero-width removed,
- * trimmed. Newlines are treated as white space too. Appends to out. */
+/* pqx.text.squish: every run of white space (ASCII, with VT and newlines, NBSP and the
+ * other Unicode spaces) becomes one space, soft hyphens and zero-width characters
+ * vanish (without breaking a run), and the result is trimmed. Bytes that are not UTF-8
+ * pass through. Appends to out; returns 0, or -1 when out->oom is set. */
 int pqx_text_squish(const char *s, size_t len, pqx_buf *out);
 
 #endif

@@ -1,0 +1,76 @@
+-- test_squish.lua: pqx.text.squish (one pass in C) gives exactly what its
+-- definition in Lua patterns gives: Unicode spaces become spaces, invisible
+-- characters vanish, runs of %s collapse to one space, the ends are trimmed.
+-- Checked on every text of every example page and on generated strings.
+local T = require("harness")
+local text = require("pqx.text")
+
+local UNICODE_SPACES = {
+  "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80[\x80-\x8A]", "\xE2\x80[\xA8\xA9]",
+  "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80",
+}
+local INVISIBLE = {"\xC2\xAD", "\xE2\x80[\x8B-\x8D]", "\xE2\x81\xA0", "\xEF\xBB\xBF"}
+
+local function reference(s)
+  for _, p in ipairs(INVISIBLE) do s = s:gsub(p, "") end
+  for _, p in ipairs(UNICODE_SPACES) do s = s:gsub(p, " ") end
+  s = s:gsub("%s+", " ")
+  return (s:match("^ ?(.-) ?$"))
+end
+
+-- pieces that meet at every boundary: ASCII white space (VT included), each
+-- Unicode space, each invisible character, letters, accented letters, € and
+-- a NUL byte
+local PIECES = {
+  " ", "\t", "\n", "\v", "\f", "\r", "a", "Z", "0", ".", "\0", "é", "€", "’", "Ž",
+  "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x85", "\xE2\x80\x8A", "\xE2\x80\xA8",
+  "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80",
+  "\xC2\xAD", "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0", "\xEF\xBB\xBF",
+  "\xE2\x80\x8E", "\xE2\x80\x90", "\xE3\x80\x81", "\xE1\x9A\x81", "\xC2\xA1",
+}
+
+local seed = 12345
+local function rnd(n)
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  return seed % n + 1
+end
+
+local bad, first = 0, nil
+for _ = 1, 20000 do
+  local parts = {}
+  for i = 1, rnd(12) - 1 do parts[i] = PIECES[rnd(#PIECES)] end
+  local s = table.concat(parts)
+  if text.squish(s) ~= reference(s) then
+    bad = bad + 1
+    first = first or s
+  end
+end
+T.ok(bad == 0, "squish equals its pattern definition on 20,000 generated strings",
+  first and string.format("first difference on %q: got %q, want %q", first, text.squish(first), reference(first)))
+
+-- every text run, attribute and element text of the example pages
+local checked, differ = 0, nil
+local files = {}
+for line in io.popen("ls examples/*/*.html"):lines() do files[#files + 1] = line end
+for _, path in ipairs(files) do
+  local f = assert(io.open(path, "rb"))
+  local doc = assert(pqx.parse(f:read("a"), {path = path}))
+  f:close()
+  for _, n in ipairs(doc:descendants()) do
+    for _, s in ipairs({n:raw_text(), n:text()}) do
+      checked = checked + 1
+      if text.squish(s) ~= reference(s) and not differ then differ = {path, s} end
+    end
+  end
+  doc:close()
+end
+T.ok(checked > 1000 and not differ, string.format("squish equals its definition on %d texts of the example pages", checked),
+  differ and string.format("%s: %q", differ[1], differ[2]))
+
+T.eq(text.squish(""), "", "empty stays empty")
+T.eq(text.squish(" \v "), "", "vertical tab is white space")
+T.eq(text.squish("a\xC2\xADb"), "ab", "a soft hyphen joins its neighbours")
+T.eq(text.squish("a \xE2\x80\x8B b"), "a b", "an invisible character does not break a run of spaces")
+T.eq(text.squish("x\0y"), "x\0y", "NUL bytes pass through")
+T.eq(text.squish("\xFF \xFE"), "\xFF \xFE", "bytes that are not UTF-8 pass through")
+os.exit(T.failed == 0 and 0 or 1)
