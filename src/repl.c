@@ -31,6 +31,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "casefold.h"
 #include "doc.h"
 #include "page.h"
 #include "text.h"
@@ -967,17 +968,6 @@ static int unique_selector(lua_State *L, int doc, const GumboNode *n, pqx_buf *o
 	return found;
 }
 
-static char ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static void lower_copy(pqx_buf *b, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		pqx_buf_addc(b, ascii_lower(s[i]));
-}
-
 /* ---- dot-commands ------------------------------------------------------------- */
 
 static const char help_text[] =
@@ -992,7 +982,8 @@ static const char help_text[] =
 	".open PAGE       parse PAGE (as pqx run would) and bind it to doc (and a new ctx)\n"
 	".sel CSS         how many elements CSS selects in doc, and the first 10\n"
 	".text CSS        the text of each match of CSS\n"
-	".find TEXT       elements whose own text contains TEXT (ignoring ASCII case),\n"
+	".find TEXT       elements whose own text contains TEXT (ignoring case: Unicode\n"
+	"                 simple case folding, as :pqx-contains(\"TEXT\" i)),\n"
 	"                 each with a selector that selects it alone\n"
 	".run             run the script's extract on doc as pqx run would: the validated\n"
 	"                 records as JSON, or the errors\n"
@@ -1075,7 +1066,7 @@ static void cmd_find(repl *r, const char *text)
 	int doc = lua_gettop(L);
 	const GumboNode *root = pqx_to_node(L, doc);
 	pqx_buf want = PQX_BUF_INIT, own = PQX_BUF_INIT, low = PQX_BUF_INIT, b = PQX_BUF_INIT;
-	lower_copy(&want, text, strlen(text));
+	pqx_casefold(text, strlen(text), &want); /* as :pqx-contains(... i) */
 	const GumboNode *hits[FIND_MAX];
 	size_t nhits = 0, total = 0;
 	for (const GumboNode *n = walk_next(root, root); n; n = walk_next(root, n)) {
@@ -1084,7 +1075,7 @@ static void cmd_find(repl *r, const char *text)
 		pqx_buf_reset(&own);
 		pqx_buf_reset(&low);
 		pqx_text(n, PQX_TEXT_OWN, &own);
-		lower_copy(&low, own.s ? own.s : "", own.len);
+		pqx_casefold(own.s ? own.s : "", own.len, &low);
 		if (low.len && strstr(pqx_buf_cstr(&low), pqx_buf_cstr(&want))) {
 			if (nhits < FIND_MAX)
 				hits[nhits++] = n;

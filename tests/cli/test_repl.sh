@@ -151,6 +151,37 @@ check_eq ".find: each selector selects exactly its element" "$OUT" "1 Minister
 1 Minister of Transport
 1 5-999"
 
+# .find folds case by Unicode simple case folding, as :pqx-contains(... i)
+cat >"$TMP/fold.html" <<'EOF'
+<html><body>
+<p class="de">Strafbarkeit pädophiler Handlungen</p>
+<p class="de2">Straßenbau im Landkreis</p>
+<p class="fr">Les élèves de l'école</p>
+<p class="nl">Het IJsselmeer bij Enkhuizen</p>
+</body></html>
+EOF
+run pqx repl "$TMP/fold.html" <<'EOF'
+.find PÄDOPHIL
+.find pädophil
+.find ÉLÈVES
+.find ijsselmeer
+.find STRASSE
+.find STRASSENBAU
+.find STRAßE
+EOF
+check_contains ".find: PÄDOPHIL finds pädophil (beyond ASCII)" "$OUT" '1 element whose own text contains "PÄDOPHIL"
+[1] <p class="de"> line 2:1 "Strafbarkeit pädophiler Handlungen"'
+check_contains ".find: pädophil finds the same element" "$OUT" '1 element whose own text contains "pädophil"
+[1] <p class="de"> line 2:1'
+check_contains ".find: French ÉLÈVES finds élèves" "$OUT" '1 element whose own text contains "ÉLÈVES"
+[1] <p class="fr">'
+check_contains ".find: Dutch ijsselmeer finds IJsselmeer" "$OUT" '1 element whose own text contains "ijsselmeer"
+[1] <p class="nl">'
+check_contains ".find: simple folding keeps ß (STRASSE is not Straße)" "$OUT" '0 elements whose own text contains "STRASSE"'
+check_contains ".find: nor STRASSENBAU" "$OUT" '0 elements whose own text contains "STRASSENBAU"'
+check_contains ".find: STRAßE finds Straße" "$OUT" '1 element whose own text contains "STRAßE"
+[1] <p class="de2">'
+
 # --- script mode, .run, .reload
 cp $F/question.lua "$TMP/q.lua"
 sed -e 's/version = "1.0"/version = "2.0"/' -e '/status = "unanswered",/d' $F/question.lua >"$TMP/q2.lua"
