@@ -182,6 +182,60 @@ check_contains ".find: nor STRASSENBAU" "$OUT" '0 elements whose own text contai
 check_contains ".find: STRAßE finds Straße" "$OUT" '1 element whose own text contains "STRAßE"
 [1] <p class="de2">'
 
+# --- .complete: what Tab would offer (the completion logic without a terminal)
+run pqx repl $PAGE <<'EOF'
+.complete doc:select("td.
+.complete doc:select("h1.
+.complete doc:select(".
+.complete doc:select("table > t
+.complete doc:select("p, td.
+.complete doc:select("td:not(.
+.complete doc:select("td.nosuch.
+n = doc:select1("table")
+.complete n:select(".
+.complete doc:select1("div#
+.complete (doc:one("h1")):at
+.complete x = (doc:one("h1")):te
+.complete doc:sel
+.complete pqx.text.fold_c
+.complete .fi
+EOF
+check_rc ".complete: exit 0" 0
+check_eq ".complete: td. offers the classes td elements carry, and only those" \
+	"$(printf '%s\n' "$OUT" | sed -n 1,2p)" "label
+value"
+check_eq ".complete: h1. offers h1's classes" "$(printf '%s\n' "$OUT" | sed -n 3,4p)" "big
+title"
+check_eq ".complete: a bare . offers every class" "$(printf '%s\n' "$OUT" | sed -n 5,9p)" "big
+label
+meta
+question
+title"
+check_eq ".complete: after 'table > ' only table's children count" "$(printf '%s\n' "$OUT" | sed -n 11p)" "tbody"
+check_eq ".complete: after a comma only the last selector counts" "$(printf '%s\n' "$OUT" | sed -n 12,13p)" "label
+value"
+check_eq ".complete: inside :not( every class counts" "$(printf '%s\n' "$OUT" | sed -n 14,19p)" "big
+label
+meta
+question
+title
+value"
+check_eq ".complete: a class no td has: nothing" "$(printf '%s\n' "$OUT" | sed -n 20p)" "no completions"
+check_eq ".complete: a node receiver offers what is inside it" "$(printf '%s\n' "$OUT" | sed -n 21,22p)" "label
+value"
+check_eq ".complete: div# offers div ids, as the word after #" "$(printf '%s\n' "$OUT" | sed -n 23p)" "main"
+check_eq ".complete: after a call in parentheses, method names without )): debris" \
+	"$(printf '%s\n' "$OUT" | sed -n 24,25p)" "attr
+attrs"
+check_eq ".complete: the same after an assignment" "$(printf '%s\n' "$OUT" | sed -n 26,27p)" "text
+texts"
+check_not_contains ".complete: no candidate carries the call's parentheses" "$OUT" "):"
+check_eq ".complete: methods after doc:" "$(printf '%s\n' "$OUT" | sed -n 28,30p)" "select
+select1
+select_text"
+check_eq ".complete: a library function" "$(printf '%s\n' "$OUT" | sed -n 31p)" "fold_case"
+check_eq ".complete: a dot-command" "$(printf '%s\n' "$OUT" | sed -n 32p)" "find"
+
 # --- script mode, .run, .reload
 cp $F/question.lua "$TMP/q.lua"
 sed -e 's/version = "1.0"/version = "2.0"/' -e '/status = "unanswered",/d' $F/question.lua >"$TMP/q2.lua"
