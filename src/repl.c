@@ -810,10 +810,12 @@ static int compile_chunk(lua_State *L, const char *chunk, size_t len)
 		const char *q = strchr(near, '\'');
 		if (q && q > near && (size_t)(q - near) <= len && memcmp(near, chunk, (size_t)(q - near)) == 0) {
 			lua_pop(L, 1);
+			pqx_vm_syntax_hint(L, chunk, len);
 			return -1;
 		}
 	}
 	lua_remove(L, -2);
+	pqx_vm_syntax_hint(L, chunk, len);
 	return -1;
 }
 

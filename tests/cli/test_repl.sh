@@ -236,6 +236,28 @@ select_text"
 check_eq ".complete: a library function" "$(printf '%s\n' "$OUT" | sed -n 31p)" "fold_case"
 check_eq ".complete: a dot-command" "$(printf '%s\n' "$OUT" | sed -n 32p)" "find"
 
+# --- a [[...]] string that ends in ] ends early: the syntax error says so
+cat >"$TMP/bracket.lua" <<'EOF'
+local re = pqx.re
+return {name = "bracket", version = "1", description = "a regex ending in ]",
+  extract = function(doc)
+    return re.match(doc:one("h1"):text(), [[\d+-[0-9]]])
+  end}
+EOF
+run pqx repl "$TMP/bracket.lua" $PAGE </dev/null
+check_rc "a script whose [[...]] ends in ]: exit 4" 4
+check_contains "the script's syntax error gets the [=[...]=] hint" "$ERR" \
+	"bracket.lua:4: ')' expected near ']' (a [[...]] string ends at the first ]], so a regex or selector that ends in ] needs [=[...]=])"
+run pqx repl $PAGE <<'EOF'
+#doc:select([[td[class="value"]]])
+#doc:select([=[td[class="value"]]=])
+x = )
+EOF
+check_contains "a typed chunk gets the hint too" "$ERR" \
+	"stdin:1: ')' expected near ']' (a [[...]] string ends at the first ]], so a regex or selector that ends in ] needs [=[...]=])"
+check_eq "[=[...]=] works" "$OUT" "3"
+check_eq "other syntax errors get no hint" "$(printf '%s\n' "$ERR" | sed -n 2p)" "stdin:1: unexpected symbol near ')'"
+
 # --- script mode, .run, .reload
 cp $F/question.lua "$TMP/q.lua"
 sed -e 's/version = "1.0"/version = "2.0"/' -e '/status = "unanswered",/d' $F/question.lua >"$TMP/q2.lua"
