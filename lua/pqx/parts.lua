@@ -2,7 +2,8 @@
 -- cutting of a text block into an intro and its numbered items, and the
 -- check that the numbering runs 1, 2, 3 ... It never drops or rejects
 -- text: irregular numbering is reported in warnings, and every line of the
--- input ends up in exactly one of intro, an item, or rest.
+-- input ends up in exactly one of intro, an item, or rest. Only the markers
+-- go (and, with opts.inline, the list punctuation before them: "; and").
 --
 -- Rules of split(input, opts):
 -- * input is a string (paragraphs separated by blank lines, lines by
