@@ -18,6 +18,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "casefold.h"
 #include "select.h"
 #include "text.h"
 
@@ -995,6 +996,22 @@ static int core_squish(lua_State *L)
 	return 1;
 }
 
+/* fold_case(s): Unicode simple case folding (casefold.h), the one folding
+ * behind :pqx-contains(... i), the REPL's .find and pqx.text.fold_case. */
+static int core_fold_case(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	pqx_buf b = PQX_BUF_INIT;
+	if (pqx_casefold(s, len, &b) != 0) {
+		pqx_buf_free(&b);
+		return luaL_error(L, "fold_case: out of memory");
+	}
+	lua_pushlstring(L, b.s ? b.s : "", b.len);
+	pqx_buf_free(&b);
+	return 1;
+}
+
 static int core_list(lua_State *L)
 {
 	if (lua_isnoneornil(L, 1))
@@ -1091,7 +1108,7 @@ int pqx_open_core(lua_State *L)
 	lua_newtable(L);
 	static const luaL_Reg fns[] = {
 		{"parse", core_parse}, {"selector", sel_new}, {"json", core_json}, {"json_decode", core_json_decode},
-		{"squish", core_squish}, {"list", core_list}, {"is_node", core_is_node}, {"is_document", core_is_document},
+		{"squish", core_squish}, {"fold_case", core_fold_case}, {"list", core_list}, {"is_node", core_is_node}, {"is_document", core_is_document},
 		{NULL, NULL},
 	};
 	luaL_setfuncs(L, fns, 0);

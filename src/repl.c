@@ -31,6 +31,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "casefold.h"
 #include "doc.h"
 #include "page.h"
 #include "text.h"
@@ -809,10 +810,12 @@ static int compile_chunk(lua_State *L, const char *chunk, size_t len)
 		const char *q = strchr(near, '\'');
 		if (q && q > near && (size_t)(q - near) <= len && memcmp(near, chunk, (size_t)(q - near)) == 0) {
 			lua_pop(L, 1);
+			pqx_vm_syntax_hint(L, chunk, len);
 			return -1;
 		}
 	}
 	lua_remove(L, -2);
+	pqx_vm_syntax_hint(L, chunk, len);
 	return -1;
 }
 
@@ -967,33 +970,25 @@ static int unique_selector(lua_State *L, int doc, const GumboNode *n, pqx_buf *o
 	return found;
 }
 
-static char ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static void lower_copy(pqx_buf *b, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		pqx_buf_addc(b, ascii_lower(s[i]));
-}
-
 /* ---- dot-commands ------------------------------------------------------------- */
 
 static const char help_text[] =
 	"Lua: type an expression to see its value, or statements; an unfinished chunk\n"
 	"continues on a '>> ' line. Globals: doc (the page), ctx (like pqx run's),\n"
 	"script and extract (with a script), pqx (the library). Tab completes names,\n"
-	"methods after ':', fields after '.', and tags, #ids and .classes of the page\n"
-	"inside a selector string. Ctrl-C cancels the line or stops a running chunk;\n"
+	"methods after ':', fields after '.', and inside a selector string the tags,\n"
+	"#ids and .classes of the elements the selector so far can reach (td. -> the\n"
+	"classes of td elements). Ctrl-C cancels the line or stops a running chunk;\n"
 	"Ctrl-D or .quit leaves.\n"
 	"\n"
 	".help            this help\n"
 	".open PAGE       parse PAGE (as pqx run would) and bind it to doc (and a new ctx)\n"
 	".sel CSS         how many elements CSS selects in doc, and the first 10\n"
 	".text CSS        the text of each match of CSS\n"
-	".find TEXT       elements whose own text contains TEXT (ignoring ASCII case),\n"
+	".find TEXT       elements whose own text contains TEXT (ignoring case: Unicode\n"
+	"                 simple case folding, as :pqx-contains(\"TEXT\" i)),\n"
 	"                 each with a selector that selects it alone\n"
+	".complete LINE   what Tab would offer at the end of LINE, one per line\n"
 	".run             run the script's extract on doc as pqx run would: the validated\n"
 	"                 records as JSON, or the errors\n"
 	".reload          read the script file again (after editing it)\n"
@@ -1075,7 +1070,7 @@ static void cmd_find(repl *r, const char *text)
 	int doc = lua_gettop(L);
 	const GumboNode *root = pqx_to_node(L, doc);
 	pqx_buf want = PQX_BUF_INIT, own = PQX_BUF_INIT, low = PQX_BUF_INIT, b = PQX_BUF_INIT;
-	lower_copy(&want, text, strlen(text));
+	pqx_casefold(text, strlen(text), &want); /* as :pqx-contains(... i) */
 	const GumboNode *hits[FIND_MAX];
 	size_t nhits = 0, total = 0;
 	for (const GumboNode *n = walk_next(root, root); n; n = walk_next(root, n)) {
@@ -1084,7 +1079,7 @@ static void cmd_find(repl *r, const char *text)
 		pqx_buf_reset(&own);
 		pqx_buf_reset(&low);
 		pqx_text(n, PQX_TEXT_OWN, &own);
-		lower_copy(&low, own.s ? own.s : "", own.len);
+		pqx_casefold(own.s ? own.s : "", own.len, &low);
 		if (low.len && strstr(pqx_buf_cstr(&low), pqx_buf_cstr(&want))) {
 			if (nhits < FIND_MAX)
 				hits[nhits++] = n;
@@ -1172,12 +1167,18 @@ static void cmd_run(repl *r)
 }
 
 static const char *const dot_commands[] = {
-	".help", ".open", ".sel", ".text", ".find", ".run", ".reload", ".quit", NULL,
+	".help", ".open", ".sel", ".text", ".find", ".complete", ".run", ".reload", ".quit", NULL,
 };
+
+static void cmd_complete(repl *r, const char *line);
 
 /* Runs a dot-command line; returns 1 when the session should end. */
 static int dot_command(repl *r, char *line)
 {
+	if (strncmp(line, ".complete", 9) == 0 && (line[9] == ' ' || line[9] == '\0')) {
+		cmd_complete(r, line[9] ? line + 10 : ""); /* untrimmed: a trailing space matters */
+		return 0;
+	}
 	char *arg = line;
 	while (*arg && *arg != ' ' && *arg != '\t')
 		arg++;
@@ -1358,10 +1359,96 @@ static const char *const pseudo_classes[] = {
 	":pqx-contains-own(", ":pqx-matches(", "::text", "::attr(", NULL,
 };
 
+/* Adds the tag, #id and .classes of element n to the set table at set. */
+static void names_of_element(lua_State *L, int set, const GumboNode *n, pqx_buf *b)
+{
+	char tag[64];
+	tag_name(n, tag, sizeof tag);
+	set_add(L, set, tag, strlen(tag));
+	const char *id = attr_of(n, "id");
+	if (id && *id && plain_css_name(id)) {
+		pqx_buf_reset(b);
+		pqx_buf_addf(b, "#%s", id);
+		set_add(L, set, b->s, b->len);
+	}
+	const char *cls = attr_of(n, "class");
+	while (cls && *cls) {
+		while (*cls && strchr(" \t\n\r\f", *cls))
+			cls++;
+		const char *st = cls;
+		while (*cls && !strchr(" \t\n\r\f", *cls))
+			cls++;
+		if (cls > st) {
+			pqx_buf_reset(b);
+			pqx_buf_addc(b, '.');
+			pqx_buf_add(b, st, (size_t)(cls - st));
+			if (plain_css_name(pqx_buf_cstr(b) + 1))
+				set_add(L, set, b->s, b->len);
+		}
+	}
+}
+
+/* The selector that says which elements the token at s[ws] may describe:
+ * the text before it when the token continues a compound (`td.` -> "td",
+ * `table.meta td#` -> "table.meta td"), that text plus "*" when the token
+ * starts a new compound (`table > ` -> "table > *"), "*" at the start.
+ * Only the last selector of a list counts (`p, td.` -> "td"). Returns 0 when
+ * the token is inside parentheses (:not(, :has(...), where the elements it
+ * describes are not the selected ones: then every element counts. */
+static int context_selector(const char *s, size_t ws, pqx_buf *out)
+{
+	size_t seg = 0;
+	int depth = 0;
+	for (size_t i = 0; i < ws; i++) {
+		char ch = s[i];
+		if (ch == '"' || ch == '\'') {
+			size_t j = i + 1;
+			while (j < ws && s[j] != ch)
+				j += s[j] == '\\' ? 2 : 1;
+			i = j;
+		} else if (ch == '\\') {
+			i++;
+		} else if (ch == '(' || ch == '[') {
+			depth++;
+		} else if ((ch == ')' || ch == ']') && depth > 0) {
+			depth--;
+		} else if (ch == ',' && depth == 0) {
+			seg = i + 1;
+		}
+	}
+	if (depth > 0)
+		return 0;
+	while (seg < ws && strchr(" \t\n", s[seg]))
+		seg++;
+	pqx_buf_add(out, s + seg, ws - seg);
+	if (ws == seg || strchr(" \t\n>+~", s[ws - 1]))
+		pqx_buf_addc(out, '*');
+	return 1;
+}
+
+/* Pushes recv:select(css) (recv a Node or Document at index recv), or returns
+ * 0 with nothing pushed if the selector is refused. */
+static int try_select(lua_State *L, int recv, const char *css)
+{
+	luaL_getmetatable(L, luaL_testudata(L, recv, PQX_NODE_MT) ? PQX_NODE_MT : PQX_DOCUMENT_MT);
+	lua_getfield(L, -1, "methods");
+	lua_getfield(L, -1, "select");
+	lua_remove(L, -2);
+	lua_remove(L, -2);
+	lua_pushvalue(L, recv);
+	lua_pushstring(L, css);
+	if (lua_pcall(L, 2, 1, 0) != LUA_OK || !lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	return 1;
+}
+
 /* Selector completion: the token at the end of the selector text s[0..len),
- * against the tags, #ids and .classes of the document node root. Returns the
- * token's start. */
-static size_t complete_selector(lua_State *L, const GumboNode *root, const char *s, size_t len, cands *c)
+ * against the tags, #ids and .classes of the elements the token may describe
+ * (context_selector) under the Node or Document at index recv (0: none).
+ * Returns the token's start. */
+static size_t complete_selector(lua_State *L, int recv, const char *s, size_t len, cands *c)
 {
 	size_t ws = len;
 	while (ws > 0 && (is_name_char((unsigned char)s[ws - 1]) || s[ws - 1] == '-' ||
@@ -1381,59 +1468,48 @@ static size_t complete_selector(lua_State *L, const GumboNode *root, const char 
 				cands_add(c, *p, strlen(*p));
 		return ws;
 	}
-	if (!root)
+	if (!recv)
 		return ws;
 	lua_newtable(L);
 	int set = lua_gettop(L);
-	char tag[64];
-	pqx_buf b = PQX_BUF_INIT;
-	for (const GumboNode *n = walk_next(root, root); n; n = walk_next(root, n)) {
-		if (!is_element(n))
-			continue;
-		tag_name(n, tag, sizeof tag);
-		set_add(L, set, tag, strlen(tag));
-		const char *id = attr_of(n, "id");
-		if (id && *id && plain_css_name(id)) {
-			pqx_buf_reset(&b);
-			pqx_buf_addf(&b, "#%s", id);
-			set_add(L, set, b.s, b.len);
+	pqx_buf b = PQX_BUF_INIT, ctx = PQX_BUF_INIT;
+	if (context_selector(s, ws, &ctx) && try_select(L, recv, pqx_buf_cstr(&ctx))) {
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, i);
+			const GumboNode *e = pqx_to_node(L, -1);
+			if (e && is_element(e))
+				names_of_element(L, set, e, &b);
+			lua_pop(L, 1);
 		}
-		const char *cls = attr_of(n, "class");
-		while (cls && *cls) {
-			while (*cls && strchr(" \t\n\r\f", *cls))
-				cls++;
-			const char *st = cls;
-			while (*cls && !strchr(" \t\n\r\f", *cls))
-				cls++;
-			if (cls > st) {
-				pqx_buf_reset(&b);
-				pqx_buf_addc(&b, '.');
-				pqx_buf_add(&b, st, (size_t)(cls - st));
-				if (plain_css_name(pqx_buf_cstr(&b) + 1))
-					set_add(L, set, b.s, b.len);
-			}
-		}
+		lua_pop(L, 1);
+	} else {
+		const GumboNode *root = pqx_to_node(L, recv);
+		for (const GumboNode *n = root ? walk_next(root, root) : NULL; n; n = walk_next(root, n))
+			if (is_element(n))
+				names_of_element(L, set, n, &b);
 	}
 	pqx_buf_free(&b);
+	pqx_buf_free(&ctx);
 	cands_from_set(L, c, tok, tlen);
 	return ws;
 }
 
-/* The document node to complete selectors against: the receiver's document if
- * the receiver is a name chain that holds a node or document, else `doc`'s. */
-static const GumboNode *selector_root(lua_State *L, const char *recv, size_t rlen)
+/* Pushes the Node or Document to complete selectors against: the receiver if
+ * it is a name chain that holds one, else `doc`. Returns its index, or 0 with
+ * nothing pushed. */
+static int push_receiver(lua_State *L, const char *recv, size_t rlen)
 {
-	pqx_document *d = NULL;
 	if (resolve_chain(L, recv, rlen)) {
-		d = pqx_to_document(L, -1);
+		if (pqx_to_node(L, -1)) /* an open Node or Document */
+			return lua_gettop(L);
 		lua_pop(L, 1);
 	}
-	if (!d) {
-		lua_getglobal(L, "doc");
-		d = pqx_to_document(L, -1);
-		lua_pop(L, 1);
-	}
-	return d ? d->out->document : NULL;
+	lua_getglobal(L, "doc");
+	if (pqx_to_node(L, -1))
+		return lua_gettop(L);
+	lua_pop(L, 1);
+	return 0;
 }
 
 static int is_selector_method(const char *s, size_t len)
@@ -1465,7 +1541,7 @@ static size_t analyse(repl *r, const char *s, size_t len, cands *c)
 			size_t a = nlen;
 			while (a < len && s[a] == ' ')
 				a++;
-			return a + complete_selector(L, selector_root(L, "doc", 3), s + a, len - a, c);
+			return a + complete_selector(L, push_receiver(L, "doc", 3), s + a, len - a, c);
 		}
 		if (nlen == 5 && memcmp(s, ".open", 5) == 0) {
 			/* the whole argument is the path: libedit's own word would stop at '/' */
@@ -1517,7 +1593,7 @@ static size_t analyse(repl *r, const char *s, size_t len, cands *c)
 		while (rs > 0 && (is_name_char((unsigned char)s[rs - 1]) || s[rs - 1] == '.'))
 			rs--;
 		size_t at = open + 1;
-		return at + complete_selector(L, selector_root(L, s + rs, re - rs), s + at, len - at, c);
+		return at + complete_selector(L, push_receiver(L, s + rs, re - rs), s + at, len - at, c);
 	}
 	/* Lua names */
 	size_t ws = len;
@@ -1578,33 +1654,20 @@ static size_t char_offset(const char *s, size_t nchars)
 	return i;
 }
 
-/* libedit calls this on Tab with the word before the cursor (its own notion of a
- * word) at [start, end). We work out the context from the whole line and return
- * matches that replace exactly that word: [0] the common prefix, then each. */
-static char **repl_complete(const char *text, int start, int end)
+/* libedit's word: what a Tab replaces. ')' ':' '.' and '#' end a word too, so
+ * after `(doc:one("a")):at` the word is "at" and the candidates are method
+ * names, not ")):attr". analyse() always reads the whole line. */
+static const char word_breaks[] = " \t\n\"'`@$><=;|&{(,+-*/%^~[]).:#";
+
+/* The matches for completing the word at line[off..len) (the cursor at the
+ * end), as libedit wants them: [0] what a Tab inserts at once (the only
+ * match, or the longest common prefix), then each match; NULL for none. */
+static char **matches_for(repl *r, const char *line, size_t len, size_t off)
 {
-	(void)end;
-	rl_attempted_completion_over = 1;
-	repl *r = g_repl;
-	if (!r || !rl_line_buffer || start < 0)
-		return NULL;
 	lua_State *L = r->L;
 	int top = lua_gettop(L);
-	/* libedit's rl_line_buffer points into a conversion buffer that it may
-	 * move once a line outgrows about 1 KB: beyond that, or if the word is not
-	 * where libedit says, complete from the word alone. */
-	size_t off = 0;
-	if (rl_end < 1000) {
-		off = char_offset(rl_line_buffer, (size_t)start);
-		if (strncmp(rl_line_buffer + off, text, strlen(text)) != 0)
-			off = 0;
-	}
-	pqx_buf line = PQX_BUF_INIT;
-	if (off)
-		pqx_buf_add(&line, rl_line_buffer, off);
-	pqx_buf_adds(&line, text);
 	cands c = {0};
-	size_t ws = analyse(r, pqx_buf_cstr(&line), line.len, &c);
+	size_t ws = analyse(r, line, len, &c);
 	lua_settop(L, top);
 	char **out = NULL;
 	if (c.n > 0) {
@@ -1613,17 +1676,19 @@ static char **repl_complete(const char *text, int start, int end)
 	}
 	size_t k = 0;
 	for (size_t i = 0; out && i < c.n; i++) {
-		if (k > 0 && strcmp(c.v[i], out[k]) == 0)
+		if (i > 0 && strcmp(c.v[i], c.v[i - 1]) == 0)
 			continue;
 		pqx_buf m = PQX_BUF_INIT;
 		if (off <= ws) {
-			pqx_buf_add(&m, line.s + off, ws - off);
+			pqx_buf_add(&m, line + off, ws - off);
 			pqx_buf_adds(&m, c.v[i]);
 		} else if (strlen(c.v[i]) >= off - ws) {
 			pqx_buf_adds(&m, c.v[i] + (off - ws));
 		}
-		out[++k] = strdup(pqx_buf_cstr(&m));
+		char *dup = strdup(pqx_buf_cstr(&m));
 		pqx_buf_free(&m);
+		if (dup)
+			out[++k] = dup;
 	}
 	if (k == 0) {
 		free(out);
@@ -1645,8 +1710,60 @@ static char **repl_complete(const char *text, int start, int end)
 		}
 	}
 	pqx_strv_free(&c);
+	return out;
+}
+
+/* libedit calls this on Tab with the word before the cursor at [start, end)
+ * (character offsets). We work out the context from the whole line and return
+ * matches that replace exactly that word. */
+static char **repl_complete(const char *text, int start, int end)
+{
+	(void)end;
+	rl_attempted_completion_over = 1;
+	repl *r = g_repl;
+	if (!r || !rl_line_buffer || start < 0)
+		return NULL;
+	/* libedit's rl_line_buffer points into a conversion buffer that it may
+	 * move once a line outgrows about 1 KB: beyond that, or if the word is not
+	 * where libedit says, complete from the word alone. */
+	size_t off = 0;
+	if (rl_end < 1000) {
+		off = char_offset(rl_line_buffer, (size_t)start);
+		if (strncmp(rl_line_buffer + off, text, strlen(text)) != 0)
+			off = 0;
+	}
+	pqx_buf line = PQX_BUF_INIT;
+	if (off)
+		pqx_buf_add(&line, rl_line_buffer, off);
+	pqx_buf_adds(&line, text);
+	char **out = matches_for(r, pqx_buf_cstr(&line), line.len, off);
 	pqx_buf_free(&line);
 	return out;
+}
+
+/* .complete LINE: what Tab would offer with the cursor at the end of LINE,
+ * one match per line (the word splitting is libedit's, by word_breaks), so
+ * completion can be tried and tested without a terminal. */
+static void cmd_complete(repl *r, const char *line)
+{
+	size_t len = strlen(line), off = len;
+	while (off > 0 && !strchr(word_breaks, line[off - 1]))
+		off--;
+	char **out = matches_for(r, line, len, off);
+	pqx_buf b = PQX_BUF_INIT;
+	if (!out) {
+		pqx_buf_adds(&b, "no completions\n");
+	} else if (!out[1]) {
+		pqx_buf_addf(&b, "%s\n", out[0]);
+	} else {
+		for (size_t i = 1; out[i]; i++)
+			pqx_buf_addf(&b, "%s\n", out[i]);
+	}
+	put_out(&b);
+	pqx_buf_free(&b);
+	for (size_t i = 0; out && (i == 0 || out[i]); i++)
+		free(out[i]);
+	free(out);
 }
 
 /* ---- the session ----------------------------------------------------------------- */
@@ -1675,7 +1792,7 @@ static void setup_editing(repl *r)
 	rl_readline_name = "pqx"; /* ~/.editrc lines "pqx:bind ..." apply */
 	rl_attempted_completion_function = repl_complete;
 	rl_completion_append_character = '\0';
-	rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{(,+-*/%^~[]";
+	rl_basic_word_break_characters = word_breaks;
 	rl_completer_word_break_characters = (char *)rl_basic_word_break_characters;
 	rl_initialize();
 	using_history();
@@ -1774,7 +1891,7 @@ static const char repl_help[] =
 	"An interactive Lua session to explore PAGE while writing a script: the page\n"
 	"is bound to `doc` (decoded and parsed as pqx run would), expressions print\n"
 	"their value, and dot-commands help (.help lists them: .sel, .text, .find,\n"
-	".open, .run, .reload, .quit). With SCRIPT, its table is `script`, its\n"
+	".complete, .open, .run, .reload, .quit). With SCRIPT, its table is `script`, its\n"
 	"extract is `extract(doc, ctx)`, and .run runs it on the page as pqx run\n"
 	"would. Line editing and history (~/.pqx_history) use libedit. When stdin is\n"
 	"not a terminal, lines are read from it without prompts.\n"

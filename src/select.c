@@ -18,6 +18,7 @@
 #include <pcre2.h>
 
 #include "buf.h"
+#include "casefold.h"
 #include "text.h"
 
 /* Bounds on selector structure keep the matcher's recursion (which follows
@@ -461,79 +462,6 @@ static struct cond *new_cond(P *p, struct compound *cp, int kind)
 
 static int parse_list(P *p, int ctx, struct list *l);
 
-/* Case-folds UTF-8 for the case-insensitive text extensions: ASCII, Latin-1,
- * Latin Extended-A, basic Greek and Cyrillic. Enough for the parliaments we
- * read; full Unicode folding would need tables we do not want here. */
-static unsigned long fold_cp(unsigned long c)
-{
-	if (c < 0x80)
-		return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
-		return c + 32;
-	if (c >= 0x100 && c <= 0x17F) {
-		if (c == 0x130)
-			return 'i';
-		if (c == 0x178)
-			return 0xFF;
-		if (c == 0x17F)
-			return 's';
-		if ((c <= 0x137 && c != 0x131) || (c >= 0x14A && c <= 0x177))
-			return (c & 1) ? c : c + 1;
-		if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
-			return (c & 1) ? c + 1 : c;
-		return c;
-	}
-	if (c >= 0x391 && c <= 0x3A9 && c != 0x3A2)
-		return c + 32;
-	if (c == 0x3C2)
-		return 0x3C3;
-	if (c >= 0x410 && c <= 0x42F)
-		return c + 32;
-	if (c >= 0x400 && c <= 0x40F)
-		return c + 80;
-	return c;
-}
-
-static void fold_utf8(const char *s, size_t n, pqx_buf *out)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {
-			pqx_buf_addc(out, (char)((c >= 'A' && c <= 'Z') ? c + 32 : c));
-			i++;
-			continue;
-		}
-		size_t k = u8len(c);
-		if (k == 1 || i + k > n) {
-			pqx_buf_addc(out, (char)c);
-			i++;
-			continue;
-		}
-		unsigned long cp = k == 2 ? (c & 0x1Fu) : k == 3 ? (c & 0x0Fu) : (c & 0x07u);
-		int ok = 1;
-		for (size_t j = 1; j < k; j++) {
-			unsigned char d = (unsigned char)s[i + j];
-			if ((d & 0xC0) != 0x80) {
-				ok = 0;
-				break;
-			}
-			cp = (cp << 6) | (d & 0x3Fu);
-		}
-		if (!ok) {
-			pqx_buf_addc(out, (char)c);
-			i++;
-			continue;
-		}
-		unsigned long f = fold_cp(cp);
-		if (f == cp)
-			pqx_buf_add(out, s + i, k);
-		else
-			put_utf8(out, f);
-		i += k;
-	}
-}
-
 /* Finds the end of a functional argument (the matching ')') for messages. */
 static size_t arg_end(const P *p, size_t pos)
 {
@@ -744,7 +672,7 @@ static int parse_contains(P *p, struct cond *c)
 		return -1;
 	if (c->icase) {
 		pqx_buf_reset(&p->tmp);
-		fold_utf8(c->val, c->vlen, &p->tmp);
+		pqx_casefold(c->val, c->vlen, &p->tmp); /* Unicode simple folding */
 		free(c->val);
 		c->val = dup_buf(&p->tmp, &c->vlen);
 		if (!c->val)
@@ -1458,7 +1386,7 @@ static int match_text(M *m, struct cond *c, const GumboNode *n)
 		return pcre2_match(c->re, (PCRE2_SPTR)t, tn, 0, 0, c->md, c->mc) >= 0;
 	if (c->icase) {
 		pqx_buf_reset(&s->fold);
-		fold_utf8(t, tn, &s->fold);
+		pqx_casefold(t, tn, &s->fold);
 		if (s->fold.oom)
 			return 0;
 		t = s->fold.s ? s->fold.s : "";

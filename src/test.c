@@ -32,12 +32,15 @@ static const char test_help[] =
 	"\n"
 	"options:\n"
 	"  --update                rewrite the expected files (after showing the differences)\n"
-	"  --examples DIR          take the pages from DIR\n"
+	"  --examples DIR          the site's own folder of pages (DIR/PAGE.html with\n"
+	"                          DIR/PAGE.expected.json beside it), not the parent of\n"
+	"                          all sites; a DIR holding other sites' pages is refused\n"
 	"  --tap                   print one ok/not ok line per page and record field\n"
 	"%s"
 	"\n"
 	"exit codes: 0 all pages as expected, 1 differences or missing expected files,\n"
-	"2 usage, 3 no example pages, 4 the script failed to load.\n";
+	"2 usage (also: DIR holds other sites' pages), 3 no example pages, 4 the script\n"
+	"failed to load.\n";
 
 /* scripts/SITE.lua -> examples/SITE beside the scripts folder, else ./examples/SITE */
 static char *examples_dir_for(const char *script)
@@ -103,6 +106,127 @@ static void push_diff(lua_State *L, int want, int got, const char *path)
 	lua_call(L, 3, 1);
 }
 
+/* 1 if the script folder of script (its directory) holds NAME.lua. */
+static int sibling_script(const char *script, const char *name, size_t nlen)
+{
+	const char *slash = strrchr(script, '/');
+	int dlen = slash ? (int)(slash - script) : 1;
+	char *p = malloc((size_t)dlen + nlen + 8);
+	if (!p)
+		return 0;
+	sprintf(p, "%.*s/%.*s.lua", dlen, slash ? script : ".", (int)nlen, name);
+	struct stat st;
+	int yes = stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	free(p);
+	return yes;
+}
+
+static void add_unique(pqx_strv *v, const char *s, size_t len)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (strlen(v->v[i]) == len && memcmp(v->v[i], s, len) == 0)
+			return;
+	pqx_strv_add(v, s, len);
+}
+
+static void print_list(FILE *f, const pqx_strv *v, const char *suffix)
+{
+	for (size_t i = 0; i < v->n && i < 4; i++)
+		fprintf(f, "%s%s%s", i ? ", " : "", v->v[i], suffix);
+	if (v->n > 4)
+		fprintf(f, ", ...");
+}
+
+/* An examples folder is one site's own folder: PAGE.html with PAGE.expected.json
+ * beside it. A folder that holds other sites' pages (the parent of all sites,
+ * or another site's folder) would run the script on pages it was never meant
+ * for and, with --update, overwrite their expected files. Refused when
+ * - it has subfolders of pages and no page of its own, or a subfolder named
+ *   like a script beside this one (examples/ holding be-senate/, fr-an/);
+ * - its expected files hold records of several parliaments, or of one that is
+ *   another script's (records of "fr-an" while testing be-senate.lua, with
+ *   scripts/fr-an.lua beside it).
+ * Returns 0 when the folder is fine, else prints why and returns -1. */
+static int check_site_dir(lua_State *L, const char *script, const char *exdir, char **pages,
+                          size_t npages, int tap)
+{
+	const char *slash = strrchr(script, '/');
+	const char *base = slash ? slash + 1 : script;
+	size_t blen = strlen(base);
+	if (blen > 4 && strcmp(base + blen - 4, ".lua") == 0)
+		blen -= 4;
+	size_t xlen = strlen(exdir);
+	pqx_strv subs = {0}, parls = {0};
+	size_t direct = 0;
+	int sub_is_site = 0;
+	int top = lua_gettop(L);
+	for (size_t i = 0; i < npages; i++) {
+		const char *rel = pages[i] + xlen;
+		while (*rel == '/')
+			rel++;
+		const char *sep = strchr(rel, '/');
+		if (sep) {
+			add_unique(&subs, rel, (size_t)(sep - rel));
+			sub_is_site |= sibling_script(script, rel, (size_t)(sep - rel));
+			continue;
+		}
+		direct++;
+		char *exp = expected_path(pages[i]);
+		pqx_buf eb = PQX_BUF_INIT, perr = PQX_BUF_INIT;
+		if (exp && pqx_read_file(exp, &eb) == 0 && pqx_json_decode(L, pqx_buf_cstr(&eb), eb.len, &perr) == 0) {
+			/* the parliament of each record: its field, else the prefix of its id */
+			for (lua_Integer k = 1; lua_istable(L, -1) && k <= (lua_Integer)lua_rawlen(L, -1); k++) {
+				size_t n = 0;
+				const char *pv = NULL;
+				if (lua_rawgeti(L, -1, k) == LUA_TTABLE) {
+					int rec = lua_gettop(L);
+					if (lua_getfield(L, rec, "parliament") == LUA_TSTRING) {
+						pv = lua_tolstring(L, -1, &n);
+					} else if (lua_getfield(L, rec, "id") == LUA_TSTRING) {
+						pv = lua_tolstring(L, -1, &n);
+						const char *colon = memchr(pv, ':', n);
+						n = colon ? (size_t)(colon - pv) : 0;
+					}
+				}
+				if (pv && n)
+					add_unique(&parls, pv, n);
+				lua_settop(L, top + 1);
+			}
+		}
+		lua_settop(L, top);
+		pqx_buf_free(&eb);
+		pqx_buf_free(&perr);
+		free(exp);
+	}
+	FILE *f = tap ? stdout : stderr;
+	const char *lead = tap ? "not ok - " : "";
+	int bad = 0;
+	if (subs.n && (direct == 0 || sub_is_site)) {
+		fprintf(f, "%spqx test: %s holds other sites' folders (", lead, exdir);
+		print_list(f, &subs, "/");
+		fprintf(f, "), not one site's pages");
+		bad = 1;
+	} else if (parls.n > 1) {
+		fprintf(f, "%spqx test: %s holds expected records of several parliaments (", lead, exdir);
+		print_list(f, &parls, "");
+		fprintf(f, "), not one site's pages");
+		bad = 1;
+	} else if (parls.n == 1 && (strlen(parls.v[0]) != blen || memcmp(parls.v[0], base, blen) != 0) &&
+	           sibling_script(script, parls.v[0], strlen(parls.v[0]))) {
+		fprintf(f, "%spqx test: %s holds another site's pages: its expected records are %s's "
+		        "(%.*s%s%s.lua), not %.*s's", lead, exdir, parls.v[0],
+		        slash ? (int)(slash - script) : 0, script, slash ? "/" : "", parls.v[0], (int)blen, base);
+		bad = 1;
+	}
+	if (bad)
+		fprintf(f, "; --examples DIR wants the site's own folder, DIR/PAGE.html with "
+		        "DIR/PAGE.expected.json beside it (for %.*s: examples/%.*s)\n", (int)(blen + 4), base,
+		        (int)blen, base);
+	pqx_strv_free(&subs);
+	pqx_strv_free(&parls);
+	return bad ? -1 : 0;
+}
+
 static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int update, int tap,
                      const pqx_common_opts *o)
 {
@@ -131,6 +255,12 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 		pqx_free_pages(pages, npages);
 		lua_settop(L, script_idx - 1);
 		return PQX_EXIT_INPUT;
+	}
+	if (check_site_dir(L, script, exdir, pages, npages, tap) != 0) {
+		free(exdir);
+		pqx_free_pages(pages, npages);
+		lua_settop(L, script_idx - 1);
+		return PQX_EXIT_USAGE;
 	}
 	int failures = 0;
 	for (size_t i = 0; i < npages; i++) {

@@ -383,6 +383,42 @@ static void push_realm(pqx_vm *vm, int core_idx)
 
 /* ---- modules ------------------------------------------------------------ */
 
+void pqx_vm_syntax_hint(lua_State *L, const char *src, size_t len)
+{
+	const char *msg = lua_tostring(L, -1);
+	if (!msg || !strstr(msg, "near ']'"))
+		return;
+	/* the line number follows the chunk name: "name:LINE: ..." */
+	const char *p = msg;
+	long line = 0;
+	while ((p = strchr(p, ':')) != NULL) {
+		char *end;
+		long n = strtol(p + 1, &end, 10);
+		if (end > p + 1 && *end == ':') {
+			line = n;
+			break;
+		}
+		p++;
+	}
+	if (line <= 0)
+		return;
+	const char *ls = src, *stop = src + len;
+	for (long l = 1; l < line && ls < stop; l++) {
+		const char *nl = memchr(ls, '\n', (size_t)(stop - ls));
+		ls = nl ? nl + 1 : stop;
+	}
+	const char *le = memchr(ls, '\n', (size_t)(stop - ls));
+	size_t ll = (size_t)((le ? le : stop) - ls);
+	int suspect = 0;
+	for (size_t i = 0; i + 1 < ll && !suspect; i++)
+		suspect = ls[i] == '[' && ls[i + 1] == '[';
+	if (!suspect)
+		return;
+	lua_pushfstring(L, "%s (a [[...]] string ends at the first ]], so a regex or selector "
+	                   "that ends in ] needs [=[...]=])", msg);
+	lua_remove(L, -2);
+}
+
 /* Loads a text chunk with a fresh environment of the realm at realm_idx as its _ENV. */
 static int load_sandboxed(pqx_vm *vm, int realm_idx, const char *src, size_t len, const char *chunkname)
 {
@@ -393,6 +429,8 @@ static int load_sandboxed(pqx_vm *vm, int realm_idx, const char *src, size_t len
 		return LUA_ERRSYNTAX;
 	}
 	int rc = luaL_loadbufferx(L, src, len, chunkname, "t");
+	if (rc == LUA_ERRSYNTAX)
+		pqx_vm_syntax_hint(L, src, len);
 	if (rc != LUA_OK)
 		return rc;
 	if (!vm->opts.trusted) {

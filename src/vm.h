@@ -57,6 +57,12 @@ int pqx_vm_pcall(pqx_vm *vm, int nargs, int nresults, pqx_buf *err);
 /* Runs a Lua file with the trusted library (developer command `pqx lua`). */
 int pqx_vm_dofile(pqx_vm *vm, const char *path, int argc, char **argv, pqx_buf *err);
 
+/* The syntax error message on top of the stack, from loading src[0..len),
+ * gets a hint when it is the one a [[...]] string ending in "]]]" causes
+ * ("')' expected near ']'" on a line with "[["): such a string ends one
+ * character early, and [=[...]=] is the way out. */
+void pqx_vm_syntax_hint(lua_State *L, const char *src, size_t len);
+
 /* Pushes the module (as require would). Raises on error. */
 void pqx_vm_require(lua_State *L, const char *name);
 

@@ -177,6 +177,68 @@ function M.days_between(a, b)
   return days_from_civil(y2, m2, d2) - days_from_civil(y1, m1, d1)
 end
 
+-- diff(a, b): the same as days_between(a, b), under the short name.
+function M.diff(a, b)
+  check_string("diff", 1, a)
+  check_string("diff", 2, b)
+  return M.days_between(a, b)
+end
+
+-- The date of day number z (days since 1970-01-01), inverse of days_from_civil.
+local function civil_from_days(z)
+  z = z + 719468
+  local era = z // 146097
+  local doe = z - era * 146097
+  local yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+  local doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+  local mp = (5 * doy + 2) // 153
+  local d = doy - (153 * mp + 2) // 5 + 1
+  local m = mp < 10 and mp + 3 or mp - 9
+  local y = yoe + era * 400
+  if m <= 2 then y = y + 1 end
+  return y, m, d
+end
+
+local UNITS = {
+  day = "day", days = "day", week = "week", weeks = "week",
+  month = "month", months = "month", year = "year", years = "year",
+}
+
+-- add(iso, n [, unit]): the ISO date n days (weeks, months, years) after iso
+-- (before it when n < 0). Months and years keep the day of the month, clamped
+-- to the month's last day: 2024-01-31 + 1 month = 2024-02-29, 2024-02-29 + 1
+-- year = 2025-02-28. nil plus a reason when iso is not a valid date or the
+-- result leaves the years 0000-9999; a bad n or unit raises.
+function M.add(iso, n, unit)
+  check_string("add", 1, iso)
+  if math.type(n) ~= "integer" and not (math.type(n) == "float" and n == math.floor(n)
+      and n > -2^53 and n < 2^53) then
+    error(string.format("bad argument #2 to 'add' (whole number expected, got %s)",
+      math.type(n) or type(n)), 2)
+  end
+  n = math.tointeger(n)
+  local u = UNITS[unit or "days"]
+  if not u then
+    error(string.format("bad argument #3 to 'add' (unit must be days, weeks, months "
+      .. "or years, got %s)", type(unit) == "string" and "'" .. unit .. "'" or type(unit)), 2)
+  end
+  local y, m, d = split_iso(iso)
+  if not y then return nil, m end
+  if u == "day" or u == "week" then
+    if math.abs(n) > 4000000 then return nil, string.format("%d %ss is beyond the years 0000-9999", n, u) end
+    y, m, d = civil_from_days(days_from_civil(y, m, d) + (u == "week" and 7 * n or n))
+  else
+    if math.abs(n) > 200000 then return nil, string.format("%d %ss is beyond the years 0000-9999", n, u) end
+    local months = (y * 12 + m - 1) + (u == "year" and 12 * n or n)
+    y, m = months // 12, months % 12 + 1
+    d = math.min(d, days_in_month(y, m))
+  end
+  if y < 0 or y > 9999 then
+    return nil, string.format("%s plus %d %ss is year %d, beyond 0000-9999", iso, n, u, y)
+  end
+  return string.format("%04d-%02d-%02d", y, m, d)
+end
+
 ---------------------------------------------------------------------------
 -- Tokens: numbers, words (ASCII and Latin-1/Extended-A letters),
 -- punctuation; each knows its byte span and whether white space precedes it.

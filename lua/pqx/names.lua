@@ -93,10 +93,18 @@ local DEFAULT_WORDS = {"and", "en", "et", "und", "&"}
 
 -- split_list(s, opts) -> list of strings, or nil, reason when empty.
 -- "A, B and C", "A, B en C", "A, B et C", "A, B und C", "A; B", "A, B, and
--- C" all give {"A", "B", "C"}. Splits at "," and ";" and at the joining
+-- C" all give {"A", "B", "C"}. Splits at "," and ";", at line breaks (a
+-- list printed one name per line, <br> in node:text()), at the joining
 -- words (opts.words, default and/en/et/und/&, matched case-insensitively as
--- whole words between spaces), never inside parentheses or brackets, so
--- "Jan (CD&V), Piet (N-VA) en Kees" keeps its parties.
+-- whole words between spaces), and between a name's party and the next
+-- name when that name has a party too ("Anna Muster (SPD) Bernd Beispiel
+-- (CDU)"); never inside parentheses or brackets, so "Jan (CD&V), Piet (N-VA)
+-- en Kees" keeps its parties, and "Taelman (Open Vld) d.d." stays whole
+-- (the text after the party has none). opts.parties = true gives
+-- name_party() of each piece ({name=, party=, raw=}) instead of strings, or
+-- nil plus the reason of the first piece it cannot read.
+local BREAK = "\1" -- stands for a line break until the cutting is done
+
 function M.split_list(s, opts)
   check_string("split_list", 1, s)
   opts = check_opts("split_list", 2, opts)
@@ -104,7 +112,9 @@ function M.split_list(s, opts)
   if type(words) ~= "table" then
     error("bad option 'words' to 'split_list' (list of strings expected)", 2)
   end
-  local t = text.squish(s)
+  local t = s:gsub(BREAK, " "):gsub("\r?\n", BREAK):gsub("\r", BREAK)
+    :gsub("\xE2\x80[\xA8\xA9]", BREAK)
+  t = text.squish(t)
   if t == "" then return nil, "empty list" end
   local folded = t:gsub("[A-Z]", function(c) return string.char(c:byte() + 32) end)
   local seps = {}
@@ -114,18 +124,25 @@ function M.split_list(s, opts)
     end) .. " "
   end
   local out, depth, start, i = {}, 0, 1, 1
+  local after_party -- where a top-level party group ended, followed by a space
   local function cut(a, resume)
-    local piece = text.trim(t:sub(start, a - 1))
+    local piece = text.squish((t:sub(start, a - 1):gsub(BREAK, " ")))
     if piece ~= "" then out[#out + 1] = piece end
-    start, i = resume, resume
+    start, i, after_party = resume, resume, nil
   end
   while i <= #t do
     local c = t:sub(i, i)
     if c == "(" or c == "[" then
+      if depth == 0 and c == "(" and after_party and t:sub(after_party, i - 1):find("[^%s\1]") then
+        local save = i
+        cut(after_party, after_party) -- the next name has a party too
+        i = save
+      end
       depth, i = depth + 1, i + 1
     elseif (c == ")" or c == "]") and depth > 0 then
       depth, i = depth - 1, i + 1
-    elseif depth == 0 and (c == "," or c == ";") then
+      if depth == 0 and c == ")" and t:sub(i, i) == " " then after_party = i end
+    elseif depth == 0 and (c == "," or c == ";" or c == BREAK) then
       cut(i, i + 1)
     else
       local hit
@@ -139,6 +156,13 @@ function M.split_list(s, opts)
   end
   cut(#t + 1, #t + 1)
   if #out == 0 then return nil, "empty list" end
+  if opts.parties then
+    for k, piece in ipairs(out) do
+      local who, why = M.name_party(piece)
+      if not who then return nil, why end
+      out[k] = who
+    end
+  end
   return out
 end
 

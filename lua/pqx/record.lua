@@ -12,6 +12,7 @@
 -- type, status and answer kind, and no empty strings (an empty string is
 -- not "absent": leave the field out instead).
 
+local core = require("pqx.core")
 local date = require("pqx.date")
 
 local M = {}
@@ -88,7 +89,14 @@ function Checker:string(path, v, required)
     return nil
   end
   if type(v) ~= "string" then
-    self:add(path, "expected string, got %s", type_name(v))
+    local mt = type(v) == "table" and getmetatable(v)
+    if core.is_node(v) then -- the usual slip: the node, not its text
+      self:add(path, "expected a string, got a Node (use node:text())")
+    elseif mt and mt.__index == core.list_methods then
+      self:add(path, "expected a string, got a List (use list:join() or one node's :text())")
+    else
+      self:add(path, "expected string, got %s", type_name(v))
+    end
     return nil
   end
   if v == "" then

@@ -2,11 +2,13 @@
 -- It owns white-space normalisation (ASCII, NBSP and the other Unicode
 -- spaces; soft hyphens and zero-width characters vanish), splitting, the
 -- parsing of numbers as printed in Dutch, French, German and English, case
--- mapping and accent stripping for the Latin-1 and Latin Extended-A ranges,
--- and slugs. Everything works on UTF-8 byte strings with the string library
--- only (no locale): bytes outside the mapped ranges pass through unchanged,
+-- mapping and accent stripping for the Latin-1 and Latin Extended-A ranges
+-- (fold_case: all of Unicode, through pqx.core), and slugs. Everything works
+-- on UTF-8 byte strings without a locale: bytes outside the mapped ranges pass through unchanged,
 -- so invalid UTF-8 never raises. A wrong argument type raises; text that
 -- cannot be read (an ambiguous number) returns nil plus a reason.
+
+local core = require("pqx.core")
 
 local M = {}
 
@@ -309,14 +311,15 @@ function M.upper(s)
   return (s:gsub("[a-z]", ASCII_UPPER):gsub(TWO_BYTE, UPPER))
 end
 
--- fold_case(s): lower() plus the full foldings that matter for comparing
--- words: ß becomes "ss" (so "Straße" and "STRASSE" fold alike), ſ becomes s.
-local FOLD_EXTRA = {
-  [utf8.char(0xDF)] = "ss", [utf8.char(0x17F)] = "s",
-}
+-- fold_case(s): the C side's Unicode simple case folding (the one behind
+-- :pqx-contains(... i) and the REPL's .find, every script with case), plus
+-- the full foldings that matter for comparing words: ß (and ẞ, which simple
+-- folding makes ß) becomes "ss", so "Straße" and "STRASSE" fold alike, and
+-- İ becomes "i" as lower() does.
+local FOLD_EXTRA = {[utf8.char(0xDF)] = "ss", [utf8.char(0x130)] = "i"}
 function M.fold_case(s)
   check_string("fold_case", 1, s)
-  return (M.lower(s):gsub(TWO_BYTE, FOLD_EXTRA))
+  return (core.fold_case(s):gsub("[\xC3\xC4][\x9F\xB0]", FOLD_EXTRA))
 end
 
 -- ASCII spellings of U+00C0-U+00FF and U+0100-U+017F, in code point order;

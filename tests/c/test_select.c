@@ -350,6 +350,31 @@ static void test_text_ext(void)
 	CHECK_STR(sel_at(o->document, "p:pqx-matches(/^(a|aa)+$/)", 0), "", "regex match limit ends backtracking");
 	CHECK_STR(sel_at(o->document, "p:pqx-matches(/^(a|aa)+!$/)", 0), "q", "regex without blowup still matches");
 	gumbo_destroy_output(&kGumboDefaultOptions, o);
+
+	/* case-insensitive text by Unicode simple case folding, beyond ASCII and Latin-1 */
+	o = gumbo_parse("<p id=de1>Der Begriff pädophil im Gesetz</p>"
+	                "<p id=de2>STRASSENVERKEHR</p><p id=de3>Straßenbau</p>"
+	                "<p id=fr1>Les élèves du CE2 et la sœur</p>"
+	                "<p id=nl1>Het IJsselmeer en de biën</p>"
+	                "<p id=el1>Βουλή</p>"
+	                "<p id=ru1>ДУМА</p>"
+	                "<p id=gr1><b id=gb>GRÖẞ</b> ist groß</p>");
+	const GumboNode *r = o->document;
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"PÄDOPHIL\" i)", 0), "de1", "German: PÄDOPHIL i finds pädophil");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"pädophil\" i)", 0), "de1", "German: pädophil i finds pädophil");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"PÄDOPHIL\")", 0), "", "German: without i case matters");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"strassen\" i)", 0), "de2", "German: strassen i finds STRASSEN...");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"STRASSE\" i)", 0), "de2",
+	          "German: simple folding keeps ß, so STRASSE i does not find Straßenbau");
+	CHECK_STR(sel_at(r, "p:pqx-contains-own(\"groß\" i)", 0), "gr1", "German: own text, capital ẞ folds to ß");
+	CHECK_STR(sel_at(r, "b:pqx-contains-own(\"größ\" i)", 0), "gb", "German: GRÖẞ own text folds to größ");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"ÉLÈVES\" i)", 0), "fr1", "French: ÉLÈVES i finds élèves");
+	CHECK_STR(sel_at(r, "p:pqx-contains-own(\"SŒUR\" i)", 0), "fr1", "French: SŒUR i finds sœur (own text)");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"ijsselmeer\" i)", 0), "nl1", "Dutch: ijsselmeer i finds IJsselmeer");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"BIËN\" i)", 0), "nl1", "Dutch: BIËN i finds biën");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"ΒΟΥΛΉ\" i)", 0), "el1", "Greek: ΒΟΥΛΉ i finds Βουλή");
+	CHECK_STR(sel_at(r, "p:pqx-contains(\"дума\" i)", 0), "ru1", "Cyrillic: дума i finds ДУМА");
+	gumbo_destroy_output(&kGumboDefaultOptions, o);
 }
 
 static void test_output(void)

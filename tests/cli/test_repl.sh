@@ -151,6 +151,113 @@ check_eq ".find: each selector selects exactly its element" "$OUT" "1 Minister
 1 Minister of Transport
 1 5-999"
 
+# .find folds case by Unicode simple case folding, as :pqx-contains(... i)
+cat >"$TMP/fold.html" <<'EOF'
+<html><body>
+<p class="de">Strafbarkeit pädophiler Handlungen</p>
+<p class="de2">Straßenbau im Landkreis</p>
+<p class="fr">Les élèves de l'école</p>
+<p class="nl">Het IJsselmeer bij Enkhuizen</p>
+</body></html>
+EOF
+run pqx repl "$TMP/fold.html" <<'EOF'
+.find PÄDOPHIL
+.find pädophil
+.find ÉLÈVES
+.find ijsselmeer
+.find STRASSE
+.find STRASSENBAU
+.find STRAßE
+EOF
+check_contains ".find: PÄDOPHIL finds pädophil (beyond ASCII)" "$OUT" '1 element whose own text contains "PÄDOPHIL"
+[1] <p class="de"> line 2:1 "Strafbarkeit pädophiler Handlungen"'
+check_contains ".find: pädophil finds the same element" "$OUT" '1 element whose own text contains "pädophil"
+[1] <p class="de"> line 2:1'
+check_contains ".find: French ÉLÈVES finds élèves" "$OUT" '1 element whose own text contains "ÉLÈVES"
+[1] <p class="fr">'
+check_contains ".find: Dutch ijsselmeer finds IJsselmeer" "$OUT" '1 element whose own text contains "ijsselmeer"
+[1] <p class="nl">'
+check_contains ".find: simple folding keeps ß (STRASSE is not Straße)" "$OUT" '0 elements whose own text contains "STRASSE"'
+check_contains ".find: nor STRASSENBAU" "$OUT" '0 elements whose own text contains "STRASSENBAU"'
+check_contains ".find: STRAßE finds Straße" "$OUT" '1 element whose own text contains "STRAßE"
+[1] <p class="de2">'
+
+# --- .complete: what Tab would offer (the completion logic without a terminal)
+run pqx repl $PAGE <<'EOF'
+.complete doc:select("td.
+.complete doc:select("h1.
+.complete doc:select(".
+.complete doc:select("table > t
+.complete doc:select("p, td.
+.complete doc:select("td:not(.
+.complete doc:select("td.nosuch.
+n = doc:select1("table")
+.complete n:select(".
+.complete doc:select1("div#
+.complete (doc:one("h1")):at
+.complete x = (doc:one("h1")):te
+.complete doc:sel
+.complete pqx.text.fold_c
+.complete .fi
+EOF
+check_rc ".complete: exit 0" 0
+check_eq ".complete: td. offers the classes td elements carry, and only those" \
+	"$(printf '%s\n' "$OUT" | sed -n 1,2p)" "label
+value"
+check_eq ".complete: h1. offers h1's classes" "$(printf '%s\n' "$OUT" | sed -n 3,4p)" "big
+title"
+check_eq ".complete: a bare . offers every class" "$(printf '%s\n' "$OUT" | sed -n 5,9p)" "big
+label
+meta
+question
+title"
+check_eq ".complete: after 'table > ' only table's children count" "$(printf '%s\n' "$OUT" | sed -n 11p)" "tbody"
+check_eq ".complete: after a comma only the last selector counts" "$(printf '%s\n' "$OUT" | sed -n 12,13p)" "label
+value"
+check_eq ".complete: inside :not( every class counts" "$(printf '%s\n' "$OUT" | sed -n 14,19p)" "big
+label
+meta
+question
+title
+value"
+check_eq ".complete: a class no td has: nothing" "$(printf '%s\n' "$OUT" | sed -n 20p)" "no completions"
+check_eq ".complete: a node receiver offers what is inside it" "$(printf '%s\n' "$OUT" | sed -n 21,22p)" "label
+value"
+check_eq ".complete: div# offers div ids, as the word after #" "$(printf '%s\n' "$OUT" | sed -n 23p)" "main"
+check_eq ".complete: after a call in parentheses, method names without )): debris" \
+	"$(printf '%s\n' "$OUT" | sed -n 24,25p)" "attr
+attrs"
+check_eq ".complete: the same after an assignment" "$(printf '%s\n' "$OUT" | sed -n 26,27p)" "text
+texts"
+check_not_contains ".complete: no candidate carries the call's parentheses" "$OUT" "):"
+check_eq ".complete: methods after doc:" "$(printf '%s\n' "$OUT" | sed -n 28,30p)" "select
+select1
+select_text"
+check_eq ".complete: a library function" "$(printf '%s\n' "$OUT" | sed -n 31p)" "fold_case"
+check_eq ".complete: a dot-command" "$(printf '%s\n' "$OUT" | sed -n 32p)" "find"
+
+# --- a [[...]] string that ends in ] ends early: the syntax error says so
+cat >"$TMP/bracket.lua" <<'EOF'
+local re = pqx.re
+return {name = "bracket", version = "1", description = "a regex ending in ]",
+  extract = function(doc)
+    return re.match(doc:one("h1"):text(), [[\d+-[0-9]]])
+  end}
+EOF
+run pqx repl "$TMP/bracket.lua" $PAGE </dev/null
+check_rc "a script whose [[...]] ends in ]: exit 4" 4
+check_contains "the script's syntax error gets the [=[...]=] hint" "$ERR" \
+	"bracket.lua:4: ')' expected near ']' (a [[...]] string ends at the first ]], so a regex or selector that ends in ] needs [=[...]=])"
+run pqx repl $PAGE <<'EOF'
+#doc:select([[td[class="value"]]])
+#doc:select([=[td[class="value"]]=])
+x = )
+EOF
+check_contains "a typed chunk gets the hint too" "$ERR" \
+	"stdin:1: ')' expected near ']' (a [[...]] string ends at the first ]], so a regex or selector that ends in ] needs [=[...]=])"
+check_eq "[=[...]=] works" "$OUT" "3"
+check_eq "other syntax errors get no hint" "$(printf '%s\n' "$ERR" | sed -n 2p)" "stdin:1: unexpected symbol near ')'"
+
 # --- script mode, .run, .reload
 cp $F/question.lua "$TMP/q.lua"
 sed -e 's/version = "1.0"/version = "2.0"/' -e '/status = "unanswered",/d' $F/question.lua >"$TMP/q2.lua"

@@ -66,6 +66,24 @@ expect "Tab completes a class inside a selector string" '^pqx> #doc:select\("td\
 type_text '")'; keys Enter
 expect "the completed selector works" "^3$"
 
+type_text 'doc:select("td.'; keys Tab; keys Tab
+expect "Tab Tab after td. lists the classes td elements carry" '^label +value$'
+if screen | grep -Eq '(^|[ .])(big|title|meta|question)( |$)'; then
+	not_ok "the listing has no class that no td carries" "$(screen | grep -v '^$' | tail -4)"
+else
+	ok "the listing has no class that no td carries"
+fi
+keys C-u
+type_text '(doc:one("h1")):at'; keys Tab
+expect "Tab after a parenthesised call completes the method" '^pqx> \(doc:one\("h1"\)\):attr$'
+keys Tab
+expect "Tab Tab lists the methods without )): debris" '^attr +attrs$'
+if screen | grep -q '^)):'; then
+	not_ok "no candidate starts with ')):'" "$(screen | grep -v '^$' | tail -4)"
+else
+	ok "no candidate starts with ')):'"
+fi
+keys C-u
 type_text 'doc:select1("#ma'; keys Tab
 expect "Tab completes an id inside a selector string" '^pqx> doc:select1\("#main$'
 keys C-u

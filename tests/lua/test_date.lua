@@ -232,3 +232,54 @@ T.raises(function() date.days_between("2013-01-01") end, "bad argument #2 to 'da
   "days_between missing argument raises")
 
 os.exit(T.failed == 0 and 0 or 1, true) -- close the state: valgrind sees no leak
+
+-- diff: days_between under its short name
+T.eq(date.diff("2024-01-01", "2024-02-15"), 45, "diff counts days from a to b")
+T.eq(date.diff("2024-02-15", "2024-01-01"), -45, "diff is negative when b is earlier")
+T.eq(date.diff("2024-02-28", "2024-03-01"), 2, "diff over a leap day")
+local dd, ddr = date.diff("2024-02-30", "2024-03-01")
+T.ok(dd == nil and ddr == "day 30 does not exist in february 2024", "diff invalid date", ddr)
+T.raises(function() date.diff("2024-01-01", 5) end, "bad argument #2 to 'diff'", "diff needs strings")
+
+-- add: days, weeks, months (clamped to the month's end), years
+T.eq(date.add("2024-03-10", 45), "2024-04-24", "add 45 days (a due date 'within 45 days')")
+T.eq(date.add("2024-03-10", 45, "days"), "2024-04-24", "add with unit days")
+T.eq(date.add("2024-03-10", 1, "day"), "2024-03-11", "add unit day (singular)")
+T.eq(date.add("2024-12-31", 1), "2025-01-01", "add over the new year")
+T.eq(date.add("2024-02-28", 1), "2024-02-29", "add onto a leap day")
+T.eq(date.add("2023-02-28", 1), "2023-03-01", "add in a common year")
+T.eq(date.add("2024-03-01", -1), "2024-02-29", "add negative days")
+T.eq(date.add("2024-03-01", 0), "2024-03-01", "add zero")
+T.eq(date.add("1970-01-01", -1), "1969-12-31", "add before the epoch")
+T.eq(date.add("2013-04-30", 2, "weeks"), "2013-05-14", "add weeks")
+T.eq(date.add("2024-01-15", 1, "month"), "2024-02-15", "add a month keeps the day")
+T.eq(date.add("2024-01-31", 1, "months"), "2024-02-29", "add a month clamps to February's end (leap)")
+T.eq(date.add("2023-01-31", 1, "months"), "2023-02-28", "add a month clamps (common year)")
+T.eq(date.add("2024-03-31", 1, "month"), "2024-04-30", "add a month clamps to 30 days")
+T.eq(date.add("2024-03-31", -1, "month"), "2024-02-29", "subtract a month clamps")
+T.eq(date.add("2024-11-30", 3, "months"), "2025-02-28", "add months over the year end")
+T.eq(date.add("2024-01-31", -13, "months"), "2022-12-31", "subtract more than a year of months")
+T.eq(date.add("2024-02-29", 1, "year"), "2025-02-28", "add a year from a leap day clamps")
+T.eq(date.add("2024-02-29", 4, "years"), "2028-02-29", "add four years keeps the leap day")
+T.eq(date.add("2024-01-31", 2.0, "months"), "2024-03-31", "a whole float counts as a whole number")
+for _, z in ipairs({-800000, -1, 0, 59, 60, 365, 10957, 100000, 2932896}) do
+  local iso = date.add("1970-01-01", z)
+  T.eq(date.diff("1970-01-01", iso), z, "add and diff are inverse at " .. z .. " days")
+end
+local ad, adr = date.add("2024-02-30", 1)
+T.ok(ad == nil and adr == "day 30 does not exist in february 2024", "add: invalid date", adr)
+ad, adr = date.add("30 april 2013", 1)
+T.ok(ad == nil and adr == "'30 april 2013' is not YYYY-MM-DD", "add: not ISO", adr)
+ad, adr = date.add("9999-12-31", 1)
+T.ok(ad == nil and adr == "9999-12-31 plus 1 days is year 10000, beyond 0000-9999", "add: past 9999", adr)
+ad, adr = date.add("0000-01-31", -1, "month")
+T.ok(ad == nil and adr == "0000-01-31 plus -1 months is year -1, beyond 0000-9999", "add: before 0000", adr)
+ad, adr = date.add("2024-01-01", math.maxinteger)
+T.ok(ad == nil and adr:find("beyond the years 0000-9999", 1, true), "add: a huge n", adr)
+T.raises(function() date.add("2024-01-01", 1.5) end,
+  "bad argument #2 to 'add' (whole number expected, got float)", "add: a fraction raises")
+T.raises(function() date.add("2024-01-01", "45") end,
+  "bad argument #2 to 'add' (whole number expected, got string)", "add: a string count raises")
+T.raises(function() date.add("2024-01-01", 1, "fortnight") end,
+  "unit must be days, weeks, months or years, got 'fortnight'", "add: unknown unit raises")
+T.raises(function() date.add(20240101, 1) end, "bad argument #1 to 'add'", "add: iso must be a string")

@@ -84,4 +84,36 @@ T.ok(l == nil and lwhy == "empty list", "split_list empty", lwhy)
 T.raises(function() names.split_list({}) end, "bad argument #1 to 'split_list'",
   "split_list table raises")
 
+-- split_list: line breaks and the boundary after a party
+T.same(names.split_list("Anna Muster (SPD) Bernd Beispiel (CDU)"),
+  {"Anna Muster (SPD)", "Bernd Beispiel (CDU)"}, "split_list: a party ends a name")
+T.same(names.split_list("Anna Muster (SPD) Bernd Beispiel (CDU)", {parties = true}),
+  {{name = "Anna Muster", party = "SPD", raw = "Anna Muster (SPD)"},
+   {name = "Bernd Beispiel", party = "CDU", raw = "Bernd Beispiel (CDU)"}},
+  "split_list parties: two authors with their parties")
+T.same(names.split_list("Jan Peeters (sp.a (Vooruit)) Els Van Hoof (CD&V) en Kees (N-VA)"),
+  {"Jan Peeters (sp.a (Vooruit))", "Els Van Hoof (CD&V)", "Kees (N-VA)"},
+  "split_list: party boundary after a nested party, then a joining word")
+T.same(names.split_list("A (X) B (Y), C (Z) und D (W)"), {"A (X)", "B (Y)", "C (Z)", "D (W)"},
+  "split_list: party boundaries mixed with commas and und")
+T.same(names.split_list("Martine Taelman (Open Vld) d.d."), {"Martine Taelman (Open Vld) d.d."},
+  "split_list: text after a party without its own party stays whole")
+T.same(names.split_list("Anna Muster (SPD)\nBernd Beispiel (CDU)\r\nCarla Probe\rDora"),
+  {"Anna Muster (SPD)", "Bernd Beispiel (CDU)", "Carla Probe", "Dora"}, "split_list: line breaks")
+T.same(names.split_list("Anna Muster\xE2\x80\xA8Bernd"), {"Anna Muster", "Bernd"},
+  "split_list: U+2028 line separator")
+T.same(names.split_list("Jan (Groen,\nEcolo) en Piet"), {"Jan (Groen, Ecolo)", "Piet"},
+  "split_list: no cut at a line break inside parentheses")
+T.same(names.split_list("Jan,\n Piet\n\n"), {"Jan", "Piet"}, "split_list: comma then line break")
+T.same(names.split_list("A\1B"), {"A B"}, "split_list: a control byte in the input is a space")
+T.same(names.split_list("Anna Muster, Bernd Beispiel", {parties = true}),
+  {{name = "Anna Muster", raw = "Anna Muster"}, {name = "Bernd Beispiel", raw = "Bernd Beispiel"}},
+  "split_list parties: names without a party")
+local pl, plwhy = names.split_list("Anna (SPD) Bernd (CDU", {parties = true})
+T.ok(pl == nil and plwhy == "unbalanced parentheses in 'Bernd (CDU'",
+  "split_list parties: the reason of the piece it cannot read", plwhy)
+pl, plwhy = names.split_list("Anna (SPD) d.d. (x) y", {parties = true})
+T.ok(pl == nil and plwhy == "text after the party in 'd.d. (x) y'",
+  "split_list parties: text after a party", plwhy)
+
 os.exit(T.failed == 0 and 0 or 1, true) -- close the state: valgrind sees no leak

@@ -139,7 +139,100 @@ T.same(r.parts, {{number = "1", text = "Tekst van een."}, {number = "2", text = 
 r = parts.split("1. Inleiding met nummer.\n\na) een\nb) twee", {style = "a)"})
 T.eq(r.intro, "1. Inleiding met nummer.", "style option: other markers are text")
 T.eq(#r.parts, 2, "style option: items of that style")
-T.raises(function() parts.split("x", {style = "A)"}) end, "unknown style", "bad style raises")
+T.raises(function() parts.split("x", {style = "B)"}) end, "unknown style 'B)'", "bad style raises")
+
+-- every style, one example each (the guide's table)
+local STYLE_EXAMPLES = {
+  {"1.", "1. een\n2. twee"}, {"1)", "1) een\n2) twee"}, {"1°", "1° een\n2° twee"},
+  {"(1)", "(1) een\n(2) twee"}, {"a)", "a) een\nb) twee"}, {"a.", "a. een\nb. twee"},
+  {"(a)", "(a) een\n(b) twee"}, {"i)", "i) een\nii) twee"}, {"i.", "i. een\nii. twee"},
+  {"(i)", "(i) een\n(ii) twee"}, {"A)", "A) een\nB) twee"}, {"A.", "A. een\nB. twee"},
+  {"(A)", "(A) een\n(B) twee"}, {"I)", "I) een\nII) twee"}, {"I.", "I. een\nII. twee"},
+  {"(I)", "(I) een\n(II) twee"},
+}
+for _, ex in ipairs(STYLE_EXAMPLES) do
+  local sr = parts.split(ex[2])
+  local first, second = ex[2]:match("^(%S-)[.)°]"), ex[2]:match("\n%(?(%w+)")
+  first = first:gsub("[()]", "")
+  T.eq(sr.style, ex[1], "style " .. ex[1] .. " detected")
+  T.same(sr.parts, {{number = first, text = "een"}, {number = second, text = "twee"}},
+    "style " .. ex[1] .. ": two items")
+  T.same(sr.warnings, {}, "style " .. ex[1] .. ": no warnings")
+end
+r = parts.split("I. Introduction\nII. Findings\nIII. Method\nIV. Results\nV. Outlook")
+T.eq(r.parts[4].number, "IV", "capital roman numerals count on")
+T.same(r.warnings, {}, "capital roman numerals I..V in order")
+r = parts.split("I. Eins\nII. Zwei\nIV. Vier")
+T.same(r.warnings, {"item 3 is numbered 'IV', expected 'III'"}, "capital roman gap warns in capitals")
+r = parts.split("A. Peeters zegt.\n\nC. Janssens ook.")
+T.same(r.parts, {}, "a capital A without a B after it is an initial")
+r = parts.split("A. Erste\nB. Zweite\nD. Vierte")
+T.same(r.warnings, {"item 3 is numbered 'D', expected 'C'"}, "capital letter gap warns")
+r = parts.split("J. Smith asked the minister.\nK. Jones answered.")
+T.same(r.parts, {}, "a capital other than A or I starts no list (an initial)")
+T.eq(r.style, nil, "an initial sets no style")
+r = parts.split("Intro\n\ni) een\nI. Kapitel", {style = "I."})
+T.same(r.parts, {{number = "I", text = "Kapitel"}}, "style I. named: lowercase markers are text")
+
+-- opts.inline: items marked in running text, a Canadian order paper question
+local ORDER_PAPER = "Q-2107 — March 20, 2024 — Mrs. Gray (Kelowna—Lake Country) — "
+  .. "With regard to the Canada Digital Adoption Program, since its launch: "
+  .. "(a) how many applications has the government received, broken down by stream; "
+  .. "(b) how many applications have been approved; "
+  .. "(c) what is the total value of the grants awarded under the program; "
+  .. "(d) how many of the grants in (c) went to businesses in British Columbia; "
+  .. "(e) what are the details of all contracts signed with the program's service providers, "
+  .. "including, for each, the (i) vendor, (ii) value, (iii) date; "
+  .. "(f) how many complaints have been received about the program; "
+  .. "(g) how many complaints were resolved; "
+  .. "(h) for each complaint mentioned in (g), what was the outcome; and "
+  .. "(i) what is the projected cost of the program in 2025?"
+r = parts.split(ORDER_PAPER, {inline = true})
+T.eq(r.intro, "Q-2107 — March 20, 2024 — Mrs. Gray (Kelowna—Lake Country) — With regard to "
+  .. "the Canada Digital Adoption Program, since its launch:", "order paper: intro up to (a)")
+T.eq(r.style, "(a)", "order paper: style (a)")
+T.eq(#r.parts, 9, "order paper: nine items (a) to (i)")
+T.same(r.parts[1], {number = "a", text = "how many applications has the government received, broken down by stream"},
+  "order paper: item (a) without its ';'")
+T.eq(r.parts[4].text, "how many of the grants in (c) went to businesses in British Columbia",
+  "order paper: 'in (c)' is a cross-reference")
+T.eq(r.parts[5].text, "what are the details of all contracts signed with the program's service "
+  .. "providers, including, for each, the (i) vendor, (ii) value, (iii) date",
+  "order paper: (i) (ii) (iii) sub-items stay inside (e)")
+T.same(r.parts[8], {number = "h", text = "for each complaint mentioned in (g), what was the outcome"},
+  "order paper: 'mentioned in (g)' is a cross-reference; '; and' is list punctuation")
+T.same(r.parts[9], {number = "i", text = "what is the projected cost of the program in 2025?"},
+  "order paper: the letter (i) after (h) is item (i)")
+T.same(r.warnings, {}, "order paper: no warnings")
+local seen = {}
+for _, p in ipairs(r.parts) do seen[#seen + 1] = p.number end
+T.eq(table.concat(seen), "abcdefghi", "order paper: items in order")
+T.eq(#parts.split(ORDER_PAPER).parts, 0, "order paper without inline: no line starts with a marker")
+
+r = parts.split("Je demande: a) combien de dossiers; b) dans quels délais, et c) à quel coût ?", {inline = true})
+T.same(r.parts, {{number = "a", text = "combien de dossiers"}, {number = "b", text = "dans quels délais"},
+  {number = "c", text = "à quel coût ?"}}, "inline a) style, French, 'et' before c)")
+r = parts.split("Kan de minister meedelen: 1) hoeveel aanvragen er zijn? 2) hoeveel er zijn goedgekeurd, "
+  .. "zoals bedoeld in 1)? 3) wat de kosten zijn?", {inline = true})
+T.eq(#r.parts, 3, "inline 1) style, Dutch: three items")
+T.eq(r.parts[2].text, "hoeveel er zijn goedgekeurd, zoals bedoeld in 1)?", "inline: 'bedoeld in 1)' stays")
+r = parts.split("With regard to X: (a) how many; (b) how many; (d) how much?", {inline = true})
+T.same(r.warnings, {"item 3 is numbered 'd', expected 'c'"}, "inline: a skip after ';' is taken, with a warning")
+T.eq(r.parts[3].text, "how much?", "inline: the skipped-to item")
+r = parts.split("With regard to X: (a) the cost, (c) the date", {inline = true})
+T.eq(#r.parts, 1, "inline: after ',' only the next number starts an item")
+r = parts.split("As mentioned in (a), the minister (b) said", {inline = true})
+T.same(r.parts, {}, "inline: markers after words are references, no items")
+T.eq(r.intro, "As mentioned in (a), the minister (b) said", "inline: all text is the intro")
+r = parts.split("With regard to X: (b) how many; (c) what", {inline = true})
+T.same(r.parts, {}, "inline: a list must start at (a)")
+r = parts.split({"With regard to X:", "(a) how many;\nin total; and", "(b) what?"}, {inline = true})
+T.same(r.parts, {{number = "a", text = "how many;\nin total"}, {number = "b", text = "what?"}},
+  "inline: paragraphs and lines kept inside items")
+r = parts.split("Intro: (A) one; (B) two", {inline = true, style = "(A)"})
+T.same(r.parts, {{number = "A", text = "one"}, {number = "B", text = "two"}}, "inline with a named style")
+r = parts.split("", {inline = true})
+T.same(r, {parts = {}, warnings = {}}, "inline: empty text")
 
 -- white space
 r = parts.split("1)\xC2\xA0een   twee\n\n\n\n2)  drie  ")

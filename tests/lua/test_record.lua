@@ -110,6 +110,14 @@ expect(function(r) r.authors = {"Martine Taelman"} end, {"authors[1]: expected a
   "authors entry as string")
 expect(function(r) r.authors[1].party = 1 end, {"authors[1].party: expected string, got number"},
   "author party type")
+local page = pqx.parse("<p class=a>Martine Taelman</p><p class=a>Open Vld</p>")
+expect(function(r) r.authors[1].name = page:one("p.a:first-child") end,
+  {"authors[1].name: expected a string, got a Node (use node:text())"}, "a Node where text belongs")
+expect(function(r) r.title = page:select("p.a") end,
+  {"title: expected a string, got a List (use list:join() or one node's :text())"},
+  "a List where text belongs")
+expect(function(r) r.authors[1].party = page end, {"authors[1].party: expected string, got userdata"},
+  "a Document where text belongs: the plain message")
 expect(function(r) r.dates = "2013-04-30" end, {"dates: expected a table, got string"}, "dates type")
 expect(function(r) r.question = "text" end, {"question: expected a table, got string"}, "question type")
 expect(function(r) r.question.parts = {[2] = {text = "x"}} end,
