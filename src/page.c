@@ -287,10 +287,18 @@ void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const
 	script_idx = lua_absindex(L, script_idx);
 	double t0 = now();
 	pqx_buf bytes = PQX_BUF_INIT;
-	if (pqx_read_file(path, &bytes) != 0) {
+	int rd = pqx_read_regular_file(path, &bytes, opts->limits.max_bytes);
+	if (rd != 0) {
 		char m[300];
-		snprintf(m, sizeof m, "cannot read page: %s", strerror(errno ? errno : EIO));
-		fail(res, PQX_EXIT_INPUT, m);
+		if (rd == PQX_READ_TOO_BIG)
+			snprintf(m, sizeof m, "page is over the limit of %zu bytes (--max-bytes); "
+			         "reading stopped there", opts->limits.max_bytes);
+		else if (rd == PQX_READ_NOT_REGULAR && errno != EISDIR)
+			snprintf(m, sizeof m, "cannot read page: not a regular file (a FIFO, device or "
+			         "socket); pass a list of paths on standard input with -");
+		else
+			snprintf(m, sizeof m, "cannot read page: %s", strerror(errno ? errno : EIO));
+		fail(res, rd == PQX_READ_TOO_BIG ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT, m);
 		pqx_buf_free(&bytes);
 		lua_pushnil(L);
 		return;
