@@ -4,7 +4,9 @@
 #include "buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -141,5 +143,64 @@ int pqx_read_file(const char *path, pqx_buf *out)
 		errno = EIO;
 		return -1;
 	}
+	return 0;
+}
+
+int pqx_read_regular_file(const char *path, pqx_buf *out, size_t max)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; fstat on the
+	 * open descriptor then decides, so the check and the read see one file */
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		return PQX_READ_NOT_REGULAR;
+	}
+	if (max && (unsigned long long)st.st_size > max) {
+		close(fd);
+		return PQX_READ_TOO_BIG;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	char chunk[65536];
+	for (;;) {
+		/* a file that grows while it is read still stops at max + 1 bytes */
+		size_t want = sizeof chunk;
+		if (max && out->len + want > max + 1)
+			want = max + 1 - out->len;
+		if (want == 0)
+			break;
+		ssize_t n = read(fd, chunk, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		pqx_buf_add(out, chunk, (size_t)n);
+		if (out->oom)
+			break;
+	}
+	close(fd);
+	if (out->oom) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (max && out->len > max)
+		return PQX_READ_TOO_BIG;
 	return 0;
 }

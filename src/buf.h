@@ -31,6 +31,14 @@ void pqx_buf_free(pqx_buf *b);
  * (EISDIR for a directory, ENOMEM when out ran out of memory). */
 int pqx_read_file(const char *path, pqx_buf *out);
 
+/* Reads a page: only a regular file (a FIFO, device or socket could block or
+ * never end), and never more than max bytes (0 = no limit). Returns 0; -1 with
+ * errno set; PQX_READ_NOT_REGULAR (errno EISDIR for a directory); or
+ * PQX_READ_TOO_BIG once more than max bytes are there, before reading them. */
+#define PQX_READ_NOT_REGULAR (-2)
+#define PQX_READ_TOO_BIG (-3)
+int pqx_read_regular_file(const char *path, pqx_buf *out, size_t max);
+
 /* A growable list of owned, NUL-terminated strings (page lists, completions). */
 typedef struct pqx_strv {
 	char **v;

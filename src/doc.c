@@ -1062,6 +1062,32 @@ static const luaL_Reg doc_methods[] = {
 	{NULL, NULL},
 };
 
+void pqx_protect_metatable(lua_State *L, const char *tname)
+{
+	/* getmetatable() on a pqx value returns a description ({__name, and for
+	 * Selector, Regex and List a copy of the methods as __index}), never the
+	 * metatable itself: a script must not reach __gc (calling it frees the
+	 * object under the next use) or change what every other value does. */
+	luaL_getmetatable(L, tname);
+	int mt = lua_gettop(L);
+	lua_createtable(L, 0, 2);
+	lua_pushstring(L, tname);
+	lua_setfield(L, -2, "__name");
+	if (lua_getfield(L, mt, "__index") == LUA_TTABLE) {
+		lua_newtable(L);
+		lua_pushnil(L);
+		while (lua_next(L, -3)) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			lua_rawset(L, -4);
+		}
+		lua_setfield(L, -3, "__index");
+	}
+	lua_pop(L, 1);
+	lua_setfield(L, mt, "__metatable");
+	lua_pop(L, 1);
+}
+
 int pqx_open_core(lua_State *L)
 {
 	lua_newtable(L);
@@ -1128,5 +1154,9 @@ int pqx_open_core(lua_State *L)
 	lua_pop(L, 1);
 	pqx_open_re(L);
 	lua_setfield(L, -2, "re");
+	static const char *const mts[] = {PQX_NODE_MT, PQX_DOCUMENT_MT, PQX_SELECTOR_MT, PQX_LIST_MT,
+	                                  "pqx.Regex", NULL};
+	for (const char *const *m = mts; *m; m++)
+		pqx_protect_metatable(L, *m);
 	return 1;
 }

@@ -21,6 +21,10 @@
  * data (selectors, regular expressions) stay bounded. */
 void pqx_cache_put(lua_State *L, int cache_idx, const char *key, size_t keylen, int max);
 
+/* Sets __metatable on the registered metatable tname (a description table),
+ * so that scripts cannot reach or change the metatable of pqx values. */
+void pqx_protect_metatable(lua_State *L, const char *tname);
+
 /* Limits used by pqx.parse() from Lua (the CLI sets them from its options). */
 void pqx_doc_set_limits(const pqx_limits *lim);
 
@@ -44,6 +48,9 @@ pqx_document *pqx_to_document(lua_State *L, int idx);
  * pretty = indent with two spaces. Returns 0, or -1 with a message naming the
  * offending field path in err. */
 int pqx_json_encode(lua_State *L, int idx, int pretty, pqx_buf *out, pqx_buf *err);
+/* The same, giving up (and freeing out) once the text passes max bytes
+ * (0 = no bound): returns -2 then, with the field path in err. */
+int pqx_json_encode_max(lua_State *L, int idx, int pretty, size_t max, pqx_buf *out, pqx_buf *err);
 
 /* Parses JSON text and pushes the value (null -> nil). Returns 0, or -1 with
  * "line L, column C: what" in err and nothing pushed. */

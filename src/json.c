@@ -23,7 +23,23 @@ typedef struct jctx {
 	pqx_buf *err;
 	int pretty;
 	char path[512];
+	size_t max;   /* output bound in bytes, 0 = none */
+	int over;     /* the bound was passed */
 } jctx;
+
+/* Past the bound the text is abandoned: the memory a page may use covers what
+ * the engine builds from its values, and escaping can make JSON 6 times the
+ * size of the strings in it. */
+static int too_big(jctx *j)
+{
+	if (!j->max || j->out->len <= j->max)
+		return 0;
+	if (!j->over)
+		pqx_buf_addf(j->err, "%s: the JSON text grows past %zu bytes", j->path[0] ? j->path : "value",
+		             j->max);
+	j->over = 1;
+	return 1;
+}
 
 static int utf8_len(const unsigned char *s, size_t n)
 {
@@ -66,7 +82,12 @@ static int put_string(jctx *j, const char *s, size_t n)
 			case '\n': pqx_buf_adds(o, "\\n"); break;
 			case '\t': pqx_buf_adds(o, "\\t"); break;
 			case '\r': pqx_buf_adds(o, "\\r"); break;
-			default: pqx_buf_addf(o, "\\u%04x", c);
+			default: {
+				/* by hand: snprintf per byte is slow on strings of controls */
+				static const char hex[] = "0123456789abcdef";
+				char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				pqx_buf_add(o, e, 6);
+			}
 			}
 			i++;
 		} else {
@@ -79,6 +100,8 @@ static int put_string(jctx *j, const char *s, size_t n)
 			pqx_buf_add(o, s + i, (size_t)len);
 			i += (size_t)len;
 		}
+		if ((i & 0xFFFF) < 8 && too_big(j))
+			return -1;
 	}
 	pqx_buf_addc(o, '"');
 	return 0;
@@ -213,6 +236,8 @@ static int encode_table(jctx *j, int idx, int depth)
 static int encode(jctx *j, int idx, int depth)
 {
 	lua_State *L = j->L;
+	if (too_big(j))
+		return -1;
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
 		pqx_buf_adds(j->out, "null");
@@ -256,16 +281,27 @@ static int encode(jctx *j, int idx, int depth)
 	}
 }
 
-int pqx_json_encode(lua_State *L, int idx, int pretty, pqx_buf *out, pqx_buf *err)
+int pqx_json_encode_max(lua_State *L, int idx, int pretty, size_t max, pqx_buf *out, pqx_buf *err)
 {
-	jctx j = {L, out, err, pretty, ""};
+	jctx j = {L, out, err, pretty, "", max, 0};
 	luaL_checkstack(L, JSON_MAX_DEPTH * 2 + 10, "json");
 	int rc = encode(&j, lua_absindex(L, idx), 0);
+	if (rc == 0 && too_big(&j))
+		rc = -1;
+	if (j.over) {
+		pqx_buf_free(out);
+		return -2;
+	}
 	if (rc == 0 && out->oom) {
 		pqx_buf_adds(err, "not enough memory for JSON");
 		return -1;
 	}
 	return rc;
+}
+
+int pqx_json_encode(lua_State *L, int idx, int pretty, pqx_buf *out, pqx_buf *err)
+{
+	return pqx_json_encode_max(L, idx, pretty, 0, out, err);
 }
 
 /* ---- decoding (expected files of `pqx test`) ------------------------------ */

@@ -83,6 +83,68 @@ static int looks_like_record(lua_State *L, int idx)
 	return 0;
 }
 
+/* ---- the records, copied raw ----------------------------------------------- */
+
+/* What the engine validates, canonicalises and stores is a plain copy of what
+ * the script gave, read with raw access only: no __index, __pairs or __len of
+ * the script's runs after its budgets (what is checked is exactly what is
+ * written), no metatable survives (an `extra` whose metatable is protected is
+ * still an object), and shared tables stay shared (memo), so a DAG cannot
+ * blow up. The copy is made under the page's memory budget. */
+
+#define COPY_MAX_DEPTH 100
+
+static void copy_plain(lua_State *L, int idx, int memo, int depth)
+{
+	if (lua_type(L, idx) != LUA_TTABLE) {
+		lua_pushvalue(L, idx);
+		return;
+	}
+	lua_pushvalue(L, idx);
+	if (lua_rawget(L, memo) != LUA_TNIL)
+		return;
+	lua_pop(L, 1);
+	if (depth >= COPY_MAX_DEPTH)
+		luaL_error(L, "records: a value nests deeper than %d tables", COPY_MAX_DEPTH);
+	luaL_checkstack(L, 8, "records");
+	lua_newtable(L);
+	int copy = lua_gettop(L);
+	lua_pushvalue(L, idx);
+	lua_pushvalue(L, copy);
+	lua_rawset(L, memo);
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		int v = lua_gettop(L);
+		lua_pushvalue(L, v - 1);           /* key, as it is */
+		copy_plain(L, v, memo, depth + 1); /* value, copied */
+		lua_rawset(L, copy);
+		lua_pop(L, 1);
+	}
+}
+
+/* (emitted, returned) -> plain copy of the records: emitted ones first, then
+ * what extract returned (one record, or a list of them) */
+static int collect_records(lua_State *L)
+{
+	int emitted = 1, ret = 2;
+	if (lua_istable(L, ret)) {
+		if (looks_like_record(L, ret)) {
+			lua_pushvalue(L, ret);
+			lua_rawseti(L, emitted, (lua_Integer)lua_rawlen(L, emitted) + 1);
+		} else {
+			lua_Integer n = (lua_Integer)lua_rawlen(L, ret);
+			for (lua_Integer i = 1; i <= n; i++) {
+				lua_rawgeti(L, ret, i);
+				lua_rawseti(L, emitted, (lua_Integer)lua_rawlen(L, emitted) + 1);
+			}
+		}
+	}
+	lua_newtable(L);
+	int memo = lua_gettop(L);
+	copy_plain(L, emitted, memo, 0);
+	return 1;
+}
+
 static void fail(pqx_page_result *res, int status, const char *msg)
 {
 	if (res->status == PQX_EXIT_OK || status > res->status)
@@ -142,50 +204,49 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 	lua_setfield(L, -2, "warnings");
 	lua_pop(L, 1);
 
-	/* extract(doc, ctx) under the budgets */
+	/* extract(doc, ctx) under the budgets, and the copy of its records too */
 	lua_getfield(L, script_idx, "extract");
 	lua_pushvalue(L, doc_idx);
 	lua_pushvalue(L, ctx);
 	pqx_buf err = PQX_BUF_INIT;
 	pqx_vm_arm(vm);
 	int rc = pqx_vm_pcall(vm, 2, 1, &err);
+	int ret = lua_gettop(L);
+	int copied = 0;
+	if (rc == LUA_OK && (lua_istable(L, ret) || lua_isnil(L, ret))) {
+		lua_pushcfunction(L, collect_records);
+		lua_pushvalue(L, emitted);
+		lua_pushvalue(L, ret);
+		rc = pqx_vm_pcall(vm, 2, 1, &err);
+		copied = rc == LUA_OK;
+		if (!copied)
+			lua_pushnil(L); /* keeps ret where it was */
+	}
 	enum pqx_vm_limit hit = pqx_vm_disarm(vm);
 	if (hit != PQX_LIMIT_NONE) {
 		fail(res, PQX_EXIT_LIMIT, pqx_vm_limit_text(vm, hit));
-		if (rc == LUA_OK)
-			lua_pop(L, 1);
 		pqx_buf_free(&err);
+		lua_settop(L, warnings);
 		goto done;
 	}
 	if (rc != LUA_OK) {
 		fail(res, PQX_EXIT_SCRIPT, pqx_buf_cstr(&err));
 		pqx_buf_free(&err);
+		lua_settop(L, warnings);
 		goto done;
 	}
 	pqx_buf_free(&err);
-
-	/* records: emitted ones first, then what extract returned */
-	int ret = lua_gettop(L);
-	if (lua_istable(L, ret)) {
-		if (looks_like_record(L, ret)) {
-			lua_pushvalue(L, ret);
-			lua_rawseti(L, emitted, (lua_Integer)lua_rawlen(L, emitted) + 1);
-		} else {
-			lua_Integer n = (lua_Integer)lua_rawlen(L, ret);
-			for (lua_Integer i = 1; i <= n; i++) {
-				lua_rawgeti(L, ret, i);
-				lua_rawseti(L, emitted, (lua_Integer)lua_rawlen(L, emitted) + 1);
-			}
-		}
-	} else if (!lua_isnil(L, ret)) {
+	if (!copied) {
 		char m[200];
 		snprintf(m, sizeof m, "%s: extract returned a %s; expected a record, a list of records, or nil",
 		         script_name, luaL_typename(L, ret));
 		fail(res, PQX_EXIT_SCRIPT, m);
-		lua_pop(L, 1);
+		lua_settop(L, warnings);
 		goto done;
 	}
-	lua_pop(L, 1);
+	/* from here on the engine works on the copy only */
+	lua_replace(L, emitted);
+	lua_settop(L, warnings);
 	res->nrecords = lua_rawlen(L, emitted);
 	for (size_t i = 1; i <= res->nrecords; i++) {
 		int t = lua_rawgeti(L, emitted, (lua_Integer)i);
@@ -253,7 +314,13 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 	if (res->status != PQX_EXIT_OK)
 		goto done;
 	pqx_buf jerr = PQX_BUF_INIT;
-	if (pqx_json_encode(L, emitted, 0, &res->records_json, &jerr) != 0) {
+	int jrc = pqx_json_encode_max(L, emitted, 0, pqx_vm_memory_left(vm), &res->records_json, &jerr);
+	if (jrc == -2) {
+		char m[700];
+		snprintf(m, sizeof m, "%s (%s: records%s)", pqx_vm_limit_text(vm, PQX_LIMIT_MEMORY),
+		         script_name, pqx_buf_cstr(&jerr));
+		fail(res, PQX_EXIT_LIMIT, m);
+	} else if (jrc != 0) {
 		char m[600];
 		snprintf(m, sizeof m, "%s: records%s", script_name, pqx_buf_cstr(&jerr));
 		fail(res, PQX_EXIT_VALIDATION, m);
@@ -265,9 +332,11 @@ done:
 	{
 		lua_Integer nw = (lua_Integer)lua_rawlen(L, warnings);
 		for (lua_Integer i = 1; i <= nw; i++) {
-			lua_rawgeti(L, warnings, i);
-			pqx_buf_adds(&res->warnings, lua_tostring(L, -1));
-			pqx_buf_addc(&res->warnings, '\n');
+			/* raw, strings only: ctx.warnings is the script's to scribble on */
+			if (lua_rawgeti(L, warnings, i) == LUA_TSTRING) {
+				pqx_buf_adds(&res->warnings, lua_tostring(L, -1));
+				pqx_buf_addc(&res->warnings, '\n');
+			}
 			lua_pop(L, 1);
 		}
 	}
@@ -287,10 +356,18 @@ void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const
 	script_idx = lua_absindex(L, script_idx);
 	double t0 = now();
 	pqx_buf bytes = PQX_BUF_INIT;
-	if (pqx_read_file(path, &bytes) != 0) {
+	int rd = pqx_read_regular_file(path, &bytes, opts->limits.max_bytes);
+	if (rd != 0) {
 		char m[300];
-		snprintf(m, sizeof m, "cannot read page: %s", strerror(errno ? errno : EIO));
-		fail(res, PQX_EXIT_INPUT, m);
+		if (rd == PQX_READ_TOO_BIG)
+			snprintf(m, sizeof m, "page is over the limit of %zu bytes (--max-bytes); "
+			         "reading stopped there", opts->limits.max_bytes);
+		else if (rd == PQX_READ_NOT_REGULAR && errno != EISDIR)
+			snprintf(m, sizeof m, "cannot read page: not a regular file (a FIFO, device or "
+			         "socket); pass a list of paths on standard input with -");
+		else
+			snprintf(m, sizeof m, "cannot read page: %s", strerror(errno ? errno : EIO));
+		fail(res, rd == PQX_READ_TOO_BIG ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT, m);
 		pqx_buf_free(&bytes);
 		lua_pushnil(L);
 		return;

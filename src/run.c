@@ -13,8 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <poll.h>
+#include <stdint.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -164,9 +168,54 @@ int pqx_common_option(pqx_common_opts *o, int argc, char **argv, int *i)
 
 /* ---- page lists ----------------------------------------------------------- */
 
-static void plist_add(pqx_strv *l, const char *s)
+/* Every path is kept in one canonical, lexical form, so that `dir`, `dir/`,
+ * `./dir/` and `dir//` name the same pages (and the same `page` rows of a
+ * database): repeated slashes and "." components go, and so does a trailing
+ * slash. ".." is kept: resolving it lexically is wrong across symlinks. */
+static char *canon_path(const char *p)
 {
-	pqx_strv_add(l, s, strlen(s));
+	size_t n = strlen(p);
+	char *out = malloc(n + 2);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	int abs = p[0] == '/';
+	if (abs)
+		out[o++] = '/';
+	const char *s = p;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		const char *e = s;
+		while (*e && *e != '/')
+			e++;
+		size_t len = (size_t)(e - s);
+		if (len == 0)
+			break;
+		if (!(len == 1 && s[0] == '.')) {
+			if (o > (size_t)abs)
+				out[o++] = '/';
+			memcpy(out + o, s, len);
+			o += len;
+		}
+		s = e;
+	}
+	if (o == 0)
+		out[o++] = '.';
+	out[o] = '\0';
+	return out;
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(len);
+	if (!p)
+		return NULL;
+	snprintf(p, len, "%s/%s", dir, name);
+	char *c = canon_path(p);
+	free(p);
+	return c;
 }
 
 static int has_page_ext(const char *name)
@@ -181,11 +230,69 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* directories are walked with an explicit queue, sorted, so runs are repeatable */
-static void add_dir(pqx_strv *l, const char *root)
+/* A set of (device, inode) pairs: a directory walk enters each directory and
+ * lists each file once, however many symlinks or hard links lead to it (a link
+ * `a -> .` would otherwise make the walk endless). */
+typedef struct devino {
+	dev_t dev;
+	ino_t ino;
+} devino;
+
+typedef struct devino_set {
+	devino *v;
+	size_t n, cap; /* cap is a power of two; open addressing */
+} devino_set;
+
+static size_t devino_hash(dev_t d, ino_t i)
+{
+	uint64_t h = (uint64_t)d * 0x9E3779B97F4A7C15ULL ^ (uint64_t)i * 0xC2B2AE3D27D4EB4FULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* Adds (dev, ino); returns 1 if it was new, 0 if seen before (or out of memory). */
+static int devino_add(devino_set *s, dev_t dev, ino_t ino)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		devino *v = calloc(cap, sizeof *v);
+		if (!v)
+			return 0;
+		for (size_t k = 0; k < s->cap; k++) {
+			if (s->v[k].ino == 0 && s->v[k].dev == 0)
+				continue;
+			size_t h = devino_hash(s->v[k].dev, s->v[k].ino) & (cap - 1);
+			while (v[h].ino || v[h].dev)
+				h = (h + 1) & (cap - 1);
+			v[h] = s->v[k];
+		}
+		free(s->v);
+		s->v = v;
+		s->cap = cap;
+	}
+	if (dev == 0 && ino == 0)
+		ino = 1; /* (0, 0) marks an empty slot */
+	size_t h = devino_hash(dev, ino) & (s->cap - 1);
+	while (s->v[h].ino || s->v[h].dev) {
+		if (s->v[h].dev == dev && s->v[h].ino == ino)
+			return 0;
+		h = (h + 1) & (s->cap - 1);
+	}
+	s->v[h].dev = dev;
+	s->v[h].ino = ino;
+	s->n++;
+	return 1;
+}
+
+/* Directories are walked breadth first with an explicit queue, each one's
+ * entries sorted, so runs are repeatable; symlinks are followed, but a
+ * directory or file already seen (by device and inode) is not visited again. */
+static void add_dir(pqx_strv *l, const char *root, devino_set *seen)
 {
 	pqx_strv dirs = {0};
-	plist_add(&dirs, root);
+	struct stat st;
+	if (stat(root, &st) != 0 || !devino_add(seen, st.st_dev, st.st_ino))
+		return;
+	pqx_strv_add(&dirs, root, strlen(root));
 	for (size_t i = 0; i < dirs.n; i++) {
 		DIR *d = opendir(dirs.v[i]);
 		if (!d)
@@ -195,51 +302,199 @@ static void add_dir(pqx_strv *l, const char *root)
 		while ((e = readdir(d))) {
 			if (e->d_name[0] == '.')
 				continue;
-			size_t len = strlen(dirs.v[i]) + strlen(e->d_name) + 2;
-			char *p = malloc(len);
+			char *p = join_path(dirs.v[i], e->d_name);
 			if (!p)
 				continue;
-			snprintf(p, len, "%s/%s", dirs.v[i], e->d_name);
-			plist_add(&here, p);
+			pqx_strv_add(&here, p, strlen(p));
 			free(p);
 		}
 		closedir(d);
 		qsort(here.v, here.n, sizeof *here.v, cmp_str);
 		for (size_t k = 0; k < here.n; k++) {
-			struct stat st;
-			if (stat(here.v[k], &st) == 0 && S_ISDIR(st.st_mode))
-				plist_add(&dirs, here.v[k]);
-			else if (has_page_ext(here.v[k]))
-				plist_add(l, here.v[k]);
-			free(here.v[k]);
+			int found = stat(here.v[k], &st) == 0;
+			if (found && S_ISDIR(st.st_mode)) {
+				if (devino_add(seen, st.st_dev, st.st_ino))
+					pqx_strv_add(&dirs, here.v[k], strlen(here.v[k]));
+			} else if (has_page_ext(here.v[k]) && (!found || devino_add(seen, st.st_dev, st.st_ino))) {
+				/* a broken link or a FIFO is listed so that the run reports it */
+				pqx_strv_add(l, here.v[k], strlen(here.v[k]));
+			}
 		}
-		free(here.v);
+		pqx_strv_free(&here);
 	}
-	pqx_free_pages(dirs.v, dirs.n);
+	pqx_strv_free(&dirs);
+}
+
+/* The pages of a run, produced one at a time: arguments in order, a directory
+ * expanded when it is reached, and `-` read from standard input line by line
+ * as pages are needed, so a long list (or an endless one) starts at once and
+ * never sits whole in memory. */
+#define PAGE_LIST_MAX_LINE 4096
+
+typedef struct pagesrc {
+	char **args;
+	int nargs, next_arg;
+	pqx_strv queue;     /* expanded paths not yet handed out */
+	size_t qhead;
+	devino_set seen;
+	int in_stdin;       /* reading `-` */
+	char lbuf[65536];   /* bytes read from stdin, not yet split into lines */
+	size_t llen;
+	size_t lineno;
+	int skipping;       /* inside an over-long line */
+	int stdin_eof;
+} pagesrc;
+
+/* One page for the run: a path, or (error set) a line of the list that is
+ * no page, reported in its place in the output. */
+typedef struct pageitem {
+	char *path;
+	char *error;
+} pageitem;
+
+static void pagesrc_init(pagesrc *ps, char **args, int nargs)
+{
+	memset(ps, 0, sizeof *ps);
+	ps->args = args;
+	ps->nargs = nargs;
+}
+
+static void pagesrc_free(pagesrc *ps)
+{
+	for (size_t i = ps->qhead; i < ps->queue.n; i++)
+		free(ps->queue.v[i]);
+	free(ps->queue.v);
+	free(ps->seen.v);
+}
+
+/* Splits one complete line out of lbuf into *it; returns 1, or 0 if none yet. */
+static int take_line(pagesrc *ps, pageitem *it, int at_eof)
+{
+	for (;;) {
+		char *nl = memchr(ps->lbuf, '\n', ps->llen);
+		if (ps->skipping) {
+			/* the rest of an over-long line, already reported */
+			if (!nl) {
+				ps->llen = 0;
+				return 0;
+			}
+			size_t used = (size_t)(nl - ps->lbuf) + 1;
+			memmove(ps->lbuf, ps->lbuf + used, ps->llen - used);
+			ps->llen -= used;
+			ps->skipping = 0;
+			continue;
+		}
+		size_t len;
+		if (nl)
+			len = (size_t)(nl - ps->lbuf);
+		else if (ps->llen == sizeof ps->lbuf || (at_eof && ps->llen > 0))
+			len = ps->llen;
+		else
+			return 0;
+		ps->lineno++;
+		if (len > PAGE_LIST_MAX_LINE) {
+			char m[160];
+			snprintf(m, sizeof m, "(standard input, line %zu)", ps->lineno);
+			if (nl) {
+				size_t used = len + 1;
+				memmove(ps->lbuf, ps->lbuf + used, ps->llen - used);
+				ps->llen -= used;
+			} else {
+				ps->llen = 0;
+				ps->skipping = !at_eof;
+			}
+			it->path = strdup(m);
+			it->error = strdup("this line of the page list is longer than 4096 bytes; it names no page");
+			return it->path && it->error;
+		}
+		char line[PAGE_LIST_MAX_LINE + 1];
+		memcpy(line, ps->lbuf, len);
+		line[len] = '\0';
+		size_t used = nl ? len + 1 : len;
+		memmove(ps->lbuf, ps->lbuf + used, ps->llen - used);
+		ps->llen -= used;
+		while (len > 0 && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		it->path = canon_path(line);
+		it->error = NULL;
+		return it->path != NULL;
+	}
+}
+
+/* Reads once from stdin (blocking if nothing is there). */
+static void pagesrc_feed(pagesrc *ps)
+{
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, ps->lbuf + ps->llen, sizeof ps->lbuf - ps->llen);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			ps->stdin_eof = 1;
+		else
+			ps->llen += (size_t)n;
+		return;
+	}
+}
+
+/* Returns 1 with the next page in *it, 0 at the end, -1 when the next page is
+ * a line of stdin not read yet (call pagesrc_feed when stdin is readable). */
+static int pagesrc_next(pagesrc *ps, pageitem *it)
+{
+	for (;;) {
+		if (ps->qhead < ps->queue.n) {
+			it->path = ps->queue.v[ps->qhead];
+			it->error = NULL;
+			ps->queue.v[ps->qhead++] = NULL;
+			return 1;
+		}
+		if (ps->in_stdin) {
+			if (take_line(ps, it, ps->stdin_eof))
+				return 1;
+			if (!ps->stdin_eof)
+				return -1;
+			ps->in_stdin = 0;
+			continue;
+		}
+		if (ps->next_arg >= ps->nargs)
+			return 0;
+		const char *a = ps->args[ps->next_arg++];
+		struct stat st;
+		if (strcmp(a, "-") == 0) {
+			ps->in_stdin = 1;
+			ps->stdin_eof = 0;
+			continue;
+		}
+		char *c = canon_path(a);
+		if (!c)
+			continue;
+		if (stat(c, &st) == 0 && S_ISDIR(st.st_mode))
+			add_dir(&ps->queue, c, &ps->seen);
+		else
+			pqx_strv_add(&ps->queue, c, strlen(c));
+		free(c);
+	}
 }
 
 int pqx_collect_pages(char **args, int n, char ***out, size_t *count)
 {
+	pagesrc ps;
+	pagesrc_init(&ps, args, n);
 	pqx_strv l = {0};
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-		if (strcmp(args[i], "-") == 0) {
-			char *line = NULL;
-			size_t cap = 0;
-			ssize_t len;
-			while ((len = getline(&line, &cap, stdin)) >= 0) {
-				while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-					line[--len] = '\0';
-				if (len > 0)
-					plist_add(&l, line);
-			}
-			free(line);
-		} else if (stat(args[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			add_dir(&l, args[i]);
-		} else {
-			plist_add(&l, args[i]);
+	pageitem it;
+	int r;
+	while ((r = pagesrc_next(&ps, &it)) != 0) {
+		if (r < 0) {
+			pagesrc_feed(&ps);
+			continue;
 		}
+		if (!it.error)
+			pqx_strv_add(&l, it.path, strlen(it.path));
+		free(it.path);
+		free(it.error);
 	}
+	pagesrc_free(&ps);
 	*out = l.v;
 	*count = l.n;
 	return 0;
@@ -259,8 +514,13 @@ static const char run_help[] =
 	"\n"
 	"Runs SCRIPT's extract(doc, ctx) on each PAGE and writes the records.\n"
 	"PAGE is a file, a directory (all *.html, *.htm, *.xhtml below it, sorted),\n"
-	"or - to read a list of paths from standard input, one per line.\n"
-	"A page that fails is reported on stderr and the run goes on with the next.\n"
+	"or - to read a list of paths from standard input, one per line (read as the\n"
+	"run goes). Symlinks are followed, each directory and file is visited once;\n"
+	"FIFOs, devices and other non-regular files are refused.\n"
+	"Each page runs in its own worker process under a supervisor that stops a\n"
+	"page running longer than --timeout (read, parse, script and validation) and\n"
+	"survives a worker that crashes; a page that fails is reported on stderr\n"
+	"with the cause and the run goes on with the next.\n"
 	"\n"
 	"options:\n"
 	"  --format jsonl|json|none  jsonl (default): one record per line, compact;\n"
@@ -271,6 +531,8 @@ static const char run_help[] =
 	"                          and messages stay in page order, as with one\n"
 	"  --db FILE               store pqx.question/1 records in the SQLite database FILE\n"
 	"                          (created and migrated as needed; one transaction per page)\n"
+	"  --max-worker-memory N   memory limit of each worker process (default: --max-memory\n"
+	"                          + --max-parse-memory + 4 x --max-bytes + 256M; 0 = none)\n"
 	"%s"
 	"\n"
 	"exit codes: 0 all pages done, 2 usage, 3 input (unreadable/undecodable page or\n"
@@ -311,19 +573,23 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* ---- -j N: worker processes --------------------------------------------------- */
+/* ---- the supervisor: one worker process per page ------------------------------ */
 
-/* Workers are forked after the script is loaded and before the database is
- * opened (an SQLite connection must not cross a fork); worker k handles pages k, k+N,
- * ... and sends each result down its pipe; the parent reads them back in page
- * order, so output, database writes and messages are exactly those of a
- * sequential run. Only the parent writes to stdout, stderr and the database. */
+/* Every page of `pqx run` is processed in a worker process forked from the
+ * supervisor after the script has loaded, so each page starts from the same
+ * pristine state (nothing one page does to the Lua state reaches another, and
+ * -j 1 and -j N are the same computation). The supervisor keeps up to N workers
+ * running, gives each a wall-clock deadline covering read, decode, parse,
+ * script and validation, kills one that overruns, reports one that dies (by
+ * signal, or out of memory) as a failed page with the cause, and goes on.
+ * Results come back over a pipe and are written in page order, so output,
+ * messages and the database are those of a sequential run. Only the supervisor
+ * writes to stdout and the database; a worker never touches the database
+ * connection it inherits and leaves with _exit, so neither SQLite nor stdio
+ * buffers are run down twice. */
 
-typedef struct worker {
-	pid_t pid;
-	int fd;
-	int dead;
-} worker;
+#define WORKER_EXIT_OOM 86   /* a worker ran out of memory outside any handler */
+#define WORKER_EXIT_PANIC 87 /* an unprotected Lua error in the engine */
 
 typedef struct wire_head {
 	int status, unschemed;
@@ -349,42 +615,10 @@ static int write_all(int fd, const void *p, size_t n)
 	return 0;
 }
 
-static int read_all(int fd, void *p, size_t n)
-{
-	char *c = p;
-	while (n > 0) {
-		ssize_t r = read(fd, c, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		c += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 static int send_buf(int fd, const pqx_buf *b)
 {
 	uint64_t n = b->len;
 	return write_all(fd, &n, sizeof n) || write_all(fd, b->s ? b->s : "", b->len) ? -1 : 0;
-}
-
-static int recv_buf(int fd, pqx_buf *b)
-{
-	uint64_t n;
-	if (read_all(fd, &n, sizeof n) != 0)
-		return -1;
-	pqx_buf_reset(b);
-	char chunk[65536];
-	while (n > 0) {
-		size_t k = n > sizeof chunk ? sizeof chunk : (size_t)n;
-		if (read_all(fd, chunk, k) != 0)
-			return -1;
-		pqx_buf_add(b, chunk, k);
-		n -= k;
-	}
-	return b->oom ? -1 : 0;
 }
 
 static int send_result(int fd, const pqx_page_result *r)
@@ -406,12 +640,30 @@ static int send_result(int fd, const pqx_page_result *r)
 	return send_buf(fd, &r->error) || send_buf(fd, &r->warnings) || send_buf(fd, &r->records_json) ? -1 : 0;
 }
 
-/* Fills r; src receives the encoding source text r->encoding_source points to. */
-static int recv_result(int fd, pqx_page_result *r, char src[24])
+static int take_buf(const pqx_buf *in, size_t *pos, pqx_buf *b)
+{
+	uint64_t n;
+	if (in->len - *pos < sizeof n)
+		return -1;
+	memcpy(&n, in->s + *pos, sizeof n);
+	*pos += sizeof n;
+	if (n > in->len - *pos)
+		return -1;
+	pqx_buf_reset(b);
+	pqx_buf_add(b, in->s + *pos, (size_t)n);
+	*pos += (size_t)n;
+	return b->oom ? -1 : 0;
+}
+
+/* Fills r from the bytes a worker sent; src holds the encoding source text. */
+static int parse_result(const pqx_buf *in, pqx_page_result *r, char src[24])
 {
 	wire_head h;
-	if (read_all(fd, &h, sizeof h) != 0)
+	size_t pos = 0;
+	if (in->len < sizeof h)
 		return -1;
+	memcpy(&h, in->s, sizeof h);
+	pos = sizeof h;
 	r->status = h.status;
 	r->unschemed = h.unschemed;
 	r->nrecords = h.nrecords;
@@ -426,61 +678,453 @@ static int recv_result(int fd, pqx_page_result *r, char src[24])
 	memcpy(src, h.encoding_source, 24);
 	src[23] = '\0';
 	r->encoding_source = src;
-	return recv_buf(fd, &r->error) || recv_buf(fd, &r->warnings) || recv_buf(fd, &r->records_json) ? -1 : 0;
-}
-
-/* Returns 0 in the parent, 1 in a worker that has finished its pages, -1 on error. */
-static int start_workers(worker *w, int jobs, pqx_vm *vm, int script_idx, const char *sname,
-                         char **pages, size_t npages, const pqx_common_opts *o)
-{
-	fflush(NULL);
-	for (int k = 0; k < jobs; k++) {
-		int fds[2];
-		if (pipe(fds) != 0)
-			return -1;
-		pid_t pid = fork();
-		if (pid < 0) {
-			close(fds[0]);
-			close(fds[1]);
-			return -1;
-		}
-		if (pid == 0) {
-			/* the worker: run its pages, then return 1 so the caller cleans up
-			 * and exits (no database is open yet in any process) */
-			close(fds[0]);
-			for (int j = 0; j < k; j++)
-				close(w[j].fd);
-			signal(SIGPIPE, SIG_DFL);
-			lua_State *L = pqx_vm_state(vm);
-			for (size_t i = (size_t)k; i < npages; i += (size_t)jobs) {
-				pqx_page_result r;
-				pqx_page_result_init(&r);
-				pqx_process_page(vm, script_idx, sname, pages[i], o, &r);
-				int bad = send_result(fds[1], &r);
-				pqx_page_result_free(&r);
-				lua_settop(L, script_idx);
-				if (bad)
-					break;
-			}
-			close(fds[1]);
-			return 1;
-		}
-		close(fds[1]);
-		w[k].pid = pid;
-		w[k].fd = fds[0];
-		w[k].dead = 0;
-	}
+	if (take_buf(in, &pos, &r->error) || take_buf(in, &pos, &r->warnings) ||
+	    take_buf(in, &pos, &r->records_json) || pos != in->len)
+		return -1;
 	return 0;
 }
 
-static void stop_workers(worker *w, int jobs)
+static double mono_now(void)
 {
-	for (int k = 0; k < jobs; k++) {
-		if (w[k].fd >= 0)
-			close(w[k].fd);
-		if (w[k].pid > 0)
-			waitpid(w[k].pid, NULL, 0);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A page in flight: its worker, or its finished result waiting for its turn. */
+enum { SLOT_FREE, SLOT_RUNNING, SLOT_READY };
+
+typedef struct slot {
+	int state;
+	pid_t pid;
+	int fd;
+	double deadline;      /* 0 = none */
+	pqx_buf in;           /* bytes received from the worker */
+	char *path;
+	pqx_page_result r;
+	char src[24];
+} slot;
+
+typedef struct supervisor {
+	pqx_vm *vm;
+	int script_idx;
+	const char *sname;
+	const pqx_common_opts *o;
+	size_t worker_memory;  /* RLIMIT_DATA of each worker, 0 = none */
+	double page_limit;     /* wall-clock seconds per page, 0 = none */
+} supervisor;
+
+static int worker_panic(lua_State *L)
+{
+	const char *m = lua_tostring(L, -1);
+	_exit(m && strstr(m, "not enough memory") ? WORKER_EXIT_OOM : WORKER_EXIT_PANIC);
+}
+
+/* The worker: one page, its result down the pipe, _exit. */
+static void worker_main(const supervisor *sv, const char *path, int fd)
+{
+	signal(SIGPIPE, SIG_DFL);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(PQX_NO_WORKER_RLIMIT)
+	/* backs the per-page budgets with a process limit (sanitizer builds map
+	 * terabytes of shadow memory and cannot run under one) */
+	if (sv->worker_memory) {
+		struct rlimit rl = {(rlim_t)sv->worker_memory, (rlim_t)sv->worker_memory};
+		setrlimit(RLIMIT_DATA, &rl);
 	}
+#endif
+	lua_State *L = pqx_vm_state(sv->vm);
+	lua_atpanic(L, worker_panic);
+	pqx_page_result r;
+	pqx_page_result_init(&r);
+	pqx_process_page(sv->vm, sv->script_idx, sv->sname, path, sv->o, &r);
+	if (r.status == PQX_EXIT_INTERNAL && strstr(pqx_buf_cstr(&r.error), "not enough memory"))
+		_exit(WORKER_EXIT_OOM);
+	int bad = send_result(fd, &r);
+	_exit(bad ? WORKER_EXIT_PANIC : 0);
+}
+
+static void slot_fail(slot *s, int status, const char *msg)
+{
+	pqx_page_result_free(&s->r);
+	pqx_page_result_init(&s->r);
+	s->r.status = status;
+	pqx_buf_adds(&s->r.error, msg);
+	s->state = SLOT_READY;
+}
+
+static int slot_start(const supervisor *sv, slot *s, slot *all, int nslots)
+{
+	int fds[2];
+	pqx_buf_reset(&s->in);
+	pqx_page_result_init(&s->r);
+	if (pipe(fds) != 0) {
+		char m[200];
+		snprintf(m, sizeof m, "cannot start a worker process for this page (pipe: %s)", strerror(errno));
+		slot_fail(s, PQX_EXIT_INTERNAL, m);
+		return -1;
+	}
+	fflush(NULL);
+	pid_t pid = -1;
+	for (int tries = 0; tries < 5; tries++) {
+		pid = fork();
+		if (pid >= 0 || errno != EAGAIN)
+			break;
+		usleep(100000);
+	}
+	if (pid < 0) {
+		char m[200];
+		snprintf(m, sizeof m, "cannot start a worker process for this page (fork: %s)", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		slot_fail(s, PQX_EXIT_INTERNAL, m);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		for (int k = 0; k < nslots; k++)
+			if (all[k].state == SLOT_RUNNING)
+				close(all[k].fd);
+		worker_main(sv, s->path, fds[1]);
+	}
+	close(fds[1]);
+	s->pid = pid;
+	s->fd = fds[0];
+	s->state = SLOT_RUNNING;
+	s->deadline = sv->page_limit > 0 ? mono_now() + sv->page_limit : 0;
+	return 0;
+}
+
+/* The worker's pipe is at its end (or the page overran): reap it and decide. */
+static void slot_finish(const supervisor *sv, slot *s, int timed_out)
+{
+	int wst = 0;
+	if (timed_out)
+		kill(s->pid, SIGKILL);
+	while (waitpid(s->pid, &wst, 0) < 0 && errno == EINTR)
+		;
+	close(s->fd);
+	s->fd = -1;
+	char m[300];
+	if (timed_out) {
+		snprintf(m, sizeof m, "limit exceeded: timeout: the page took longer than %g s "
+		         "(--timeout, for reading, parsing, the script and validation together); "
+		         "its worker process was stopped", sv->o->vm.timeout);
+		slot_fail(s, PQX_EXIT_LIMIT, m);
+	} else if (WIFSIGNALED(wst)) {
+		int sig = WTERMSIG(wst);
+		snprintf(m, sizeof m, "the worker process for this page died: signal %d (%s)%s", sig,
+		         strsignal(sig), sig == SIGKILL ? "; killed from outside, perhaps for memory" : "");
+		slot_fail(s, PQX_EXIT_INTERNAL, m);
+	} else if (WIFEXITED(wst) && WEXITSTATUS(wst) == WORKER_EXIT_OOM) {
+		if (sv->worker_memory)
+			snprintf(m, sizeof m, "limit exceeded: memory: the worker process for this page reached "
+			         "its limit of %zu MB (--max-worker-memory)", sv->worker_memory >> 20);
+		else
+			snprintf(m, sizeof m, "limit exceeded: memory: the worker process for this page "
+			         "ran out of memory");
+		slot_fail(s, PQX_EXIT_LIMIT, m);
+	} else if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0 || parse_result(&s->in, &s->r, s->src) != 0) {
+		snprintf(m, sizeof m, "the worker process for this page failed (exit status %d) "
+		         "without a result", WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);
+		slot_fail(s, PQX_EXIT_INTERNAL, m);
+	} else {
+		s->state = SLOT_READY;
+	}
+	pqx_buf_free(&s->in);
+}
+
+/* ---- writing a page's result (in page order) ----------------------------------- */
+
+typedef struct runout {
+	lua_State *L;
+	const pqx_common_opts *o;
+	const char *sname;
+	pqx_store *st;
+	int64_t run_id;
+	int json, jsonl;
+	size_t pages;
+	long ok, failed, records;
+	int code;
+} runout;
+
+/* Writes each element of a compact JSON array (the canonical records text) on
+ * its own line, without decoding it: the supervisor never holds a second copy
+ * of what a worker built. */
+static void write_jsonl(const char *s, size_t n)
+{
+	if (n < 2 || s[0] != '[')
+		return;
+	size_t start = 1;
+	int depth = 0, str = 0;
+	for (size_t i = 1; i < n; i++) {
+		char c = s[i];
+		if (str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				str = 0;
+			continue;
+		}
+		if (c == '"') {
+			str = 1;
+		} else if (c == '[' || c == '{') {
+			depth++;
+		} else if (c == ']' || c == '}') {
+			if (depth == 0) {
+				if (i > start) {
+					fwrite(s + start, 1, i - start, stdout);
+					fputc('\n', stdout);
+				}
+				return;
+			}
+			depth--;
+		} else if (c == ',' && depth == 0) {
+			fwrite(s + start, 1, i - start, stdout);
+			fputc('\n', stdout);
+			start = i + 1;
+		}
+	}
+}
+
+static void emit_page(runout *ro, const char *path, pqx_page_result *r)
+{
+	lua_State *L = ro->L;
+	const pqx_common_opts *o = ro->o;
+	int top = lua_gettop(L);
+	size_t i = ro->pages++;
+	char err[512];
+	if (r->status == PQX_EXIT_OK && ro->st && r->unschemed) {
+		r->status = PQX_EXIT_VALIDATION;
+		pqx_buf_addf(&r->error, "%s: %d record(s) have no schema; --db stores only "
+		             "pqx.question/1 records (set schema = \"pqx.question/1\")", ro->sname, r->unschemed);
+	}
+	push_lines(L, pqx_buf_cstr(&r->warnings));
+	int wtab = lua_gettop(L);
+	lua_Integer nwarn = (lua_Integer)lua_rawlen(L, wtab);
+	for (lua_Integer k = 1; !o->quiet && k <= nwarn; k++) {
+		lua_rawgeti(L, wtab, k);
+		fprintf(stderr, "pqx: %s: warning: %s\n", path, lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	if (r->status != PQX_EXIT_OK) {
+		char prefix[600];
+		snprintf(prefix, sizeof prefix, "pqx: %s: ", path);
+		print_indented(stderr, prefix, pqx_buf_cstr(&r->error));
+	}
+	if (ro->st) {
+		pqx_page_info pi = {path, r->sha256, r->bytes, r->encoding, r->encoding_source,
+		                    r->status == PQX_EXIT_OK ? "ok" : "error",
+		                    r->status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r->error), NULL};
+		pqx_buf wj = PQX_BUF_INIT, sw = PQX_BUF_INIT;
+		/* page warnings as a JSON array of strings */
+		if (nwarn > 0 && pqx_json_encode(L, wtab, 0, &wj, &sw) == 0)
+			pi.warnings_json = pqx_buf_cstr(&wj);
+		if (pqx_store_page(ro->st, ro->run_id, &pi,
+		                   r->status == PQX_EXIT_OK ? pqx_buf_cstr(&r->records_json) : NULL,
+		                   &sw, err, sizeof err) != 0) {
+			fprintf(stderr, "pqx: %s: database: %s\n", path, err);
+			if (r->status == PQX_EXIT_OK || r->status < PQX_EXIT_DB)
+				r->status = PQX_EXIT_DB;
+			/* the page is still recorded, as an error page with the reason */
+			pqx_buf why = PQX_BUF_INIT;
+			pqx_buf_addf(&why, "database: %s", err);
+			pi.status = "error";
+			pi.error = pqx_buf_cstr(&why);
+			if (pqx_store_page(ro->st, ro->run_id, &pi, NULL, NULL, err, sizeof err) != 0)
+				fprintf(stderr, "pqx: %s: database: %s\n", path, err);
+			pqx_buf_free(&why);
+		} else if (!o->quiet && sw.len) {
+			print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
+		}
+		pqx_buf_free(&wj);
+		pqx_buf_free(&sw);
+	}
+	if (r->status == PQX_EXIT_OK) {
+		ro->ok++;
+		ro->records += (long)r->nrecords;
+		if (ro->jsonl)
+			write_jsonl(pqx_buf_cstr(&r->records_json), r->records_json.len);
+	} else {
+		ro->failed++;
+		if (r->status > ro->code)
+			ro->code = r->status;
+	}
+	if (ro->json) {
+		pqx_buf jerr = PQX_BUF_INIT;
+		if (r->status != PQX_EXIT_OK ||
+		    pqx_json_decode(L, pqx_buf_cstr(&r->records_json), r->records_json.len, &jerr) != 0)
+			lua_newtable(L);
+		pqx_buf_free(&jerr);
+		int recs = lua_gettop(L);
+		lua_newtable(L);
+		lua_pushstring(L, path);
+		lua_setfield(L, -2, "page");
+		lua_pushstring(L, r->status == PQX_EXIT_OK ? "ok" : "error");
+		lua_setfield(L, -2, "status");
+		if (r->status != PQX_EXIT_OK) {
+			lua_pushstring(L, pqx_buf_cstr(&r->error));
+			lua_setfield(L, -2, "error");
+		}
+		if (r->encoding[0]) {
+			lua_pushstring(L, r->encoding);
+			lua_setfield(L, -2, "encoding");
+			lua_pushstring(L, r->encoding_source);
+			lua_setfield(L, -2, "encoding_source");
+		}
+		lua_pushinteger(L, (lua_Integer)r->bytes);
+		lua_setfield(L, -2, "bytes");
+		lua_pushinteger(L, (lua_Integer)r->replaced);
+		lua_setfield(L, -2, "replaced");
+		lua_pushstring(L, r->sha256);
+		lua_setfield(L, -2, "sha256");
+		lua_pushvalue(L, wtab);
+		lua_setfield(L, -2, "warnings");
+		lua_pushvalue(L, recs);
+		lua_setfield(L, -2, "records");
+		pqx_buf pj = PQX_BUF_INIT, perr = PQX_BUF_INIT;
+		pqx_json_encode(L, -1, 1, &pj, &perr);
+		fprintf(stdout, "%s%s", i ? ",\n" : "", pqx_buf_cstr(&pj));
+		pqx_buf_free(&pj);
+		pqx_buf_free(&perr);
+	}
+	fflush(stdout);
+	lua_settop(L, top);
+}
+
+/* Runs every page of ps under supervision, writing results through ro.
+ * first is the first page, already taken from ps. */
+static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int jobs, runout *ro)
+{
+	slot *slots = calloc((size_t)jobs, sizeof *slots);
+	if (!slots) {
+		fprintf(stderr, "pqx run: out of memory\n");
+		ro->code = PQX_EXIT_INTERNAL;
+		free(first.path);
+		free(first.error);
+		return;
+	}
+	for (int k = 0; k < jobs; k++)
+		slots[k].fd = -1;
+	size_t next_emit = 0, next_start = 0;
+	int have = 1, ended = 0;
+	pageitem item = first;
+	struct pollfd *pfd = calloc((size_t)jobs + 1, sizeof *pfd);
+	int *pslot = calloc((size_t)jobs + 1, sizeof *pslot);
+	if (!pfd || !pslot) {
+		fprintf(stderr, "pqx run: out of memory\n");
+		ro->code = PQX_EXIT_INTERNAL;
+		ended = 1;
+	}
+	for (;;) {
+		/* start pages while the window of in-flight pages has room */
+		int want_stdin = 0;
+		while (!ended && next_start - next_emit < (size_t)jobs) {
+			if (!have) {
+				int r = pagesrc_next(ps, &item);
+				if (r == 0) {
+					ended = 1;
+					break;
+				}
+				if (r < 0) {
+					want_stdin = 1;
+					break;
+				}
+				have = 1;
+			}
+			slot *s = &slots[next_start % (size_t)jobs];
+			s->path = item.path;
+			have = 0;
+			if (item.error) {
+				pqx_page_result_init(&s->r);
+				slot_fail(s, PQX_EXIT_INPUT, item.error);
+				free(item.error);
+			} else {
+				slot_start(sv, s, slots, jobs);
+			}
+			next_start++;
+		}
+		/* write finished pages in order */
+		while (next_emit < next_start && slots[next_emit % (size_t)jobs].state == SLOT_READY) {
+			slot *s = &slots[next_emit % (size_t)jobs];
+			emit_page(ro, s->path, &s->r);
+			pqx_page_result_free(&s->r);
+			free(s->path);
+			s->path = NULL;
+			s->state = SLOT_FREE;
+			next_emit++;
+		}
+		if (next_emit == next_start && (ended || !pfd))
+			break;
+		if (next_start - next_emit < (size_t)jobs && !want_stdin && !ended)
+			continue; /* room was made: start more */
+		/* wait for a worker, a deadline or more of the page list */
+		int n = 0;
+		double now = mono_now(), wait = -1;
+		for (int k = 0; k < jobs; k++) {
+			if (slots[k].state != SLOT_RUNNING)
+				continue;
+			pfd[n].fd = slots[k].fd;
+			pfd[n].events = POLLIN;
+			pslot[n++] = k;
+			if (slots[k].deadline > 0) {
+				double left = slots[k].deadline - now;
+				if (left < 0)
+					left = 0;
+				if (wait < 0 || left < wait)
+					wait = left;
+			}
+		}
+		if (want_stdin) {
+			pfd[n].fd = STDIN_FILENO;
+			pfd[n].events = POLLIN;
+			pslot[n++] = -1;
+		}
+		int timeout_ms = wait < 0 ? -1 : (int)(wait * 1000) + 1;
+		int pr = poll(pfd, (nfds_t)n, timeout_ms);
+		if (pr < 0 && errno != EINTR) {
+			fprintf(stderr, "pqx run: poll: %s\n", strerror(errno));
+			ro->code = PQX_EXIT_INTERNAL;
+			break;
+		}
+		for (int j = 0; pr > 0 && j < n; j++) {
+			if (!pfd[j].revents)
+				continue;
+			if (pslot[j] < 0) {
+				pagesrc_feed(ps);
+				continue;
+			}
+			slot *s = &slots[pslot[j]];
+			char chunk[65536];
+			ssize_t got = read(s->fd, chunk, sizeof chunk);
+			if (got > 0)
+				pqx_buf_add(&s->in, chunk, (size_t)got);
+			else if (got == 0 || (errno != EINTR && errno != EAGAIN))
+				slot_finish(sv, s, 0);
+		}
+		now = mono_now();
+		for (int k = 0; k < jobs; k++)
+			if (slots[k].state == SLOT_RUNNING && slots[k].deadline > 0 && now >= slots[k].deadline)
+				slot_finish(sv, &slots[k], 1);
+	}
+	/* only after an internal error: stop what still runs */
+	for (int k = 0; k < jobs; k++) {
+		if (slots[k].state == SLOT_RUNNING) {
+			kill(slots[k].pid, SIGKILL);
+			waitpid(slots[k].pid, NULL, 0);
+			close(slots[k].fd);
+			pqx_buf_free(&slots[k].in);
+		}
+		if (slots[k].state != SLOT_FREE)
+			pqx_page_result_free(&slots[k].r);
+		free(slots[k].path);
+	}
+	if (have) {
+		free(item.path);
+		free(item.error);
+	}
+	free(pfd);
+	free(pslot);
+	free(slots);
 }
 
 int pqx_cmd_run(int argc, char **argv)
@@ -488,7 +1132,8 @@ int pqx_cmd_run(int argc, char **argv)
 	pqx_common_opts o;
 	pqx_common_defaults(&o);
 	const char *format = "jsonl", *db = NULL;
-	int nargs = 0, jobs = 1;
+	int nargs = 0, jobs = 1, worker_memory_set = 0;
+	size_t worker_memory = 0;
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	if (!args)
 		return PQX_EXIT_INTERNAL;
@@ -531,6 +1176,16 @@ int pqx_cmd_run(int argc, char **argv)
 				return PQX_EXIT_USAGE;
 			}
 			jobs = (int)n;
+			continue;
+		}
+		if (is_opt(a, "--max-worker-memory")) {
+			const char *v = option_value(argc, argv, &i, "--max-worker-memory");
+			if (!*v || parse_size(v, &worker_memory) != 0) {
+				fprintf(stderr, "pqx run: --max-worker-memory: '%s' is not a size (e.g. 2G)\n", v);
+				free(args);
+				return PQX_EXIT_USAGE;
+			}
+			worker_memory_set = 1;
 			continue;
 		}
 		if (is_opt(a, "--db")) {
@@ -580,29 +1235,17 @@ int pqx_cmd_run(int argc, char **argv)
 	int script_idx = lua_gettop(L);
 	const char *sname = base_name(script);
 
-	char **pages;
-	size_t npages;
-	pqx_collect_pages(args + 1, nargs - 1, &pages, &npages);
-	if (npages == 0) {
+	pagesrc ps;
+	pagesrc_init(&ps, args + 1, nargs - 1);
+	pageitem first = {NULL, NULL};
+	int got;
+	while ((got = pagesrc_next(&ps, &first)) < 0)
+		pagesrc_feed(&ps);
+	if (got == 0) {
 		fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm)\n");
 		code = PQX_EXIT_INPUT;
-		pqx_free_pages(pages, npages);
+		pagesrc_free(&ps);
 		goto out;
-	}
-
-	worker workers[64];
-	if ((size_t)jobs > npages)
-		jobs = (int)npages;
-	if (jobs > 1) {
-		int w = start_workers(workers, jobs, vm, script_idx, sname, pages, npages, &o);
-		if (w == 1) { /* a worker, done */
-			pqx_free_pages(pages, npages);
-			goto out;
-		}
-		if (w < 0) {
-			fprintf(stderr, "pqx run: cannot start worker processes (%s); running in one\n", strerror(errno));
-			jobs = 1;
-		}
 	}
 
 	pqx_store *st = NULL;
@@ -612,9 +1255,9 @@ int pqx_cmd_run(int argc, char **argv)
 		if (!st) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
-			if (jobs > 1)
-				stop_workers(workers, jobs);
-			pqx_free_pages(pages, npages);
+			free(first.path);
+			free(first.error);
+			pagesrc_free(&ps);
 			goto out;
 		}
 		char sha[65];
@@ -635,162 +1278,38 @@ int pqx_cmd_run(int argc, char **argv)
 		if (run_id < 0) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
-			if (jobs > 1)
-				stop_workers(workers, jobs);
 			pqx_store_close(st);
-			pqx_free_pages(pages, npages);
+			free(first.path);
+			free(first.error);
+			pagesrc_free(&ps);
 			goto out;
 		}
 	}
 
+	supervisor sv = {vm, script_idx, sname, &o, worker_memory,
+	                 o.vm.timeout > 0 ? o.vm.timeout * 1.1 + 0.25 : 0};
+	if (!worker_memory_set && o.vm.max_memory && o.limits.max_parse_memory && o.limits.max_bytes)
+		sv.worker_memory = o.vm.max_memory + o.limits.max_parse_memory + 4 * o.limits.max_bytes +
+		                   (size_t)256 * 1024 * 1024;
+	runout ro = {L, &o, sname, st, run_id, json, jsonl, 0, 0, 0, 0, PQX_EXIT_OK};
 	if (json)
 		fputs("[\n", stdout);
-	long ok = 0, failed = 0, records = 0;
-	for (size_t i = 0; i < npages; i++) {
-		pqx_page_result r;
-		pqx_page_result_init(&r);
-		char src[24];
-		if (jobs == 1) {
-			pqx_process_page(vm, script_idx, sname, pages[i], &o, &r);
-		} else {
-			worker *w = &workers[i % (size_t)jobs];
-			if (w->dead || recv_result(w->fd, &r, src) != 0) {
-				w->dead = 1;
-				pqx_page_result_free(&r);
-				pqx_page_result_init(&r);
-				r.status = PQX_EXIT_INTERNAL;
-				pqx_buf_adds(&r.error, "the worker process for this page ended unexpectedly");
-			}
-			pqx_buf jerr = PQX_BUF_INIT;
-			if (r.status != PQX_EXIT_OK ||
-			    pqx_json_decode(L, pqx_buf_cstr(&r.records_json), r.records_json.len, &jerr) != 0)
-				lua_pushnil(L);
-			pqx_buf_free(&jerr);
-		}
-		int recs = lua_gettop(L);
-		if (r.status == PQX_EXIT_OK && st && r.unschemed) {
-			r.status = PQX_EXIT_VALIDATION;
-			pqx_buf_addf(&r.error, "%s: %d record(s) have no schema; --db stores only "
-			             "pqx.question/1 records (set schema = \"pqx.question/1\")", sname, r.unschemed);
-		}
-		push_lines(L, pqx_buf_cstr(&r.warnings));
-		int wtab = lua_gettop(L);
-		lua_Integer nwarn = (lua_Integer)lua_rawlen(L, wtab);
-		for (lua_Integer k = 1; !o.quiet && k <= nwarn; k++) {
-			lua_rawgeti(L, wtab, k);
-			fprintf(stderr, "pqx: %s: warning: %s\n", pages[i], lua_tostring(L, -1));
-			lua_pop(L, 1);
-		}
-		if (r.status != PQX_EXIT_OK) {
-			char prefix[600];
-			snprintf(prefix, sizeof prefix, "pqx: %s: ", pages[i]);
-			print_indented(stderr, prefix, pqx_buf_cstr(&r.error));
-		}
-		if (st) {
-			pqx_page_info pi = {pages[i], r.sha256, r.bytes, r.encoding, r.encoding_source,
-			                    r.status == PQX_EXIT_OK ? "ok" : "error",
-			                    r.status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r.error), NULL};
-			pqx_buf wj = PQX_BUF_INIT, sw = PQX_BUF_INIT;
-			/* page warnings as a JSON array of strings */
-			if (nwarn > 0 && pqx_json_encode(L, wtab, 0, &wj, &sw) == 0)
-				pi.warnings_json = pqx_buf_cstr(&wj);
-			if (pqx_store_page(st, run_id, &pi, r.status == PQX_EXIT_OK ? pqx_buf_cstr(&r.records_json) : NULL,
-			                   &sw, err, sizeof err) != 0) {
-				fprintf(stderr, "pqx: %s: database: %s\n", pages[i], err);
-				if (r.status == PQX_EXIT_OK || r.status < PQX_EXIT_DB)
-					r.status = PQX_EXIT_DB;
-				/* the page is still recorded, as an error page with the reason */
-				pqx_buf why = PQX_BUF_INIT;
-				pqx_buf_addf(&why, "database: %s", err);
-				pi.status = "error";
-				pi.error = pqx_buf_cstr(&why);
-				if (pqx_store_page(st, run_id, &pi, NULL, NULL, err, sizeof err) != 0)
-					fprintf(stderr, "pqx: %s: database: %s\n", pages[i], err);
-				pqx_buf_free(&why);
-			} else if (!o.quiet && sw.len) {
-				print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
-			}
-			pqx_buf_free(&wj);
-			pqx_buf_free(&sw);
-		}
-		if (r.status == PQX_EXIT_OK) {
-			ok++;
-			records += (long)r.nrecords;
-			if (jsonl) {
-				/* one record per line: encode each element */
-				lua_Integer n = (lua_Integer)lua_rawlen(L, recs);
-				for (lua_Integer k = 1; k <= n; k++) {
-					pqx_buf line = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
-					lua_rawgeti(L, recs, k);
-					if (pqx_json_encode(L, -1, 0, &line, &jerr) == 0) {
-						fwrite(line.s ? line.s : "", 1, line.len, stdout);
-						fputc('\n', stdout);
-					}
-					lua_pop(L, 1);
-					pqx_buf_free(&line);
-					pqx_buf_free(&jerr);
-				}
-			}
-		} else {
-			failed++;
-			if (r.status > code)
-				code = r.status;
-		}
-		if (json) {
-			lua_newtable(L);
-			lua_pushstring(L, pages[i]);
-			lua_setfield(L, -2, "page");
-			lua_pushstring(L, r.status == PQX_EXIT_OK ? "ok" : "error");
-			lua_setfield(L, -2, "status");
-			if (r.status != PQX_EXIT_OK) {
-				lua_pushstring(L, pqx_buf_cstr(&r.error));
-				lua_setfield(L, -2, "error");
-			}
-			if (r.encoding[0]) {
-				lua_pushstring(L, r.encoding);
-				lua_setfield(L, -2, "encoding");
-				lua_pushstring(L, r.encoding_source);
-				lua_setfield(L, -2, "encoding_source");
-			}
-			lua_pushinteger(L, (lua_Integer)r.bytes);
-			lua_setfield(L, -2, "bytes");
-			lua_pushinteger(L, (lua_Integer)r.replaced);
-			lua_setfield(L, -2, "replaced");
-			lua_pushstring(L, r.sha256);
-			lua_setfield(L, -2, "sha256");
-			lua_pushvalue(L, wtab);
-			lua_setfield(L, -2, "warnings");
-			if (r.status == PQX_EXIT_OK)
-				lua_pushvalue(L, recs);
-			else
-				lua_newtable(L);
-			lua_setfield(L, -2, "records");
-			pqx_buf pj = PQX_BUF_INIT, perr = PQX_BUF_INIT;
-			pqx_json_encode(L, -1, 1, &pj, &perr);
-			fprintf(stdout, "%s%s", i ? ",\n" : "", pqx_buf_cstr(&pj));
-			pqx_buf_free(&pj);
-			pqx_buf_free(&perr);
-			lua_pop(L, 1);
-		}
-		fflush(stdout);
-		lua_settop(L, script_idx);
-		pqx_page_result_free(&r);
-	}
-	if (jobs > 1)
-		stop_workers(workers, jobs);
+	supervise(&sv, &ps, first, jobs, &ro);
+	pagesrc_free(&ps);
+	if (ro.code > code)
+		code = ro.code;
 	if (json)
 		fputs("\n]\n", stdout);
 	if (st) {
-		if (pqx_store_run_end(st, run_id, ok, failed, err, sizeof err) != 0) {
+		if (pqx_store_run_end(st, run_id, ro.ok, ro.failed, err, sizeof err) != 0) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
 		}
 		pqx_store_close(st);
 	}
-	if (!o.quiet && (npages > 1 || failed))
-		fprintf(stderr, "pqx: %zu page%s: %ld ok, %ld failed; %ld record%s\n", npages,
-		        npages == 1 ? "" : "s", ok, failed, records, records == 1 ? "" : "s");
-	pqx_free_pages(pages, npages);
+	if (!o.quiet && (ro.pages > 1 || ro.failed))
+		fprintf(stderr, "pqx: %zu page%s: %ld ok, %ld failed; %ld record%s\n", ro.pages,
+		        ro.pages == 1 ? "" : "s", ro.ok, ro.failed, ro.records, ro.records == 1 ? "" : "s");
 out:
 	pqx_buf_free(&lerr);
 	pqx_buf_free(&sbytes);

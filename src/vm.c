@@ -158,9 +158,21 @@ void pqx_vm_arm(pqx_vm *vm)
 
 enum pqx_vm_limit pqx_vm_disarm(pqx_vm *vm)
 {
+	/* a long C call (a pattern match, a selector) may have used the time
+	 * without the hook firing after it: such a page is never reported OK */
+	if (vm->armed && vm->hit == PQX_LIMIT_NONE && vm->opts.timeout > 0 &&
+	    elapsed(&vm->started) > vm->opts.timeout)
+		vm->hit = PQX_LIMIT_TIME;
 	vm->armed = 0;
 	lua_sethook(vm->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	return vm->hit;
+}
+
+size_t pqx_vm_memory_left(pqx_vm *vm)
+{
+	if (!vm->mem_limit)
+		return 0;
+	return vm->mem_limit > vm->mem_used ? vm->mem_limit - vm->mem_used : 1;
 }
 
 /* ---- sandbox ------------------------------------------------------------ */
@@ -268,10 +280,30 @@ static int sandbox_co_create(lua_State *L)
 	luaL_checktype(L, 1, LUA_TFUNCTION);
 	lua_State *co = lua_newthread(L);
 	pqx_vm *vm = vm_of(L);
-	if (vm->armed)
-		lua_sethook(co, budget_hook, LUA_MASKCOUNT, vm->hit ? 1 : HOOK_EVERY);
+	/* always: a coroutine made at load time and resumed in extract must count
+	 * too (the hook does nothing while the budgets are disarmed) */
+	lua_sethook(co, budget_hook, LUA_MASKCOUNT, vm->armed && vm->hit ? 1 : HOOK_EVERY);
 	lua_pushvalue(L, 1);
 	lua_xmove(L, co, 1);
+	return 1;
+}
+
+/* setmetatable for scripts: no __gc. Lua runs finalizers with hooks off, so
+ * no budget could stop one that loops, and the object is only marked for
+ * finalization if __gc is there when the metatable is set (so refusing it
+ * here closes the door; adding __gc later has no effect). */
+static int sandbox_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "setmetatable: __gc finalizers are not available to scripts");
+		lua_pop(L, 1);
+	}
+	lua_settop(L, 2);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 2, 1);
 	return 1;
 }
 
@@ -368,6 +400,9 @@ static void push_realm(pqx_vm *vm, int core_idx)
 	lua_pop(L, 1);
 	lua_pushcfunction(L, sandbox_print);
 	lua_setfield(L, -2, "print");
+	lua_getglobal(L, "setmetatable");
+	lua_pushcclosure(L, sandbox_setmetatable, 1);
+	lua_setfield(L, -2, "setmetatable");
 	lua_getglobal(L, "load");
 	lua_pushvalue(L, realm);
 	lua_pushcclosure(L, sandbox_load, 2);
@@ -622,7 +657,18 @@ int pqx_vm_load_script(pqx_vm *vm, const char *path, pqx_buf *err)
 		lua_pop(L, 1);
 		return -1;
 	}
-	if (pqx_vm_pcall(vm, 0, 1, err) != LUA_OK)
+	/* the script's top level runs under the same budgets as a page */
+	pqx_vm_arm(vm);
+	int lrc = pqx_vm_pcall(vm, 0, 1, err);
+	enum pqx_vm_limit hit = pqx_vm_disarm(vm);
+	if (hit != PQX_LIMIT_NONE) {
+		if (lrc == LUA_OK)
+			lua_pop(L, 1);
+		pqx_buf_reset(err);
+		pqx_buf_addf(err, "%s: while loading: %s", base, pqx_vm_limit_text(vm, hit));
+		return -1;
+	}
+	if (lrc != LUA_OK)
 		return -1;
 	if (!lua_istable(L, -1)) {
 		pqx_buf_addf(err, "%s: the script must return a table {name, version, description, "

@@ -38,6 +38,9 @@ pqx_vm *pqx_vm_from_state(lua_State *L);
  * the limit that was hit even if the script caught the error. */
 void pqx_vm_arm(pqx_vm *vm);
 enum pqx_vm_limit pqx_vm_disarm(pqx_vm *vm);
+/* What is left of the memory budget of the last arm (0 = no budget); the
+ * engine's own copies of a page's values (JSON text) must fit in it. */
+size_t pqx_vm_memory_left(pqx_vm *vm);
 const char *pqx_vm_limit_text(pqx_vm *vm, enum pqx_vm_limit lim); /* "instruction budget of N exceeded (--max-instructions)" */
 
 /* Pushes a fresh sandbox environment: unknown globals raise, no io/debug/os.execute. */
