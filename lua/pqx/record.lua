@@ -92,7 +92,7 @@ function Checker:string(path, v, required)
     local mt = type(v) == "table" and getmetatable(v)
     if core.is_node(v) then -- the usual slip: the node, not its text
       self:add(path, "expected a string, got a Node (use node:text())")
-    elseif mt and mt.__index == core.list_methods then
+    elseif mt and (mt.__index == core.list_methods or mt.__name == "pqx.List") then
       self:add(path, "expected a string, got a List (use list:join() or one node's :text())")
     else
       self:add(path, "expected string, got %s", type_name(v))
