@@ -40,7 +40,8 @@ const char pqx_common_help[] =
 	"  --max-parse-memory N    memory the HTML parser may use per page (default 1G)\n"
 	"  --max-memory N          memory a script may add per page (default 512M; 0 = no limit)\n"
 	"  --max-instructions N    Lua instructions per page (default 2000000000; 0 = no limit)\n"
-	"  --timeout SECONDS       wall-clock budget of a script per page (default 60; 0 = none)\n"
+	"  --timeout SECONDS       wall-clock budget per page (default 60; 0 = none); under\n"
+	"                          pqx run it covers read, parse, script and validation\n"
 	"  --lua-dev DIR           load the pqx.* Lua library from DIR (e.g. lua/) instead of\n"
 	"                          the copy built into the binary (for developing the library)\n"
 	"  -q, --quiet             do not print warnings and the summary\n";
