@@ -151,14 +151,15 @@ static void test_schema(void)
 		return;
 	sqlite3 *db = pqx_store_db(st);
 	CHECK(pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, "schema version after creation");
-	CHECK_INT(db, "PRAGMA user_version", 1, "user_version is 1");
+	CHECK_INT(db, "PRAGMA user_version", 2, "user_version is 2");
 	CHECK_ROWS(db, "PRAGMA journal_mode", "wal\n", "journal mode is WAL");
 	CHECK_INT(db, "PRAGMA foreign_keys", 1, "foreign keys on");
 	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'question_fts%'"
 	           " ORDER BY name",
 	           "answer\nanswer_item\nanswer_section\nattachment\nevent\nkeyword\npage\npage_warning\n"
-	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_keyword\n"
-	           "question_part\nquestion_revision\nrelated\nrun\n", "all tables exist");
+	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_conflict\n"
+	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source\nquestion_translation\n"
+	           "related\nrun\n", "all tables exist");
 	CHECK_INT(db, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
 	          " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'question_fts%' AND strict = 0", 0,
 	          "every table is STRICT");
@@ -178,7 +179,7 @@ static void test_schema(void)
 	CHECK(st != NULL, "store reopens");
 	if (!st)
 		return;
-	CHECK(pqx_store_schema_version(st) == 1, "reopen keeps version 1");
+	CHECK(pqx_store_schema_version(st) == 2, "reopen keeps version 2");
 	CHECK_INT(pqx_store_db(st), "SELECT count(*) FROM sqlite_master", tables, "reopen creates nothing twice");
 	sqlite3_exec(pqx_store_db(st), "PRAGMA user_version = 99", NULL, NULL, NULL);
 	pqx_store_close(st);
@@ -675,7 +676,9 @@ static void test_queries(void)
 		p = next;
 	}
 	CHECK(found == 5, "five README queries found in queries.sql");
-	CHECK(matches(db, "\"sociale media\"") == 2, "phrase search finds both questions with that text");
+	CHECK(matches(db, "\"sociale media\"") == 3,
+	      "phrase search finds both questions with that text and the one with that keyword");
+	CHECK(matches(db, "keywords:gevangenis") == 1, "FTS searches keywords");
 	CHECK(matches(db, "asielzoekers") == 2, "word search over two titles");
 	free(text);
 	free(full);
