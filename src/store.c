@@ -467,6 +467,8 @@ enum {
 	S_DEL_AUTHOR,
 	S_DEL_ADDRESSEE,
 	S_DEL_PART,
+	S_DEL_ITEM,
+	S_DEL_SECTION,
 	S_DEL_ANSWER,
 	S_DEL_KEYWORD,
 	S_DEL_EVENT,
@@ -722,6 +724,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DEL_AUTHOR] = "DELETE FROM question_author WHERE question_id = :id",
 	[S_DEL_ADDRESSEE] = "DELETE FROM question_addressee WHERE question_id = :id",
 	[S_DEL_PART] = "DELETE FROM question_part WHERE question_id = :id",
+	[S_DEL_ITEM] =
+		"DELETE FROM answer_item WHERE section_id IN (SELECT s.id FROM answer_section s"
+		" JOIN answer a ON a.id = s.answer_id WHERE a.question_id = :id)",
+	[S_DEL_SECTION] =
+		"DELETE FROM answer_section WHERE answer_id IN (SELECT id FROM answer WHERE question_id = :id)",
 	[S_DEL_ANSWER] = "DELETE FROM answer WHERE question_id = :id",
 	[S_DEL_KEYWORD] = "DELETE FROM question_keyword WHERE question_id = :id",
 	[S_DEL_EVENT] = "DELETE FROM event WHERE question_id = :id",
@@ -794,10 +801,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_WARN_ADD] = "INSERT INTO page_warning (page_id, question_id, message) VALUES (:page, :id, :msg)",
 };
 
-/* Child tables replaced when a record changes; answer sections and items follow
- * their answer by ON DELETE CASCADE. */
+/* Child tables replaced when a question is rebuilt. Sections and items are deleted
+ * explicitly, not by cascade: migration 2 rebuilds questions with foreign keys off. */
 static const int child_deletes[] = {
-	S_DEL_AUTHOR, S_DEL_ADDRESSEE, S_DEL_PART, S_DEL_ANSWER,
+	S_DEL_AUTHOR, S_DEL_ADDRESSEE, S_DEL_PART, S_DEL_ITEM, S_DEL_SECTION, S_DEL_ANSWER,
 	S_DEL_KEYWORD, S_DEL_EVENT, S_DEL_RELATED, S_DEL_ATTACHMENT,
 };
 /* Order matters: people, parties and keywords exist before the rows naming them,
