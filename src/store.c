@@ -1277,6 +1277,37 @@ static void conflict_line(pqx_buf *msg, const char *id, sqlite3_stmt *s)
 	             f[6], strlen(f[6]) > 80 ? "..." : "", f[4], f[5]);
 }
 
+/* The disagreements source b->kind/b->src of question b->id takes part in, as warnings
+ * of page b->page: stored with the page's other warnings each time the page is stored. */
+static int conflict_warnings(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf *what)
+{
+	bindings wb = *pb;
+	pqx_buf msg = PQX_BUF_INIT;
+	sqlite3_stmt *c = stmt(st, S_CONFLICTS_OF, &wb);
+	int rc = SQLITE_ERROR;
+	if (c) {
+		while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
+			pqx_buf_reset(&msg);
+			conflict_line(&msg, pb->id, c);
+			if (warnings) {
+				pqx_buf_add(warnings, msg.s, msg.len);
+				pqx_buf_addc(warnings, '\n');
+			}
+			wb.msg = pqx_buf_cstr(&msg);
+			if (exec_stmt(st, S_WARN_ADD, &wb) != 0) {
+				rc = SQLITE_ERROR;
+				break;
+			}
+		}
+		sqlite3_reset(c);
+	}
+	if (rc != SQLITE_DONE)
+		pqx_buf_addf(what, "record %s: warning where its sources disagree: %s", pb->id,
+		             sqlite3_errmsg(st->db));
+	pqx_buf_free(&msg);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Rebuilds question b->id from its sources (docs/schema.md, "How sources merge"): the
  * question row in place, its child rows, translations and conflicts. b->kind/b->src name
  * the source just stored (its conflicts become warnings of the page b->page; none when
@@ -1287,7 +1318,7 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	int ret = -1;
 	pqx_buf orig = PQX_BUF_INIT, lead = PQX_BUF_INIT, merged = PQX_BUF_INIT, tr = PQX_BUF_INIT,
 		qtext = PQX_BUF_INIT, atext = PQX_BUF_INIT, kw = PQX_BUF_INIT, kwobj = PQX_BUF_INIT,
-		extra = PQX_BUF_INIT, lang = PQX_BUF_INIT, one = PQX_BUF_INIT, msg = PQX_BUF_INIT;
+		extra = PQX_BUF_INIT, lang = PQX_BUF_INIT, one = PQX_BUF_INIT;
 	const char *id = b.id;
 	b.r = NULL;
 	b.lang = NULL;
@@ -1420,29 +1451,8 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 			}
 	}
 
-	/* Disagreements the stored source takes part in become warnings of its page. */
-	if (pb->page > 0) {
-		bindings wb = *pb;
-		sqlite3_stmt *c = stmt(st, S_CONFLICTS_OF, &wb);
-		if (!c)
-			RB_FAIL("reading where its sources disagree");
-		while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
-			pqx_buf_reset(&msg);
-			conflict_line(&msg, id, c);
-			if (warnings) {
-				pqx_buf_add(warnings, msg.s, msg.len);
-				pqx_buf_addc(warnings, '\n');
-			}
-			wb.msg = pqx_buf_cstr(&msg);
-			if (exec_stmt(st, S_WARN_ADD, &wb) != 0) {
-				rc = SQLITE_ERROR;
-				break;
-			}
-		}
-		sqlite3_reset(c);
-		if (rc != SQLITE_DONE)
-			RB_FAIL("warning where its sources disagree");
-	}
+	if (pb->page > 0 && conflict_warnings(st, pb, warnings, what) != 0)
+		goto out;
 	ret = 0;
 #undef RB_FAIL
 out:
@@ -1457,7 +1467,6 @@ out:
 	pqx_buf_free(&extra);
 	pqx_buf_free(&lang);
 	pqx_buf_free(&one);
-	pqx_buf_free(&msg);
 	return ret;
 }
 
@@ -1580,9 +1589,12 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 		REC_DBFAIL("looking up its source");
 
 	if (exists && strcmp(pqx_buf_cstr(&cur), sha) == 0) {
-		/* Unchanged: only "last seen" moves. */
+		/* Unchanged: only "last seen" moves (and the page's warnings, rebuilt with the
+		 * page row, get its disagreements again). */
 		if (exec_stmt(st, S_SRC_TOUCH, &b) != 0 || exec_stmt(st, S_Q_TOUCH, &b) != 0)
 			REC_DBFAIL("updating last_seen");
+		if (b.page > 0 && conflict_warnings(st, &b, warnings, what) != 0)
+			goto out;
 		ret = 0;
 		goto out;
 	}
