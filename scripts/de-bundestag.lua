@@ -15,13 +15,20 @@
 --        Urheber: Fraktion DIE LINKE") followed by <dl class=vorgangsablauf>: the
 --        Fundstelle "13.09.2017 - BT-Drucksache 18/13575" and, in dd.normal, the
 --        signatories "Martina Renner, MdB, DIE LINKE, Kleine Anfrage" and "und andere".
--- 1. The static page (extrakt/ba/WP18/839/83903.html, "DIP21 Extrakt") has all four.
--- 2. The search application's "Basis-Info" tab (dip21.web/.../simple_search_detail.do)
---    has no Vorgangsablauf (it is another tab), hence no dates, no signatories and no
---    answering ministry; and it may show the Schlagwörter collapsed (an "aufklappen"
---    link, showAllDesc=all). Without a date of the question its record fails
---    validation (dates.asked is required): we do not guess one. Its warnings say why.
---
+-- Three views of one Vorgang, each a source of its own (source.view), which the store
+-- merges into one question (docs/schema.md, "A question is made of pages"):
+-- 1. "extract": the static page (extrakt/ba/WP18/839/83903.html, "DIP21 Extrakt") has
+--    all four blocks.
+-- 2. "basisinfo": the search application's "Basis-Info" tab
+--    (dip21.web/.../simple_search_detail.do) has no Vorgangsablauf (it is another tab),
+--    hence no dates, no signatories and no answering ministry; and it may show the
+--    Schlagwörter collapsed (an "aufklappen" link, showAllDesc=all). Its record leaves
+--    dates.asked out with a warning that says why: we do not guess a date.
+-- 3. "ablauf": the "Vorgangsablauf" tab (.../simple_search_detail_vp.do) has no
+--    Basisinformationen: only the Wahlperiode, the Vorgangstyp and the title, then the
+--    steps. The Vorgang number is in the hidden form field vorgangId (and the tab links);
+--    the status follows from the steps (an "Antwort" step means answered). It has the
+--    PDF of every step, also of an answer the extract lists without one.
 -- Each page also hides a <VORGANG> XML record in an HTML comment (read with the comment
 -- node's raw_text()). We read it for ONE thing the visible page lacks: the full
 -- Schlagwörter list when the visible one is collapsed (extra.from_xml then says so). On the Basis-Info tab the XML's
@@ -106,6 +113,8 @@ local function steps(block_, warnings)
     local fundstelle = text.lines(body:one("> dd"):text())[1] or ""
     local when, ref = re.match(fundstelle, [[^(\d\d?\.\d\d?\.\d{4})\s*-\s*(.+)$]])
     local step = {label = head:one("> dd"):text(), persons = {}, others = false}
+    local pdf = body:select1("> dd > a.linkDokument[href]")
+    step.url = pdf and pdf:attr("href") or nil
     if when then
       step.date = date.parse(when, "de")
       step.drucksache = re.match(ref, [[Drucksache\s+(\d+/\d+)]])
@@ -180,38 +189,130 @@ local function keywords(doc, basis, fields, rec)
   return out
 end
 
-local function extract(doc, ctx)
-  local basis = block(doc, "Basisinformationen", true)
-  local fields = labelled(basis)
-  local term, vorgang = re.match(basis:text(), [=[\[ID:\s*(\d+)-(\d+)\]]=])
-  if not term then fail("no [ID: <Wahlperiode>-<Vorgang>] in the Basisinformationen") end
-  local wp = re.match(basis:one("dt:pqx-contains('Wahlperiode')"):text(), [[(\d+)\.]])
-  if wp ~= term then fail("Wahlperiode %s does not match the ID %s-%s", wp, term, vorgang) end
+-- the answer of a step list: {kind, date, by} and the Urheber, or nil
+local function answer_of(step, rec)
+  local a = {kind = "answer", date = step and step.date}
+  local urheber = step and step.label:match("Urheber:%s*(.+)$")
+  if urheber then
+    rec.extra.answer_originator = urheber
+    local who = urheber:gsub("^Bundesregierung,%s*", "")
+    a.by = who:match("^(.-)%s*%(federführend%)") or who
+  end
+  return a
+end
 
-  if not fields.vorgangstyp then fail("no 'Vorgangstyp:' in the Basisinformationen") end
+-- signatories of the question's step, with the "und andere" warning
+local function signatories(qstep, rec)
+  if not qstep then return end
+  for _, raw in ipairs(qstep.persons) do rec.authors[#rec.authors + 1] = person(raw) end
+  if qstep.others then
+    rec.warnings[#rec.warnings + 1] = "authors: the page names only the first signatories (\"und andere\")"
+  end
+end
+
+local function group_author(group)
+  return {name = group, party = group:match("^Fraktion%s+(.+)$"), raw = group}
+end
+
+-- term, Vorgangstyp, type and title from a block with "NN. Wahlperiode" and "Vorgangstyp:"
+local function heading(node, fields)
+  local wp = re.match(node:one("dt:pqx-contains('Wahlperiode')"):text(), [[(\d+)\.]])
+  if not fields.vorgangstyp then fail("no 'Vorgangstyp:' on the page") end
   local vtyp = fields.vorgangstyp:text()
   local qtype = TYPES[vtyp]
   if not qtype then fail("Vorgangstyp %q is not a question procedure", vtyp) end
-
-  local titles = basis:select("dd > b"):filter(function(b) return not b:text():find("^%[ID") end)
+  local titles = node:select("dd > b"):filter(function(b) return not b:text():find("^%[ID") end)
   if #titles ~= 1 then fail("expected one title (dd > b), found %d", #titles) end
+  return wp, vtyp, qtype, titles[1]:text()
+end
 
-  local link = basis:select1("a[href*='/extrakt/']")
-  local rec = {
+local function new_record(view, term, vorgang, vtyp, qtype, title)
+  return {
     schema = "pqx.question/1",
+    source = {view = view},
     id = "de-bundestag:" .. term .. "-" .. vorgang,
     parliament = "de-bundestag",
     term = term,
     type = qtype,
     lang = "de",
     page_lang = "de",
-    title = titles[1]:text(),
+    title = title,
     authors = {},
     dates = {},
-    source_url = link and link:attr("href") or nil,
     extra = {vorgangstyp = vtyp},
     warnings = {},
   }
+end
+
+local function finish(rec)
+  if #rec.authors == 0 then rec.warnings[#rec.warnings + 1] = "authors: none on the page" end
+  if #rec.warnings == 0 then rec.warnings = nil end
+  return {rec}
+end
+
+-- the Vorgangsablauf tab: heading block, then the steps
+local function ablauf_view(doc)
+  local head = doc:one("fieldset:has(> dl > dt:pqx-contains('Vorgangstyp'))")
+  local fields = labelled(head)
+  local term, vtyp, qtype, title = heading(head, fields)
+  local vorgang = doc:one("input[name=vorgangId]"):attr("value")
+  if not (term and vorgang and vorgang:find("^%d+$")) then
+    fail("no Wahlperiode and vorgangId on the Vorgangsablauf page")
+  end
+  local rec = new_record("ablauf", term, vorgang, vtyp, qtype, title)
+  rec.events = {}
+  local question, answer
+  rec.extra.drucksachen = {}
+  rec.attachments = {}
+  for _, s in ipairs(steps(doc, rec.warnings)) do
+    if s.date then rec.events[#rec.events + 1] = {date = s.date, label = s.label} end
+    local kind = s.label:match("^(.-),%s*Urheber") or s.label
+    if s.drucksache then
+      rec.extra.drucksachen[#rec.extra.drucksachen + 1] =
+        {number = s.drucksache, type = kind, date = s.date, url = s.url}
+      if s.url then
+        rec.attachments[#rec.attachments + 1] =
+          {title = "BT-Drucksache " .. s.drucksache, url = s.url, kind = "pdf"}
+      end
+    end
+    if kind == vtyp and not question then question = s end
+    if kind == "Antwort" and not answer then answer = s end
+  end
+  if not (question and question.drucksache) then fail("no %s step with a Drucksache", vtyp) end
+  rec.number = question.drucksache
+  rec.dates.asked = question.date
+  if not rec.dates.asked then
+    rec.warnings[#rec.warnings + 1] = "dates.asked: the page gives no date for Drucksache " .. rec.number
+  end
+  signatories(question, rec)
+  local group = question.label:match("Urheber:%s*(.-)%s*$")
+  if group and group ~= "" then rec.authors[#rec.authors + 1] = group_author(group) end
+  if answer then
+    rec.answers = {answer_of(answer, rec)}
+    rec.dates.answered = answer.date
+    rec.status = "answered"
+  else
+    rec.status = "unanswered"
+    rec.warnings[#rec.warnings + 1] = "status: the Vorgangsablauf lists no answer (the page prints no Stand)"
+  end
+  if #rec.attachments == 0 then rec.attachments = nil end
+  return finish(rec)
+end
+
+local function extract(doc, ctx)
+  local basis = block(doc, "Basisinformationen", false)
+  if not basis then return ablauf_view(doc, ctx) end
+  local fields = labelled(basis)
+  local term, vorgang = re.match(basis:text(), [=[\[ID:\s*(\d+)-(\d+)\]]=])
+  if not term then fail("no [ID: <Wahlperiode>-<Vorgang>] in the Basisinformationen") end
+  local wp, vtyp, qtype, title = heading(basis, fields)
+  if wp ~= term then fail("Wahlperiode %s does not match the ID %s-%s", wp, term, vorgang) end
+
+  -- the Vorgangsablauf (static page only): dates, signatories, answering ministry
+  local ablauf = block(doc, "Vorgangsablauf", false)
+  local rec = new_record(ablauf and "extract" or "basisinfo", term, vorgang, vtyp, qtype, title)
+  local link = basis:select1("a[href*='/extrakt/']")
+  rec.source_url = link and link:attr("href") or nil
 
   -- Drucksachen: the question's (same type as the procedure) and the answer
   if not fields.wichtige_drucksachen then fail("no 'Wichtige Drucksachen:' on the page") end
@@ -224,8 +325,6 @@ local function extract(doc, ctx)
   if not question then fail("no %s among the Wichtige Drucksachen", vtyp) end
   rec.number = question.number
 
-  -- the Vorgangsablauf (static page only): dates, signatories, answering ministry
-  local ablauf = block(doc, "Vorgangsablauf", false)
   local by_drs = {}
   if ablauf then
     rec.events = {}
@@ -241,36 +340,19 @@ local function extract(doc, ctx)
     d.date = by_drs[d.number] and by_drs[d.number].date
   end
 
-  local qstep = by_drs[question.number]
   rec.dates.asked = question.date
   if not rec.dates.asked then
     rec.warnings[#rec.warnings + 1] = "dates.asked: the page gives no date for Drucksache " .. question.number
   end
-  if qstep then
-    for _, raw in ipairs(qstep.persons) do rec.authors[#rec.authors + 1] = person(raw) end
-    if qstep.others then
-      rec.warnings[#rec.warnings + 1] = "authors: the page names only the first signatories (\"und andere\")"
-    end
-  end
+  signatories(by_drs[question.number], rec)
   if fields.initiative then
     for _, group in ipairs(text.lines(fields.initiative:text())) do
-      rec.authors[#rec.authors + 1] = {
-        name = group, party = group:match("^Fraktion%s+(.+)$"), raw = group,
-      }
+      rec.authors[#rec.authors + 1] = group_author(group)
     end
   end
-  if #rec.authors == 0 then rec.warnings[#rec.warnings + 1] = "authors: none on the page" end
 
   if answer then
-    local a = {kind = "answer", date = answer.date}
-    local astep = by_drs[answer.number]
-    local urheber = astep and astep.label:match("Urheber:%s*(.+)$")
-    if urheber then
-      rec.extra.answer_originator = urheber
-      local who = urheber:gsub("^Bundesregierung,%s*", "")
-      a.by = who:match("^(.-)%s*%(federführend%)") or who
-    end
-    rec.answers = {a}
+    rec.answers = {answer_of(by_drs[answer.number], rec)}
     rec.dates.answered = answer.date
   end
 
@@ -294,14 +376,12 @@ local function extract(doc, ctx)
       {number = d.number, type = d.type, date = d.date, url = d.url}
     if d.url then rec.attachments[#rec.attachments + 1] = {title = d.title, url = d.url, kind = "pdf"} end
   end
-
-  if #rec.warnings == 0 then rec.warnings = nil end
-  return {rec}
+  return finish(rec)
 end
 
 return {
   name = "de-bundestag",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "German Bundestag Kleine/Große Anfrage procedures (DIP21 procedure pages, metadata and PDF links)",
   extract = extract,
 }

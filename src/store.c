@@ -21,9 +21,9 @@
 
 /* ---------- schema ---------- */
 
-/* Migration N (index N-1) takes the database from user_version N-1 to N. Later
- * versions append a step here; a released step is never edited. */
-static const char *const migrations[] = {
+/* Migration N takes the database from user_version N-1 to N. Later versions append
+ * a step; a released step is never edited. */
+static const char migration1[] =
 	/* 1: everything */
 	"CREATE TABLE run (\n"
 	"  id INTEGER PRIMARY KEY,\n"
@@ -225,7 +225,189 @@ static const char *const migrations[] = {
 	"    VALUES ('delete', old.rowid, old.title, old.question_text, old.answer_text);\n"
 	"  INSERT INTO question_fts (rowid, title, question_text, answer_text)\n"
 	"    VALUES (new.rowid, new.title, new.question_text, new.answer_text);\n"
-	"END;\n",
+	"END;\n";
+
+/* How a record names its source (docs/schema.md, "How a record names its source"), as SQL
+ * over a record R and the path P of its page. One definition, used for new records and
+ * by migration 2 for the records a version-1 file holds. */
+#define SRC_KIND(R) "coalesce(json_extract(" R ", '$.source.kind'), 'detail')"
+#define SRC_VIEW(R) "NULLIF(json_extract(" R ", '$.source.view'), '')"
+#define SRC_NAME(R, P) "coalesce(" SRC_VIEW(R) ", NULLIF(json_extract(" R ", '$.page_lang'), ''), " P ", '')"
+#define SRC_LANG(R) "coalesce(NULLIF(json_extract(" R ", '$.page_lang'), ''), NULLIF(json_extract(" R ", '$.lang'), ''), '')"
+/* The latest date a record mentions: the page that knows a later event is later. */
+#define SRC_AS_OF(R) \
+	"(SELECT max(d) FROM (SELECT value AS d FROM json_each(" R ", '$.dates')" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(" R ", '$.events')" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(" R ", '$.answers')" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(" R ", '$.documents'))" \
+	" WHERE typeof(d) = 'text')"
+
+/* 2: one question, many pages. Part A runs first (tables, backfill of the sources);
+ * then every question is rebuilt from its sources by the same C code that stores a page
+ * (migrate2_rebuild); part B restores the times the rebuild moved and creates the
+ * full-text index over the new columns. Runs with foreign keys off: dropping the old
+ * question table would otherwise cascade into every child row. */
+static const char migration2a[] =
+	"CREATE TABLE question_v2 (\n"
+	"  id TEXT PRIMARY KEY,\n"
+	"  parliament TEXT NOT NULL,\n"
+	"  term TEXT,\n"
+	"  number TEXT NOT NULL,\n"
+	"  type TEXT,\n"
+	"  lang TEXT,\n"
+	"  page_lang TEXT,\n"
+	"  title TEXT,\n"
+	"  status TEXT,\n"
+	"  date_asked TEXT,\n"
+	"  date_answered TEXT,\n"
+	"  date_published TEXT,\n"
+	"  date_due TEXT,\n"
+	"  date_withdrawn TEXT,\n"
+	"  source_url TEXT,\n"
+	"  question_text TEXT,\n"
+	"  answer_text TEXT,\n"
+	"  keywords TEXT,\n"
+	"  translations TEXT,\n"
+	"  revision INTEGER NOT NULL,\n"
+	"  record_sha256 TEXT NOT NULL,\n"
+	"  record TEXT NOT NULL CHECK (json_valid(record)),\n"
+	"  extra TEXT CHECK (extra IS NULL OR json_valid(extra)),\n"
+	"  page_id INTEGER REFERENCES page(id),\n"
+	"  first_seen TEXT NOT NULL,\n"
+	"  last_seen TEXT NOT NULL,\n"
+	"  updated TEXT NOT NULL,\n"
+	"  first_seen_run INTEGER REFERENCES run(id),\n"
+	"  last_seen_run INTEGER REFERENCES run(id)\n"
+	") STRICT;\n"
+	/* Same rowids: the FTS index and anything a user keyed on rowid stay valid. */
+	"INSERT INTO question_v2 (rowid, id, parliament, term, number, type, lang, page_lang, title,\n"
+	"  status, date_asked, date_answered, date_published, date_due, date_withdrawn, source_url,\n"
+	"  question_text, answer_text, revision, record_sha256, record, extra, page_id, first_seen,\n"
+	"  last_seen, updated, first_seen_run, last_seen_run)\n"
+	"  SELECT rowid, id, parliament, term, number, type, lang, page_lang, title, status,\n"
+	"  date_asked, date_answered, date_published, date_due, date_withdrawn, source_url,\n"
+	"  question_text, answer_text, revision, record_sha256, record, extra, page_id, first_seen,\n"
+	"  last_seen, updated, first_seen_run, last_seen_run FROM question;\n"
+	"CREATE TEMP TABLE migrate2_times AS SELECT id, last_seen, updated, last_seen_run FROM question;\n"
+	"DROP TRIGGER question_ai;\n"
+	"DROP TRIGGER question_ad;\n"
+	"DROP TRIGGER question_au;\n"
+	"DROP TABLE question_fts;\n"
+	"DROP TABLE question;\n"
+	"ALTER TABLE question_v2 RENAME TO question;\n"
+	"CREATE INDEX question_parliament_asked ON question(parliament, date_asked);\n"
+	"CREATE INDEX question_status ON question(status, date_asked);\n"
+	/* The question row is built from its sources, translations and conflicts, so those are
+	 * written before a new question's row exists: the reference is checked at COMMIT. */
+	"CREATE TABLE question_source (\n"
+	"  question_id TEXT NOT NULL REFERENCES question(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('detail', 'list')),\n"
+	"  source TEXT NOT NULL,\n"
+	"  view TEXT,\n"
+	"  lang TEXT NOT NULL,\n"
+	"  as_of TEXT,\n"
+	"  record_sha256 TEXT NOT NULL,\n"
+	"  record TEXT NOT NULL CHECK (json_valid(record)),\n"
+	"  page_id INTEGER REFERENCES page(id),\n"
+	"  first_seen TEXT NOT NULL,\n"
+	"  last_seen TEXT NOT NULL,\n"
+	"  updated TEXT NOT NULL,\n"
+	"  first_seen_run INTEGER REFERENCES run(id),\n"
+	"  last_seen_run INTEGER REFERENCES run(id),\n"
+	"  PRIMARY KEY (question_id, kind, source)\n"
+	") STRICT;\n"
+	"CREATE TABLE question_translation (\n"
+	"  question_id TEXT NOT NULL REFERENCES question(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
+	"  lang TEXT NOT NULL,\n"
+	"  original INTEGER NOT NULL,\n"
+	"  title TEXT,\n"
+	"  question_text TEXT,\n"
+	"  answer_text TEXT,\n"
+	"  keywords TEXT,\n"
+	"  record TEXT NOT NULL CHECK (json_valid(record)),\n"
+	"  PRIMARY KEY (question_id, lang)\n"
+	") STRICT;\n"
+	"CREATE TABLE question_conflict (\n"
+	"  question_id TEXT NOT NULL REFERENCES question(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
+	"  position INTEGER NOT NULL,\n"
+	"  field TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL,\n"
+	"  source TEXT NOT NULL,\n"
+	"  value TEXT CHECK (value IS NULL OR json_valid(value)),\n"
+	"  chosen_kind TEXT NOT NULL,\n"
+	"  chosen_source TEXT NOT NULL,\n"
+	"  chosen_value TEXT CHECK (chosen_value IS NULL OR json_valid(chosen_value)),\n"
+	"  PRIMARY KEY (question_id, position)\n"
+	") STRICT;\n"
+	"ALTER TABLE question_revision ADD COLUMN kind TEXT NOT NULL DEFAULT 'detail';\n"
+	"ALTER TABLE question_revision ADD COLUMN source TEXT NOT NULL DEFAULT '';\n"
+	"UPDATE question_revision SET kind = " SRC_KIND("record") ",\n"
+	"  source = " SRC_NAME("record", "(SELECT path FROM page WHERE page.id = question_revision.page_id)") ";\n"
+	"CREATE INDEX question_revision_source ON question_revision(question_id, kind, source);\n"
+	/* Each question's current record is its source's current record. */
+	"INSERT INTO question_source (question_id, kind, source, view, lang, as_of, record_sha256,\n"
+	"  record, page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run)\n"
+	"  SELECT q.id, " SRC_KIND("q.record") ", " SRC_NAME("q.record", "p.path") ",\n"
+	"  " SRC_VIEW("q.record") ", " SRC_LANG("q.record") ", " SRC_AS_OF("q.record") ",\n"
+	"  q.record_sha256, q.record, q.page_id, q.first_seen, q.last_seen, q.updated,\n"
+	"  q.first_seen_run, q.last_seen_run\n"
+	"  FROM question q LEFT JOIN page p ON p.id = q.page_id;\n"
+	/* Version 1 stored a second language as a change of the first: a source that has
+	 * revisions but no current record gets its latest revision back as current. */
+	"INSERT INTO question_source (question_id, kind, source, view, lang, as_of, record_sha256,\n"
+	"  record, page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run)\n"
+	"  SELECT r.question_id, r.kind, r.source, " SRC_VIEW("r.record") ", " SRC_LANG("r.record") ",\n"
+	"  " SRC_AS_OF("r.record") ", r.record_sha256, r.record, r.page_id,\n"
+	"  (SELECT min(x.stored) FROM question_revision x WHERE x.question_id = r.question_id\n"
+	"    AND x.kind = r.kind AND x.source = r.source),\n"
+	"  coalesce(p.last_seen, r.replaced_at), r.stored, p.first_seen_run, p.last_seen_run\n"
+	"  FROM question_revision r LEFT JOIN page p ON p.id = r.page_id\n"
+	"  WHERE r.revision = (SELECT max(x.revision) FROM question_revision x\n"
+	"    WHERE x.question_id = r.question_id AND x.kind = r.kind AND x.source = r.source)\n"
+	"  AND NOT EXISTS (SELECT 1 FROM question_source s WHERE s.question_id = r.question_id\n"
+	"    AND s.kind = r.kind AND s.source = r.source);\n";
+
+/* The full-text index of version 2, also created by migration 2 after the rebuild. */
+#define FTS_V2 \
+	"CREATE VIRTUAL TABLE question_fts USING fts5(\n" \
+	"  title, question_text, answer_text, keywords, translations,\n" \
+	"  tokenize='unicode61 remove_diacritics 2',\n" \
+	"  content=\"question\", content_rowid='rowid'\n" \
+	");\n" \
+	"CREATE TRIGGER question_ai AFTER INSERT ON question BEGIN\n" \
+	"  INSERT INTO question_fts (rowid, title, question_text, answer_text, keywords, translations)\n" \
+	"    VALUES (new.rowid, new.title, new.question_text, new.answer_text, new.keywords, new.translations);\n" \
+	"END;\n" \
+	"CREATE TRIGGER question_ad AFTER DELETE ON question BEGIN\n" \
+	"  INSERT INTO question_fts (question_fts, rowid, title, question_text, answer_text, keywords, translations)\n" \
+	"    VALUES ('delete', old.rowid, old.title, old.question_text, old.answer_text, old.keywords, old.translations);\n" \
+	"END;\n" \
+	"CREATE TRIGGER question_au AFTER UPDATE OF title, question_text, answer_text, keywords, translations\n" \
+	"  ON question BEGIN\n" \
+	"  INSERT INTO question_fts (question_fts, rowid, title, question_text, answer_text, keywords, translations)\n" \
+	"    VALUES ('delete', old.rowid, old.title, old.question_text, old.answer_text, old.keywords, old.translations);\n" \
+	"  INSERT INTO question_fts (rowid, title, question_text, answer_text, keywords, translations)\n" \
+	"    VALUES (new.rowid, new.title, new.question_text, new.answer_text, new.keywords, new.translations);\n" \
+	"END;\n"
+
+static const char migration2b[] =
+	"UPDATE question SET last_seen = t.last_seen, updated = t.updated, last_seen_run = t.last_seen_run\n"
+	"  FROM migrate2_times t WHERE t.id = question.id;\n"
+	"DROP TABLE migrate2_times;\n"
+	FTS_V2
+	"INSERT INTO question_fts (question_fts) VALUES ('rebuild');\n";
+
+struct pqx_store;
+static int migrate2_rebuild(struct pqx_store *st, char *err, size_t errlen);
+
+static const struct migration {
+	const char *sql;
+	int (*then)(struct pqx_store *st, char *err, size_t errlen);  /* C part, same transaction */
+	const char *sql_after;
+	int fk_off;  /* rebuilds a table: foreign keys off around the step */
+} migrations[] = {
+	{migration1, NULL, NULL, 0},
+	{migration2a, migrate2_rebuild, migration2b, 1},
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -237,7 +419,7 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == PQX_STORE_SCHEMA_VERS
 #define KNOWN_FIELDS \
 	"'schema','id','parliament','term','number','type','lang','page_lang','title'," \
 	"'authors','addressees','dates','question','answers','keywords','events','related'," \
-	"'attachments','status','source_url','extra','warnings'"
+	"'attachments','status','source_url','extra','warnings','source','documents','summary'"
 
 /* ---------- statements ---------- */
 
@@ -252,18 +434,41 @@ enum {
 	S_RECS_DUP,
 	S_RECS_EACH,
 	S_REC_HEAD,
-	S_Q_EXISTING,
+	S_SRC_IDENT,
+	S_SRC_CURRENT,
+	S_SRC_KNOWN_OLD,
+	S_SRC_TOUCH,
+	S_SRC_TO_REVISION,
+	S_REC_TO_REVISION,
+	S_SRC_UPSERT,
+	S_Q_BUMP,
+	S_ORIG_LANG,
+	S_LEAD_LANG,
+	S_BEST_PAGE,
+	S_LANGS,
+	S_MERGE,
+	S_CONFLICT_ADD,
+	S_CONFLICTS_OF,
+	S_DEL_TRANSLATION,
+	S_DEL_CONFLICT,
+	S_TRANSLATION_ADD,
+	S_KW_ALL,
+	S_KW_TEXT,
+	S_QBODY,
+	S_TITLE_OF,
+	S_ALL_IDS,
 	S_UNKNOWN,
 	S_EXTRA,
 	S_QPIECES,
 	S_ANSWERS_EACH,
 	S_APIECES,
-	S_REVISION_SAVE,
 	S_Q_UPSERT,
 	S_Q_TOUCH,
 	S_DEL_AUTHOR,
 	S_DEL_ADDRESSEE,
 	S_DEL_PART,
+	S_DEL_ITEM,
+	S_DEL_SECTION,
 	S_DEL_ANSWER,
 	S_DEL_KEYWORD,
 	S_DEL_EVENT,
@@ -286,6 +491,40 @@ enum {
 	S_WARN_ADD,
 	S_COUNT
 };
+
+/* Fields whose value is in the page's language: the question row takes them from the
+ * lead language's sources only, and sources in two languages never "disagree" on them. */
+#define LANG_FIELDS \
+	"'title','question','answers','keywords','addressees','events','attachments','source_url','summary'"
+/* Source precedence (docs/schema.md, "How sources merge"): detail before list, the lead
+ * language, the later as-of date, the fuller record, the source name. */
+#define RANK_TAIL "as_of IS NULL, as_of DESC, (SELECT count(*) FROM json_each(record)) DESC, source"
+#define RANK_NOLANG "kind = 'list', " RANK_TAIL
+#define RANK "kind = 'list', lang IS NOT :lead, " RANK_TAIL
+/* A json_each value back as JSON of its type (objects, arrays, booleans survive). */
+#define JVAL(t, v) "CASE " t " WHEN 'object' THEN json(" v ") WHEN 'array' THEN json(" v ")" \
+	" WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE " v " END"
+/* The same as JSON text, for a column. */
+#define JTEXT(t, v) "CASE " t " WHEN 'object' THEN " v " WHEN 'array' THEN " v \
+	" WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE json_quote(" v ") END"
+/* The candidate values of the question :id's sources (all, or those in :lang), ranked:
+ * w has one row per source and field (top-level, or one key of dates or extra), n = 1
+ * for the value that wins. */
+#define MERGE_CTE \
+	"WITH s AS (SELECT kind, source, lang, record, row_number() OVER (ORDER BY " RANK ") AS rk" \
+	"  FROM question_source WHERE question_id = :id AND (:lang IS NULL OR lang = :lang))," \
+	" f AS (" \
+	"  SELECT s.rk, s.kind, s.source, s.lang, j.key AS k, NULL AS sub, j.type AS t, j.value AS v" \
+	"  FROM s, json_each(s.record) j" \
+	"  WHERE (j.type <> 'null' OR j.key NOT IN (" KNOWN_FIELDS "))" \
+	"   AND j.key NOT IN ('warnings', 'source', 'page_lang')" \
+	"   AND NOT (j.key IN ('dates', 'extra') AND j.type = 'object')" \
+	"   AND (j.key NOT IN (" LANG_FIELDS ") OR s.lang IS :lead)" \
+	"  UNION ALL" \
+	"  SELECT s.rk, s.kind, s.source, s.lang, j.key, d.key, d.type, d.value" \
+	"  FROM s, json_each(s.record) j, json_each(j.value) d" \
+	"  WHERE j.key IN ('dates', 'extra') AND j.type = 'object' AND d.type <> 'null')," \
+	" w AS (SELECT *, row_number() OVER (PARTITION BY k, sub ORDER BY rk) AS n FROM f)"
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_NOW] = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
@@ -317,7 +556,110 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_REC_HEAD] =
 		"SELECT json_extract(:r, '$.schema'), json_type(:r, '$.id'), json_extract(:r, '$.id'),"
 		" json_extract(:r, '$.question.body')",
-	[S_Q_EXISTING] = "SELECT record_sha256 FROM question WHERE id = :id",
+	[S_SRC_IDENT] =
+		"SELECT " SRC_KIND(":r") ", " SRC_NAME(":r", ":path") ", " SRC_VIEW(":r") ", "
+		SRC_LANG(":r") ", " SRC_AS_OF(":r"),
+	/* newer: the incoming as-of date is the same or later (no date is earliest). */
+	[S_SRC_CURRENT] =
+		"SELECT record_sha256, CASE WHEN :asof IS NULL THEN as_of IS NULL"
+		" ELSE as_of IS NULL OR :asof >= as_of END"
+		" FROM question_source WHERE question_id = :id AND kind = :kind AND source = :src",
+	[S_SRC_KNOWN_OLD] =
+		"SELECT 1 FROM question_revision WHERE question_id = :id AND kind = :kind AND source = :src"
+		" AND record_sha256 = :sha LIMIT 1",
+	[S_SRC_TOUCH] =
+		"UPDATE question_source SET last_seen = :now, last_seen_run = :run"
+		" WHERE question_id = :id AND kind = :kind AND source = :src",
+	[S_SRC_TO_REVISION] =
+		"INSERT INTO question_revision (question_id, revision, kind, source, record_sha256, record,"
+		" page_id, stored, replaced_at, run_id)"
+		" SELECT s.question_id, q.revision, s.kind, s.source, s.record_sha256, s.record, s.page_id,"
+		"  s.updated, :now, :run"
+		" FROM question_source s JOIN question q ON q.id = s.question_id"
+		" WHERE s.question_id = :id AND s.kind = :kind AND s.source = :src",
+	[S_REC_TO_REVISION] =
+		"INSERT INTO question_revision (question_id, revision, kind, source, record_sha256, record,"
+		" page_id, stored, replaced_at, run_id)"
+		" SELECT id, revision, :kind, :src, :sha, :r, :page, :now, :now, :run FROM question WHERE id = :id",
+	[S_SRC_UPSERT] =
+		"INSERT INTO question_source (question_id, kind, source, view, lang, as_of, record_sha256, record,"
+		" page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run)"
+		" VALUES (:id, :kind, :src, :view, :lang, :asof, :sha, :r, :page, :now, :now, :now, :run, :run)"
+		" ON CONFLICT (question_id, kind, source) DO UPDATE SET view = excluded.view,"
+		" lang = excluded.lang, as_of = excluded.as_of, record_sha256 = excluded.record_sha256,"
+		" record = excluded.record, page_id = excluded.page_id, last_seen = excluded.last_seen,"
+		" updated = excluded.updated, last_seen_run = excluded.last_seen_run",
+	[S_Q_BUMP] =
+		"UPDATE question SET revision = revision + 1, last_seen = :now, last_seen_run = :run WHERE id = :id",
+	[S_ORIG_LANG] =
+		"SELECT json_extract(record, '$.lang') FROM question_source"
+		" WHERE question_id = :id AND json_type(record, '$.lang') = 'text'"
+		" ORDER BY " RANK_NOLANG " LIMIT 1",
+	[S_LEAD_LANG] =
+		"SELECT lang FROM question_source WHERE question_id = :id"
+		" ORDER BY lang IS NOT :orig, " RANK_NOLANG " LIMIT 1",
+	[S_BEST_PAGE] =
+		"SELECT page_id FROM question_source WHERE question_id = :id ORDER BY " RANK " LIMIT 1",
+	[S_LANGS] =
+		"SELECT DISTINCT lang FROM question_source WHERE question_id = :id ORDER BY lang IS NOT :lead, lang",
+	[S_MERGE] =
+		MERGE_CTE ","
+		" win AS (SELECT k, sub, t, v FROM w WHERE n = 1),"
+		" nest AS (SELECT DISTINCT j.key AS k FROM s, json_each(s.record) j"
+		"  WHERE j.key IN ('dates', 'extra') AND j.type = 'object'),"
+		" parts (k, t, v) AS ("
+		"  SELECT k, t, v FROM win WHERE sub IS NULL"
+		"  UNION ALL SELECT nest.k, 'object', (SELECT json_group_object(sub, " JVAL("t", "v") ")"
+		"   FROM (SELECT sub, t, v FROM win WHERE win.k = nest.k AND sub IS NOT NULL ORDER BY sub))"
+		"   FROM nest"
+		"  UNION ALL SELECT 'warnings', 'array', (SELECT json_group_array(value) FROM"
+		"   (SELECT value FROM (SELECT j.value, s.rk, j.key AS pos,"
+		"    row_number() OVER (PARTITION BY j.value ORDER BY s.rk, j.key) AS n"
+		"    FROM s, json_each(s.record, '$.warnings') j) WHERE n = 1 ORDER BY rk, pos))"
+		"   WHERE EXISTS (SELECT 1 FROM s, json_each(s.record, '$.warnings'))"
+		"  UNION ALL SELECT 'page_lang', 'text', :lead WHERE :lead <> '')"
+		" SELECT json_group_object(k, " JVAL("t", "v") ") FROM (SELECT k, t, v FROM parts ORDER BY k)",
+	/* Every losing value that differs from the chosen one; language-dependent fields only
+	 * between sources in the same language, and with :ldonly only those. */
+	[S_CONFLICT_ADD] =
+		"INSERT INTO question_conflict (question_id, position, field, kind, source, value,"
+		" chosen_kind, chosen_source, chosen_value) "
+		MERGE_CTE
+		" SELECT :id, :pos + row_number() OVER (ORDER BY l.k, l.sub, l.rk) - 1,"
+		"  l.k || coalesce('.' || l.sub, ''), l.kind, l.source, " JTEXT("l.t", "l.v") ","
+		"  c.kind, c.source, " JTEXT("c.t", "c.v")
+		" FROM w l JOIN w c ON c.k = l.k AND c.sub IS l.sub AND c.n = 1"
+		" WHERE l.n > 1 AND NOT (l.t = c.t AND l.v = c.v) AND l.k <> 'source_url'"
+		"  AND (l.k NOT IN (" LANG_FIELDS ") OR l.lang = c.lang)"
+		"  AND (:ldonly IS NULL OR l.k IN (" LANG_FIELDS "))"
+		" ORDER BY l.k, l.sub, l.rk",
+	[S_CONFLICTS_OF] =
+		"SELECT field, kind, source, value, chosen_kind, chosen_source, chosen_value"
+		" FROM question_conflict WHERE question_id = :id"
+		" AND ((kind = :kind AND source = :src) OR (chosen_kind = :kind AND chosen_source = :src))"
+		" ORDER BY position",
+	[S_DEL_TRANSLATION] = "DELETE FROM question_translation WHERE question_id = :id",
+	[S_DEL_CONFLICT] = "DELETE FROM question_conflict WHERE question_id = :id",
+	[S_TRANSLATION_ADD] =
+		"INSERT INTO question_translation (question_id, lang, original, title, question_text,"
+		" answer_text, keywords, record)"
+		" VALUES (:id, :lang, :lang IS :orig, json_extract(:r, '$.title'), :qtext, :atext, :kw, :r)",
+	/* The keywords of every language, lead language first, each label/scheme/lang once,
+	 * as {"keywords": [...]} so the keyword statements read them as from a record. */
+	[S_KW_ALL] =
+		"SELECT json_object('keywords', json_group_array(json(v))) FROM ("
+		" SELECT v FROM (SELECT j.value AS v, t.lang IS NOT :lead AS o1, t.lang AS o2, j.key AS o3,"
+		"  row_number() OVER (PARTITION BY json_extract(j.value, '$.label'),"
+		"   coalesce(json_extract(j.value, '$.scheme'), ''), coalesce(json_extract(j.value, '$.lang'), '')"
+		"   ORDER BY t.lang IS NOT :lead, t.lang, j.key) AS n"
+		"  FROM question_translation t, json_each(t.record, '$.keywords') j WHERE t.question_id = :id)"
+		" WHERE n = 1 ORDER BY o1, o2, o3)",
+	[S_KW_TEXT] =
+		"SELECT group_concat(l, char(10)) FROM (SELECT json_extract(value, '$.label') AS l"
+		" FROM json_each(:r, '$.keywords') WHERE json_type(value, '$.label') = 'text' ORDER BY key)",
+	[S_QBODY] = "SELECT json_extract(:r, '$.question.body')",
+	[S_TITLE_OF] = "SELECT json_extract(:r, '$.title')",
+	[S_ALL_IDS] = "SELECT id FROM question ORDER BY rowid",
 	[S_UNKNOWN] =
 		"SELECT j.key, coalesce(json_type(:r, '$.extra') = 'object' AND EXISTS"
 		" (SELECT 1 FROM json_each(:r, '$.extra') e WHERE e.key = j.key), 0)"
@@ -351,25 +693,20 @@ static const char *const stmt_sql[S_COUNT] = {
 		" UNION ALL SELECT 1, s.key, i.key, json_extract(i.value, '$.text')"
 		"  FROM json_each(:a, '$.sections') s, json_each(s.value, '$.items') i"
 		" ORDER BY 1, 2, 3",
-	[S_REVISION_SAVE] =
-		"INSERT INTO question_revision (question_id, revision, record_sha256, record, page_id,"
-		" stored, replaced_at, run_id)"
-		" SELECT id, revision, record_sha256, record, page_id, updated, :now, :run"
-		" FROM question WHERE id = :id",
 	/* Insert or update in place: ON CONFLICT DO UPDATE keeps the rowid the FTS index
 	 * points at, and fires the UPDATE trigger with the old values. */
 	[S_Q_UPSERT] =
 		"INSERT INTO question (id, parliament, term, number, type, lang, page_lang, title, status,"
 		" date_asked, date_answered, date_published, date_due, date_withdrawn, source_url,"
-		" question_text, answer_text, revision, record_sha256, record, extra, page_id,"
-		" first_seen, last_seen, updated, first_seen_run, last_seen_run)"
+		" question_text, answer_text, keywords, translations, revision, record_sha256, record, extra,"
+		" page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run)"
 		" SELECT :id, json_extract(:r, '$.parliament'), json_extract(:r, '$.term'),"
 		"  json_extract(:r, '$.number'), json_extract(:r, '$.type'), json_extract(:r, '$.lang'),"
 		"  json_extract(:r, '$.page_lang'), json_extract(:r, '$.title'), json_extract(:r, '$.status'),"
 		"  json_extract(:r, '$.dates.asked'), json_extract(:r, '$.dates.answered'),"
 		"  json_extract(:r, '$.dates.published'), json_extract(:r, '$.dates.due'),"
 		"  json_extract(:r, '$.dates.withdrawn'), json_extract(:r, '$.source_url'),"
-		"  :qtext, :atext, 1, :sha, :r, :extra, :page, :now, :now, :now, :run, :run"
+		"  :qtext, :atext, :kw, :tr, 1, :sha, :r, :extra, :page, :now, :now, :now, :run, :run"
 		" WHERE true"
 		" ON CONFLICT (id) DO UPDATE SET"
 		" parliament = excluded.parliament, term = excluded.term, number = excluded.number,"
@@ -378,7 +715,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		" date_answered = excluded.date_answered, date_published = excluded.date_published,"
 		" date_due = excluded.date_due, date_withdrawn = excluded.date_withdrawn,"
 		" source_url = excluded.source_url, question_text = excluded.question_text,"
-		" answer_text = excluded.answer_text, revision = question.revision + 1,"
+		" answer_text = excluded.answer_text, keywords = excluded.keywords,"
+		" translations = excluded.translations,"
 		" record_sha256 = excluded.record_sha256, record = excluded.record, extra = excluded.extra,"
 		" page_id = excluded.page_id, last_seen = excluded.last_seen, updated = excluded.updated,"
 		" last_seen_run = excluded.last_seen_run",
@@ -386,6 +724,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DEL_AUTHOR] = "DELETE FROM question_author WHERE question_id = :id",
 	[S_DEL_ADDRESSEE] = "DELETE FROM question_addressee WHERE question_id = :id",
 	[S_DEL_PART] = "DELETE FROM question_part WHERE question_id = :id",
+	[S_DEL_ITEM] =
+		"DELETE FROM answer_item WHERE section_id IN (SELECT s.id FROM answer_section s"
+		" JOIN answer a ON a.id = s.answer_id WHERE a.question_id = :id)",
+	[S_DEL_SECTION] =
+		"DELETE FROM answer_section WHERE answer_id IN (SELECT id FROM answer WHERE question_id = :id)",
 	[S_DEL_ANSWER] = "DELETE FROM answer WHERE question_id = :id",
 	[S_DEL_KEYWORD] = "DELETE FROM question_keyword WHERE question_id = :id",
 	[S_DEL_EVENT] = "DELETE FROM event WHERE question_id = :id",
@@ -458,19 +801,20 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_WARN_ADD] = "INSERT INTO page_warning (page_id, question_id, message) VALUES (:page, :id, :msg)",
 };
 
-/* Child tables replaced when a record changes; answer sections and items follow
- * their answer by ON DELETE CASCADE. */
+/* Child tables replaced when a question is rebuilt. Sections and items are deleted
+ * explicitly, not by cascade: migration 2 rebuilds questions with foreign keys off. */
 static const int child_deletes[] = {
-	S_DEL_AUTHOR, S_DEL_ADDRESSEE, S_DEL_PART, S_DEL_ANSWER,
+	S_DEL_AUTHOR, S_DEL_ADDRESSEE, S_DEL_PART, S_DEL_ITEM, S_DEL_SECTION, S_DEL_ANSWER,
 	S_DEL_KEYWORD, S_DEL_EVENT, S_DEL_RELATED, S_DEL_ATTACHMENT,
 };
 /* Order matters: people, parties and keywords exist before the rows naming them,
  * answers before their sections, sections before their items. */
 static const int child_inserts[] = {
 	S_PERSON_ADD, S_PARTY_ADD, S_AUTHOR_ADD, S_ADDRESSEE_ADD, S_PART_ADD,
-	S_ANSWER_ADD, S_SECTION_ADD, S_ITEM_ADD, S_KEYWORD_ADD, S_QKEYWORD_ADD,
-	S_EVENT_ADD, S_RELATED_ADD, S_ATTACHMENT_ADD,
+	S_ANSWER_ADD, S_SECTION_ADD, S_ITEM_ADD, S_EVENT_ADD, S_RELATED_ADD, S_ATTACHMENT_ADD,
 };
+/* The keywords of every language, read from {"keywords": [...]} (S_KW_ALL). */
+static const int keyword_inserts[] = {S_KEYWORD_ADD, S_QKEYWORD_ADD};
 
 struct pqx_store {
 	sqlite3 *db;
@@ -483,7 +827,8 @@ struct pqx_store {
 typedef struct bindings {
 	const char *now, *r, *a, *j, *w, *id, *sha, *qtext, *atext, *extra, *msg;
 	const char *path, *enc, *encsrc, *status, *error, *name, *version, *pqx, *options;
-	int64_t page, run, bytes, ok, failed;
+	const char *kind, *src, *view, *lang, *asof, *orig, *lead, *kw, *tr, *ldonly;
+	int64_t page, run, bytes, ok, failed, pos;
 } bindings;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -516,6 +861,8 @@ static const struct { const char *name; size_t off; } text_params[] = {
 	TEXT_PARAM(id), TEXT_PARAM(sha), TEXT_PARAM(qtext), TEXT_PARAM(atext), TEXT_PARAM(extra),
 	TEXT_PARAM(msg), TEXT_PARAM(path), TEXT_PARAM(enc), TEXT_PARAM(encsrc), TEXT_PARAM(status),
 	TEXT_PARAM(error), TEXT_PARAM(name), TEXT_PARAM(version), TEXT_PARAM(pqx), TEXT_PARAM(options),
+	TEXT_PARAM(kind), TEXT_PARAM(src), TEXT_PARAM(view), TEXT_PARAM(lang), TEXT_PARAM(asof),
+	TEXT_PARAM(orig), TEXT_PARAM(lead), TEXT_PARAM(kw), TEXT_PARAM(tr), TEXT_PARAM(ldonly),
 };
 #undef TEXT_PARAM
 
@@ -545,6 +892,8 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 			rc = sqlite3_bind_int64(s, i, b->ok);
 		else if (strcmp(p, ":failed") == 0)
 			rc = sqlite3_bind_int64(s, i, b->failed);
+		else if (strcmp(p, ":pos") == 0)
+			rc = sqlite3_bind_int64(s, i, b->pos);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
@@ -619,28 +968,58 @@ static int migrate(pqx_store *st, char *err, size_t errlen)
 		return -1;
 	}
 	for (; v < NMIGRATIONS; v++) {
-		/* Each step is its own transaction, and re-reads the version inside it so two
-		 * processes opening a fresh file at once cannot both run a step. */
-		if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "schema migration") != 0)
-			return -1;
-		int now = pqx_store_schema_version(st);
-		if (now > v) {
-			if (exec_sql(st->db, "COMMIT", err, errlen, "schema migration") != 0)
-				return -1;
-			v = now - 1;
-			continue;
-		}
+		const struct migration *m = &migrations[v];
 		char pragma[48], what[48];
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
 		snprintf(what, sizeof what, "schema migration to version %d", v + 1);
-		if (exec_sql(st->db, migrations[v], err, errlen, what) != 0 ||
-		    exec_sql(st->db, pragma, err, errlen, what) != 0 ||
-		    exec_sql(st->db, "COMMIT", err, errlen, what) != 0) {
-			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		/* Outside the transaction: SQLite ignores this pragma inside one. */
+		if (m->fk_off && exec_sql(st->db, "PRAGMA foreign_keys = OFF", err, errlen, what) != 0)
 			return -1;
+		/* Each step is its own transaction, and re-reads the version inside it so two
+		 * processes opening a fresh file at once cannot both run a step. */
+		if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "schema migration") != 0)
+			goto fail_fk;
+		int now = pqx_store_schema_version(st);
+		if (now > v) {
+			if (exec_sql(st->db, "COMMIT", err, errlen, "schema migration") != 0)
+				goto fail;
+			if (m->fk_off)
+				sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+			v = now - 1;
+			continue;
 		}
+		if (exec_sql(st->db, m->sql, err, errlen, what) != 0 ||
+		    (m->then && m->then(st, err, errlen) != 0) ||
+		    (m->sql_after && exec_sql(st->db, m->sql_after, err, errlen, what) != 0))
+			goto fail;
+		if (m->fk_off) {
+			/* The rebuilt tables must still satisfy every reference before COMMIT. */
+			sqlite3_stmt *chk;
+			int bad = 1;
+			if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &chk, NULL) == SQLITE_OK) {
+				bad = sqlite3_step(chk) != SQLITE_DONE;
+				if (bad)
+					set_err(err, errlen, "%s: foreign key check failed in table %s", what,
+					        (const char *)sqlite3_column_text(chk, 0));
+				sqlite3_finalize(chk);
+			} else {
+				set_err(err, errlen, "%s: %s", what, sqlite3_errmsg(st->db));
+			}
+			if (bad)
+				goto fail;
+		}
+		if (exec_sql(st->db, pragma, err, errlen, what) != 0 ||
+		    exec_sql(st->db, "COMMIT", err, errlen, what) != 0)
+			goto fail;
+		if (m->fk_off && exec_sql(st->db, "PRAGMA foreign_keys = ON", err, errlen, what) != 0)
+			return -1;
 	}
 	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+fail_fk:
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	return -1;
 }
 
 pqx_store *pqx_store_open(const char *path, char *err, size_t errlen)
@@ -857,20 +1236,291 @@ static int fetch_text(pqx_store *st, int which, bindings *b, pqx_buf *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? isnull : -1;
 }
 
+/* The search text of one record: question_text and answer_text as docs/schema.md defines
+ * them. b->r is the record. */
+static int record_texts(pqx_store *st, bindings *b, pqx_buf *qtext, pqx_buf *atext)
+{
+	pqx_buf qbody = PQX_BUF_INIT;
+	int has_qbody = fetch_text(st, S_QBODY, b, &qbody);
+	int rc = -1;
+	if (has_qbody >= 0) {
+		sqlite3_stmt *qp = stmt(st, S_QPIECES, b);
+		if (qp && flatten(qp, has_qbody == 0 ? pqx_buf_cstr(&qbody) : NULL, qtext) == 0 &&
+		    answer_text(st, b, atext) == 0)
+			rc = 0;
+	}
+	pqx_buf_free(&qbody);
+	return rc;
+}
+
+static void add_para(pqx_buf *out, const pqx_buf *piece)
+{
+	if (!piece->len)
+		return;
+	if (out->len)
+		pqx_buf_adds(out, "\n\n");
+	pqx_buf_add(out, piece->s, piece->len);
+}
+
+/* One conflict as a warning line: values are cut to keep a line readable (the whole
+ * values are in question_conflict). */
+static void conflict_line(pqx_buf *msg, const char *id, sqlite3_stmt *s)
+{
+	const char *f[7];
+	for (int i = 0; i < 7; i++) {
+		f[i] = (const char *)sqlite3_column_text(s, i);
+		if (!f[i])
+			f[i] = "null";
+	}
+	pqx_buf_addf(msg, "record %s: sources disagree on %s: %s source %s gives %.80s%s; kept %.80s%s"
+	             " from %s source %s", id, f[0], f[1], f[2], f[3], strlen(f[3]) > 80 ? "..." : "",
+	             f[6], strlen(f[6]) > 80 ? "..." : "", f[4], f[5]);
+}
+
+/* The disagreements source b->kind/b->src of question b->id takes part in, as warnings
+ * of page b->page: stored with the page's other warnings each time the page is stored. */
+static int conflict_warnings(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf *what)
+{
+	bindings wb = *pb;
+	pqx_buf msg = PQX_BUF_INIT;
+	sqlite3_stmt *c = stmt(st, S_CONFLICTS_OF, &wb);
+	int rc = SQLITE_ERROR;
+	if (c) {
+		while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
+			pqx_buf_reset(&msg);
+			conflict_line(&msg, pb->id, c);
+			if (warnings) {
+				pqx_buf_add(warnings, msg.s, msg.len);
+				pqx_buf_addc(warnings, '\n');
+			}
+			wb.msg = pqx_buf_cstr(&msg);
+			if (exec_stmt(st, S_WARN_ADD, &wb) != 0) {
+				rc = SQLITE_ERROR;
+				break;
+			}
+		}
+		sqlite3_reset(c);
+	}
+	if (rc != SQLITE_DONE)
+		pqx_buf_addf(what, "record %s: warning where its sources disagree: %s", pb->id,
+		             sqlite3_errmsg(st->db));
+	pqx_buf_free(&msg);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Rebuilds question b->id from its sources (docs/schema.md, "How sources merge"): the
+ * question row in place, its child rows, translations and conflicts. b->kind/b->src name
+ * the source just stored (its conflicts become warnings of the page b->page; none when
+ * b->page is 0, as in a migration). */
+static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf *what)
+{
+	bindings b = *pb;
+	int ret = -1;
+	pqx_buf orig = PQX_BUF_INIT, lead = PQX_BUF_INIT, merged = PQX_BUF_INIT, tr = PQX_BUF_INIT,
+		qtext = PQX_BUF_INIT, atext = PQX_BUF_INIT, kw = PQX_BUF_INIT, kwobj = PQX_BUF_INIT,
+		extra = PQX_BUF_INIT, lang = PQX_BUF_INIT, one = PQX_BUF_INIT;
+	const char *id = b.id;
+	b.r = NULL;
+	b.lang = NULL;
+
+#define RB_FAIL(m) do { pqx_buf_addf(what, "record %s: %s: %s", id, (m), sqlite3_errmsg(st->db)); goto out; } while (0)
+	int r = fetch_text(st, S_ORIG_LANG, &b, &orig);
+	if (r < 0)
+		RB_FAIL("finding the original language");
+	b.orig = r == 0 ? orig.s : NULL;
+	if (fetch_text(st, S_LEAD_LANG, &b, &lead) < 0)
+		RB_FAIL("finding the lead language");
+	b.lead = pqx_buf_cstr(&lead);
+
+	if (exec_stmt(st, S_DEL_TRANSLATION, &b) != 0 || exec_stmt(st, S_DEL_CONFLICT, &b) != 0)
+		RB_FAIL("removing the previous translations");
+	/* The question's own merge first: its conflicts over every field. */
+	b.pos = 0;
+	if (fetch_text(st, S_MERGE, &b, &merged) != 0)
+		RB_FAIL("merging its sources");
+	if (exec_stmt(st, S_CONFLICT_ADD, &b) != 0)
+		RB_FAIL("recording where its sources disagree");
+	b.pos = sqlite3_changes(st->db);
+
+	/* One translation per language, lead language first. */
+	sqlite3_stmt *langs = stmt(st, S_LANGS, &b);
+	if (!langs)
+		RB_FAIL("listing its languages");
+	/* The message is taken before the reset, which would clear it. */
+#define LOOP_FAIL() do { pqx_buf_addf(what, "record %s: building its translations: %s", id, \
+                                      sqlite3_errmsg(st->db)); sqlite3_reset(langs); goto out; } while (0)
+	int rc;
+	while ((rc = sqlite3_step(langs)) == SQLITE_ROW) {
+		pqx_buf_reset(&lang);
+		add_text(&lang, sqlite3_column_text(langs, 0));
+		bindings lb = b;
+		lb.lang = lb.lead = pqx_buf_cstr(&lang);
+		pqx_buf_reset(&one);
+		pqx_buf_reset(&qtext);
+		pqx_buf_reset(&atext);
+		pqx_buf_reset(&kw);
+		if (fetch_text(st, S_MERGE, &lb, &one) != 0) {
+			LOOP_FAIL();
+		}
+		lb.r = pqx_buf_cstr(&one);
+		if (record_texts(st, &lb, &qtext, &atext) != 0 || fetch_text(st, S_KW_TEXT, &lb, &kw) < 0) {
+			LOOP_FAIL();
+		}
+		lb.qtext = qtext.len ? qtext.s : NULL;
+		lb.atext = atext.len ? atext.s : NULL;
+		lb.kw = kw.len ? kw.s : NULL;
+		if (exec_stmt(st, S_TRANSLATION_ADD, &lb) != 0) {
+			LOOP_FAIL();
+		}
+		if (strcmp(lb.lang, b.lead) != 0) {
+			/* Another language: its text is searchable through `translations`, and its
+			 * own sources may disagree on its language's fields. */
+			pqx_buf title = PQX_BUF_INIT;
+			bindings tb = lb;
+			tb.sha = NULL;
+			if (fetch_text(st, S_TITLE_OF, &tb, &title) < 0) {
+				pqx_buf_free(&title);
+				LOOP_FAIL();
+			}
+			add_para(&tr, &title);
+			add_para(&tr, &qtext);
+			add_para(&tr, &atext);
+			pqx_buf_free(&title);
+			lb.ldonly = "1";
+			lb.pos = b.pos;
+			if (exec_stmt(st, S_CONFLICT_ADD, &lb) != 0) {
+				LOOP_FAIL();
+			}
+			b.pos += sqlite3_changes(st->db);
+		}
+	}
+	if (rc != SQLITE_DONE)
+		LOOP_FAIL();
+	sqlite3_reset(langs);
+#undef LOOP_FAIL
+
+	b.r = pqx_buf_cstr(&merged);
+	pqx_buf_reset(&qtext);
+	pqx_buf_reset(&atext);
+	if (record_texts(st, &b, &qtext, &atext) != 0)
+		RB_FAIL("flattening its text for search");
+	if (fetch_text(st, S_KW_ALL, &b, &kwobj) != 0)
+		RB_FAIL("collecting its keywords");
+	pqx_buf_reset(&kw);
+	bindings kb = b;
+	kb.r = pqx_buf_cstr(&kwobj);
+	if (fetch_text(st, S_KW_TEXT, &kb, &kw) < 0)
+		RB_FAIL("collecting its keywords");
+	if (fetch_text(st, S_EXTRA, &b, &extra) < 0)
+		RB_FAIL("collecting extra fields");
+	sqlite3_stmt *bp = stmt(st, S_BEST_PAGE, &b);
+	if (!bp)
+		RB_FAIL("finding its best page");
+	b.page = sqlite3_step(bp) == SQLITE_ROW && sqlite3_column_type(bp, 0) != SQLITE_NULL
+		? sqlite3_column_int64(bp, 0) : 0;
+	sqlite3_reset(bp);
+	if (merged.oom || tr.oom || qtext.oom || atext.oom || kw.oom || kwobj.oom || extra.oom) {
+		pqx_buf_addf(what, "record %s: out of memory", id);
+		goto out;
+	}
+	char sha[65];
+	pqx_sha256_hex(merged.s, merged.len, sha);
+	b.sha = sha;
+	b.qtext = qtext.len ? qtext.s : NULL;
+	b.atext = atext.len ? atext.s : NULL;
+	b.kw = kw.len ? kw.s : NULL;
+	b.tr = tr.len ? tr.s : NULL;
+	b.extra = extra.len ? extra.s : NULL;
+	for (size_t i = 0; i < sizeof child_deletes / sizeof child_deletes[0]; i++)
+		if (exec_stmt(st, child_deletes[i], &b) != 0)
+			RB_FAIL("removing the previous version's rows");
+	if (exec_stmt(st, S_Q_UPSERT, &b) != 0)
+		RB_FAIL("storing the question row");
+	for (size_t n = 0; n < 2; n++) {
+		const int *list = n ? keyword_inserts : child_inserts;
+		size_t count = n ? sizeof keyword_inserts / sizeof keyword_inserts[0]
+		                 : sizeof child_inserts / sizeof child_inserts[0];
+		bindings cb = n ? kb : b;
+		for (size_t i = 0; i < count; i++)
+			if (exec_stmt(st, list[i], &cb) != 0) {
+				/* Name the table: "INSERT INTO <table> (" is how every insert starts. */
+				const char *sql = stmt_sql[list[i]] + strlen("INSERT INTO ");
+				pqx_buf_addf(what, "record %s: storing %.*s rows: %s", id,
+				             (int)strcspn(sql, " "), sql, sqlite3_errmsg(st->db));
+				goto out;
+			}
+	}
+
+	if (pb->page > 0 && conflict_warnings(st, pb, warnings, what) != 0)
+		goto out;
+	ret = 0;
+#undef RB_FAIL
+out:
+	pqx_buf_free(&orig);
+	pqx_buf_free(&lead);
+	pqx_buf_free(&merged);
+	pqx_buf_free(&tr);
+	pqx_buf_free(&qtext);
+	pqx_buf_free(&atext);
+	pqx_buf_free(&kw);
+	pqx_buf_free(&kwobj);
+	pqx_buf_free(&extra);
+	pqx_buf_free(&lang);
+	pqx_buf_free(&one);
+	return ret;
+}
+
+/* Migration 2's C part: every question rebuilt from the sources part A made. */
+static int migrate2_rebuild(pqx_store *st, char *err, size_t errlen)
+{
+	char ts[64];
+	if (now(st, ts) != 0) {
+		set_err(err, errlen, "schema migration to version 2: cannot read the clock");
+		return -1;
+	}
+	bindings b = {.now = ts};
+	sqlite3_stmt *ids = stmt(st, S_ALL_IDS, &b);
+	if (!ids) {
+		set_err(err, errlen, "schema migration to version 2: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	pqx_buf id = PQX_BUF_INIT, what = PQX_BUF_INIT;
+	int rc;
+	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+		pqx_buf_reset(&id);
+		add_text(&id, sqlite3_column_text(ids, 0));
+		bindings qb = b;
+		qb.id = pqx_buf_cstr(&id);
+		if (rebuild(st, &qb, NULL, &what) != 0) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	sqlite3_reset(ids);
+	if (rc != SQLITE_DONE)
+		set_err(err, errlen, "schema migration to version 2: %s",
+		        what.len ? pqx_buf_cstr(&what) : sqlite3_errmsg(st->db));
+	pqx_buf_free(&id);
+	pqx_buf_free(&what);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Failure inside a record: `what` gets "record ID: doing X" plus, for a database
  * failure, SQLite's own message (it names the constraint or the malformed JSON). */
 #define REC_FAIL(msg) do { pqx_buf_addf(what, "record %s: %s", pqx_buf_cstr(&id), (msg)); goto out; } while (0)
 #define REC_DBFAIL(msg) do { pqx_buf_addf(what, "record %s: %s: %s", pqx_buf_cstr(&id), (msg), \
                                           sqlite3_errmsg(st->db)); goto out; } while (0)
 
+/* One record into its source (docs/schema.md, "Versions of one source"), then the
+ * question rebuilt when the source's current record changed. */
 static int store_record(pqx_store *st, const bindings *pb, const char *rec, size_t reclen,
                         pqx_buf *warnings, pqx_buf *what)
 {
 	bindings b = *pb;
 	b.r = rec;
 	int ret = -1;
-	pqx_buf id = PQX_BUF_INIT, qbody = PQX_BUF_INIT, qtext = PQX_BUF_INIT, atext = PQX_BUF_INIT,
-		extra = PQX_BUF_INIT, old = PQX_BUF_INIT, schema = PQX_BUF_INIT;
+	pqx_buf id = PQX_BUF_INIT, schema = PQX_BUF_INIT, kind = PQX_BUF_INIT, src = PQX_BUF_INIT,
+		view = PQX_BUF_INIT, lang = PQX_BUF_INIT, asof = PQX_BUF_INIT, cur = PQX_BUF_INIT;
 
 	sqlite3_stmt *h = stmt(st, S_REC_HEAD, &b);
 	if (!h || sqlite3_step(h) != SQLITE_ROW) {
@@ -885,8 +1535,6 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 	int id_ok = idtype && strcmp((const char *)idtype, "text") == 0;
 	if (id_ok)
 		add_text(&id, sqlite3_column_text(h, 2));
-	int has_qbody = sqlite3_column_type(h, 3) == SQLITE_TEXT;
-	add_text(&qbody, sqlite3_column_text(h, 3));
 	sqlite3_reset(h);
 	if (!id.len) {
 		pqx_buf_adds(what, "a record has no id (a non-empty string is required)");
@@ -903,59 +1551,90 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 	char sha[65];
 	pqx_sha256_hex(rec, reclen, sha);
 	b.sha = sha;
-	int missing = fetch_text(st, S_Q_EXISTING, &b, &old);
-	if (missing < 0)
-		REC_DBFAIL("looking up the stored version");
+	sqlite3_stmt *si = stmt(st, S_SRC_IDENT, &b);
+	if (!si || sqlite3_step(si) != SQLITE_ROW) {
+		if (si)
+			sqlite3_reset(si);
+		REC_DBFAIL("naming its source");
+	}
+	add_text(&kind, sqlite3_column_text(si, 0));
+	add_text(&src, sqlite3_column_text(si, 1));
+	int has_view = sqlite3_column_type(si, 2) != SQLITE_NULL;
+	add_text(&view, sqlite3_column_text(si, 2));
+	add_text(&lang, sqlite3_column_text(si, 3));
+	int has_asof = sqlite3_column_type(si, 4) != SQLITE_NULL;
+	add_text(&asof, sqlite3_column_text(si, 4));
+	sqlite3_reset(si);
+	b.kind = pqx_buf_cstr(&kind);
+	b.src = pqx_buf_cstr(&src);
+	b.view = has_view ? pqx_buf_cstr(&view) : NULL;
+	b.lang = pqx_buf_cstr(&lang);
+	b.asof = has_asof ? pqx_buf_cstr(&asof) : NULL;
+
 	if (unknown_fields(st, &b, warnings) != 0)
 		REC_DBFAIL("checking its fields");
 	if (exec_stmt(st, S_REC_WARN_ADD, &b) != 0)
 		REC_DBFAIL("storing its warnings");
-	if (!missing && strcmp(pqx_buf_cstr(&old), sha) == 0) {
-		/* Unchanged: only "last seen" moves. */
-		if (exec_stmt(st, S_Q_TOUCH, &b) != 0)
+
+	sqlite3_stmt *c = stmt(st, S_SRC_CURRENT, &b);
+	if (!c)
+		REC_DBFAIL("looking up its source");
+	int crc = sqlite3_step(c), exists = crc == SQLITE_ROW, newer = 1;
+	if (exists) {
+		add_text(&cur, sqlite3_column_text(c, 0));
+		newer = sqlite3_column_int(c, 1);
+	}
+	sqlite3_reset(c);
+	if (crc != SQLITE_ROW && crc != SQLITE_DONE)
+		REC_DBFAIL("looking up its source");
+
+	if (exists && strcmp(pqx_buf_cstr(&cur), sha) == 0) {
+		/* Unchanged: only "last seen" moves (and the page's warnings, rebuilt with the
+		 * page row, get its disagreements again). */
+		if (exec_stmt(st, S_SRC_TOUCH, &b) != 0 || exec_stmt(st, S_Q_TOUCH, &b) != 0)
 			REC_DBFAIL("updating last_seen");
+		if (b.page > 0 && conflict_warnings(st, &b, warnings, what) != 0)
+			goto out;
 		ret = 0;
 		goto out;
 	}
-
-	if (fetch_text(st, S_EXTRA, &b, &extra) < 0)
-		REC_DBFAIL("collecting extra fields");
-	sqlite3_stmt *qp = stmt(st, S_QPIECES, &b);
-	if (!qp || flatten(qp, has_qbody ? pqx_buf_cstr(&qbody) : NULL, &qtext) != 0 ||
-	    answer_text(st, &b, &atext) != 0)
-		REC_DBFAIL("flattening its text for search");
-	if (qtext.oom || atext.oom || extra.oom)
-		REC_FAIL("out of memory");
-	b.qtext = qtext.len ? qtext.s : NULL;
-	b.atext = atext.len ? atext.s : NULL;
-	b.extra = extra.len ? extra.s : NULL;
-
-	if (!missing) {
-		if (exec_stmt(st, S_REVISION_SAVE, &b) != 0)
-			REC_DBFAIL("keeping the previous version");
-		for (size_t i = 0; i < sizeof child_deletes / sizeof child_deletes[0]; i++)
-			if (exec_stmt(st, child_deletes[i], &b) != 0)
-				REC_DBFAIL("removing the previous version's rows");
-	}
-	if (exec_stmt(st, S_Q_UPSERT, &b) != 0)
-		REC_DBFAIL("storing the question row");
-	for (size_t i = 0; i < sizeof child_inserts / sizeof child_inserts[0]; i++)
-		if (exec_stmt(st, child_inserts[i], &b) != 0) {
-			/* Name the table: "INSERT INTO <table> (" is how every insert starts. */
-			const char *sql = stmt_sql[child_inserts[i]] + strlen("INSERT INTO ");
-			pqx_buf_addf(what, "record %s: storing %.*s rows: %s", id.s,
-			             (int)strcspn(sql, " "), sql, sqlite3_errmsg(st->db));
+	if (exists) {
+		pqx_buf known = PQX_BUF_INIT;
+		int k = fetch_text(st, S_SRC_KNOWN_OLD, &b, &known);
+		pqx_buf_free(&known);
+		if (k < 0)
+			REC_DBFAIL("looking up its earlier versions");
+		if (k == 0) {
+			/* An earlier version of this source, already kept: nothing is new. */
+			if (exec_stmt(st, S_Q_TOUCH, &b) != 0)
+				REC_DBFAIL("updating last_seen");
+			ret = 0;
 			goto out;
 		}
+		if (!newer) {
+			/* An older state of the page, read late: history only. */
+			if (exec_stmt(st, S_REC_TO_REVISION, &b) != 0 || exec_stmt(st, S_Q_BUMP, &b) != 0)
+				REC_DBFAIL("keeping an earlier version");
+			ret = 0;
+			goto out;
+		}
+		if (exec_stmt(st, S_SRC_TO_REVISION, &b) != 0 || exec_stmt(st, S_Q_BUMP, &b) != 0)
+			REC_DBFAIL("keeping the previous version");
+	}
+	if (exec_stmt(st, S_SRC_UPSERT, &b) != 0)
+		REC_DBFAIL("storing its source");
+	if (rebuild(st, &b, warnings, what) != 0)
+		goto out;
 	ret = 0;
 out:
 	pqx_buf_free(&id);
-	pqx_buf_free(&qbody);
-	pqx_buf_free(&qtext);
-	pqx_buf_free(&atext);
-	pqx_buf_free(&extra);
-	pqx_buf_free(&old);
 	pqx_buf_free(&schema);
+	pqx_buf_free(&kind);
+	pqx_buf_free(&src);
+	pqx_buf_free(&view);
+	pqx_buf_free(&lang);
+	pqx_buf_free(&asof);
+	pqx_buf_free(&cur);
 	return ret;
 }
 

@@ -28,7 +28,9 @@ static const char test_help[] =
 	"examples/SITE/*.html (beside the scripts folder, or --examples DIR), and each\n"
 	"PAGE.html has PAGE.expected.json: a JSON array of records, or {\"error\": \"text\"}\n"
 	"for a page that must fail with a message containing text.\n"
-	"Each difference prints as  answers[1].sections[3].heading: expected \"Fedasil\", got nil\n"
+	"Records are matched by id; each difference prints as\n"
+	"  records[be-senate:5-8916].answers[1].sections[3].heading: expected \"Fedasil\", got nil\n"
+	"and a record only one side has as  records[ID]: expected this record, the page gives none\n"
 	"\n"
 	"options:\n"
 	"  --update                rewrite the expected files (after showing the differences)\n"
@@ -334,13 +336,41 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 				} else {
 					printf("ok - %s: %s %lld\n", page, label, (long long)na);
 				}
-				for (lua_Integer k = 1; k <= nw; k++) {
-					lua_rawgeti(L, expected_idx, k);
-					lua_rawgeti(L, actual, k);
+				/* records are matched by id (pqx.testing.pair), not by position */
+				pqx_vm_require(L, "pqx.testing");
+				lua_getfield(L, -1, "pair");
+				lua_remove(L, -2);
+				lua_pushvalue(L, expected_idx);
+				lua_pushvalue(L, actual);
+				lua_call(L, 2, 1);
+				int pairs_idx = lua_gettop(L);
+				lua_Integer np = (lua_Integer)lua_rawlen(L, pairs_idx);
+				for (lua_Integer k = 1; k <= np; k++) {
+					lua_rawgeti(L, pairs_idx, k);
+					lua_rawgeti(L, -1, 1);
+					/* rlabel "[ID]" starts the field paths; the check names say "record ID" */
+					char rlabel[160], rname[160];
+					snprintf(rlabel, sizeof rlabel, "%s", lua_tostring(L, -1));
+					snprintf(rname, sizeof rname, "%.*s", (int)strlen(rlabel) - 2, rlabel + 1);
+					lua_pop(L, 1);
+					lua_rawgeti(L, -1, 2);
+					lua_rawgeti(L, -2, 3);
+					lua_remove(L, -3);
 					int w = lua_gettop(L) - 1, g = lua_gettop(L);
+					if (lua_isnil(L, w) || lua_isnil(L, g)) {
+						page_failed = 1;
+						printf("not ok - %s: record %s %s\n", page, rname,
+						       lua_isnil(L, g) ? "expected, the page gives none" : "not expected, the page gives it");
+						lua_settop(L, w - 1);
+						continue;
+					}
 					if (!lua_istable(L, g)) {
 						lua_pop(L, 1);
 						lua_newtable(L);
+					}
+					if (!lua_istable(L, w)) {
+						lua_pushvalue(L, g);
+						lua_replace(L, w);
 					}
 					/* keys of both */
 					lua_newtable(L);
@@ -361,14 +391,14 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 						lua_getfield(L, w, key);
 						lua_getfield(L, g, key);
 						char path[256];
-						snprintf(path, sizeof path, "[%lld].%s", (long long)k, key);
+						snprintf(path, sizeof path, "%s.%s", rlabel, key);
 						push_diff(L, -2, -1, path);
 						lua_Integer nd = (lua_Integer)lua_rawlen(L, -1);
 						if (nd == 0) {
-							printf("ok - %s: record %lld %s\n", page, (long long)k, key);
+							printf("ok - %s: record %s %s\n", page, rname, key);
 						} else {
 							page_failed = 1;
-							printf("not ok - %s: record %lld %s\n", page, (long long)k, key);
+							printf("not ok - %s: record %s %s\n", page, rname, key);
 							for (lua_Integer d = 1; d <= nd && d <= 20; d++) {
 								lua_rawgeti(L, -1, d);
 								printf("#   %s\n", lua_tostring(L, -1));
@@ -379,8 +409,15 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 					}
 					lua_settop(L, w - 1);
 				}
+				lua_settop(L, pairs_idx - 1);
 			} else {
-				push_diff(L, expected_idx, actual, "");
+				/* records matched by id: records[be-senate:5-8916].title */
+				pqx_vm_require(L, "pqx.testing");
+				lua_getfield(L, -1, "diff_records");
+				lua_remove(L, -2);
+				lua_pushvalue(L, expected_idx);
+				lua_pushvalue(L, actual);
+				lua_call(L, 2, 1);
 				lua_Integer nd = (lua_Integer)lua_rawlen(L, -1);
 				if (nd > 0) {
 					page_failed = 1;
@@ -388,7 +425,7 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 					       (long long)nd, nd == 1 ? "" : "s");
 					for (lua_Integer d = 1; d <= nd; d++) {
 						lua_rawgeti(L, -1, d);
-						/* paths start at the record index: [1].title -> records[1].title */
+						/* paths start at the record's id: [ID].title -> records[ID].title */
 						printf("  records%s\n", lua_tostring(L, -1));
 						lua_pop(L, 1);
 					}

@@ -56,6 +56,69 @@ local function walk(path, want, got, out)
   end
 end
 
+-- pair(expected, actual) -> list of {label, want, got}: the records of a page matched by
+-- their id, so that one inserted record does not shift every later one. The label is
+-- "[<id>]" ("[be-senate:5-8916]"); a record without a string id, or whose id appears
+-- twice on either side, is matched by its position ("[2]"). Expected records come first,
+-- in their order, then the records only the page gives.
+function M.pair(want, got)
+  local function index(list)
+    local by, count = {}, {}
+    for _, r in ipairs(list) do
+      local id = type(r) == "table" and r.id
+      if type(id) == "string" then count[id] = (count[id] or 0) + 1 end
+    end
+    for i, r in ipairs(list) do
+      local id = type(r) == "table" and r.id
+      if type(id) == "string" and count[id] == 1 then by[id] = i end
+    end
+    return by
+  end
+  local wby, gby = index(want), index(got)
+  local out, used = {}, {}
+  local function key(list, by, i)
+    local id = type(list[i]) == "table" and list[i].id
+    return type(id) == "string" and by[id] and id or nil
+  end
+  for i, w in ipairs(want) do
+    local id = key(want, wby, i)
+    if id and gby[id] then
+      out[#out + 1] = {"[" .. id .. "]", w, got[gby[id]]}
+      used[gby[id]] = true
+    elseif id then
+      out[#out + 1] = {"[" .. id .. "]", w, nil}
+    elseif got[i] ~= nil and not key(got, gby, i) then
+      out[#out + 1] = {"[" .. i .. "]", w, got[i]}
+      used[i] = true
+    else
+      out[#out + 1] = {"[" .. i .. "]", w, nil}
+    end
+  end
+  for i, g in ipairs(got) do
+    if not used[i] then
+      local id = key(got, gby, i)
+      out[#out + 1] = {"[" .. (id or tostring(i)) .. "]", nil, g}
+    end
+  end
+  return out
+end
+
+-- diff_records(expected, actual) -> difference lines of two record lists, by id: a
+-- missing or an extra record is one line naming its id.
+function M.diff_records(want, got)
+  local out = {}
+  for _, p in ipairs(M.pair(want, got)) do
+    if p[3] == nil then
+      out[#out + 1] = p[1] .. ": expected this record, the page gives none"
+    elseif p[2] == nil then
+      out[#out + 1] = p[1] .. ": the page gives this record, none is expected"
+    else
+      walk(p[1], p[2], p[3], out)
+    end
+  end
+  return out
+end
+
 -- diff(expected, actual [, path]) -> list of difference lines (empty when equal)
 function M.diff(want, got, path)
   local out = {}

@@ -151,14 +151,15 @@ static void test_schema(void)
 		return;
 	sqlite3 *db = pqx_store_db(st);
 	CHECK(pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, "schema version after creation");
-	CHECK_INT(db, "PRAGMA user_version", 1, "user_version is 1");
+	CHECK_INT(db, "PRAGMA user_version", 2, "user_version is 2");
 	CHECK_ROWS(db, "PRAGMA journal_mode", "wal\n", "journal mode is WAL");
 	CHECK_INT(db, "PRAGMA foreign_keys", 1, "foreign keys on");
 	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'question_fts%'"
 	           " ORDER BY name",
 	           "answer\nanswer_item\nanswer_section\nattachment\nevent\nkeyword\npage\npage_warning\n"
-	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_keyword\n"
-	           "question_part\nquestion_revision\nrelated\nrun\n", "all tables exist");
+	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_conflict\n"
+	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source\nquestion_translation\n"
+	           "related\nrun\n", "all tables exist");
 	CHECK_INT(db, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
 	          " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'question_fts%' AND strict = 0", 0,
 	          "every table is STRICT");
@@ -178,7 +179,7 @@ static void test_schema(void)
 	CHECK(st != NULL, "store reopens");
 	if (!st)
 		return;
-	CHECK(pqx_store_schema_version(st) == 1, "reopen keeps version 1");
+	CHECK(pqx_store_schema_version(st) == 2, "reopen keeps version 2");
 	CHECK_INT(pqx_store_db(st), "SELECT count(*) FROM sqlite_master", tables, "reopen creates nothing twice");
 	sqlite3_exec(pqx_store_db(st), "PRAGMA user_version = 99", NULL, NULL, NULL);
 	pqx_store_close(st);
@@ -675,7 +676,9 @@ static void test_queries(void)
 		p = next;
 	}
 	CHECK(found == 5, "five README queries found in queries.sql");
-	CHECK(matches(db, "\"sociale media\"") == 2, "phrase search finds both questions with that text");
+	CHECK(matches(db, "\"sociale media\"") == 3,
+	      "phrase search finds both questions with that text and the one with that keyword");
+	CHECK(matches(db, "keywords:gevangenis") == 1, "FTS searches keywords");
 	CHECK(matches(db, "asielzoekers") == 2, "word search over two titles");
 	free(text);
 	free(full);
@@ -683,15 +686,415 @@ static void test_queries(void)
 	pqx_store_close(st);
 }
 
+/* ---------- one question, many pages ---------- */
+
+/* Everything a question is, without timestamps, run ids or synthetic row ids (page ids
+ * become paths): two databases with the same questions give the same text. */
+static const char *const dump_sql[] = {
+	"SELECT id, parliament, term, number, type, lang, page_lang, title, status, date_asked,"
+	" date_answered, date_published, date_due, date_withdrawn, source_url, question_text, answer_text,"
+	" keywords, translations, revision, record_sha256, record, extra,"
+	" (SELECT path FROM page WHERE page.id = question.page_id) FROM question ORDER BY id",
+	"SELECT question_id, kind, source, view, lang, as_of, record_sha256,"
+	" (SELECT path FROM page WHERE page.id = s.page_id) FROM question_source s ORDER BY 1, 2, 3",
+	"SELECT * FROM question_translation ORDER BY question_id, lang",
+	"SELECT * FROM question_conflict ORDER BY question_id, position",
+	"SELECT question_id, revision, kind, source, record_sha256 FROM question_revision ORDER BY 1, 2",
+	"SELECT a.question_id, a.position, p.name, y.name, a.raw, a.constituency, a.ref FROM question_author a"
+	" JOIN person p ON p.id = a.person_id LEFT JOIN party y ON y.id = a.party_id ORDER BY 1, 2",
+	"SELECT * FROM question_addressee ORDER BY 1, 2",
+	"SELECT * FROM question_part ORDER BY 1, 2",
+	"SELECT question_id, position, date, kind, by_name, intro, body FROM answer ORDER BY 1, 2",
+	"SELECT a.question_id, a.position, s.position, s.heading, s.number, s.text FROM answer_section s"
+	" JOIN answer a ON a.id = s.answer_id ORDER BY 1, 2, 3",
+	"SELECT a.question_id, a.position, s.position, i.position, i.number, i.text FROM answer_item i"
+	" JOIN answer_section s ON s.id = i.section_id JOIN answer a ON a.id = s.answer_id ORDER BY 1, 2, 3, 4",
+	"SELECT qk.question_id, qk.position, k.label, k.scheme, k.lang FROM question_keyword qk"
+	" JOIN keyword k ON k.id = qk.keyword_id ORDER BY 1, 2",
+	"SELECT * FROM event ORDER BY 1, 2",
+	"SELECT * FROM related ORDER BY 1, 2",
+	"SELECT * FROM attachment ORDER BY 1, 2",
+	"SELECT count(*) FROM question_fts WHERE question_fts MATCH '\"sociale media\"'",
+	"SELECT count(*) FROM question_fts WHERE question_fts MATCH '\"médias sociaux\"'",
+};
+
+static char *dump(sqlite3 *db)
+{
+	pqx_buf b = PQX_BUF_INIT;
+	for (size_t i = 0; i < sizeof dump_sql / sizeof dump_sql[0]; i++) {
+		char *r = rows(db, dump_sql[i]);
+		pqx_buf_addf(&b, "-- %zu\n%s", i, r);
+		free(r);
+	}
+	char *r = strdup(pqx_buf_cstr(&b));
+	pqx_buf_free(&b);
+	return r;
+}
+
+/* The pages of 5-8916 (three) and of DIP Vorgang 18-83903 (two views), as the scripts
+ * give them: the golden files are exactly those records. */
+static const char *const page_files[] = {
+	"examples/be-senate/5-8916-unanswered.expected.json",
+	"examples/be-senate/5-8916.expected.json",
+	"examples/be-senate/5-8916-fr.expected.json",
+	"examples/de-bundestag/dip21-18-13660.expected.json",
+	"examples/de-bundestag/dip21-18-13660-ablauf.expected.json",
+};
+#define NPAGES 5
+
+static int store_file(pqx_store *st, int64_t run, int which, char *const *recs)
+{
+	char sha[65];
+	pqx_sha256_hex(recs[which], strlen(recs[which]), sha);
+	return store(st, run, page_files[which], sha, recs[which], NULL);
+}
+
+static void test_permutations(void)
+{
+	char *recs[NPAGES];
+	for (int i = 0; i < NPAGES; i++)
+		recs[i] = slurp(page_files[i]);
+	char *first = NULL;
+	int perms = 0, same = 0, stored_ok = 1;
+	int idx[NPAGES];
+	/* every order of the five pages: all 5^5 index tuples, keeping those without repeats */
+	for (int n = 0; n < 3125; n++) {
+		int used = 0, ok = 1;
+		for (int k = 0, m = n; k < NPAGES; k++, m /= NPAGES) {
+			idx[k] = m % NPAGES;
+			if (used & (1 << idx[k]))
+				ok = 0;
+			used |= 1 << idx[k];
+		}
+		if (!ok)
+			continue;
+		pqx_store *st = pqx_store_open(":memory:", err, sizeof err);
+		if (!st) {
+			stored_ok = 0;
+			break;
+		}
+		pqx_store_set_clock(st, perms % 2 ? "2024-05-05T00:00:00.000Z" : "2024-01-01T00:00:00.000Z");
+		int64_t run = run_begin(st);
+		for (int k = 0; k < NPAGES; k++)
+			if (store_file(st, run, idx[k], recs) != 0)
+				stored_ok = 0;
+		char *d = dump(pqx_store_db(st));
+		if (!first) {
+			first = d;
+			same++;
+		} else {
+			if (strcmp(first, d) == 0)
+				same++;
+			else if (same == perms)
+				printf("# order %d %d %d %d %d differs\n", idx[0], idx[1], idx[2], idx[3], idx[4]);
+			free(d);
+		}
+		perms++;
+		pqx_store_close(st);
+	}
+	CHECK(stored_ok, "every order stores every page");
+	CHECK(perms == 120, "120 orders of the five pages");
+	if (same != perms)
+		printf("#   %d of %d orders give the first order's rows\n", same, perms);
+	CHECK(same == perms, "every order gives the same question rows, child rows, sources and translations");
+	/* What that one result is. */
+	CHECK(first && strstr(first, "be-senate:5-8916|be-senate|5|8916|written|nl|nl|Federale overheidsdiensten") != NULL,
+	      "the question row is Dutch (the original language) whatever the order");
+	CHECK(first && strstr(first, "be-senate:5-8916|1|detail|nl|") != NULL,
+	      "the unanswered Dutch page is a revision of the Dutch source in every order");
+	CHECK(first && strstr(first, "\n-- 16\n1\n") != NULL, "the French text is found in every order");
+	free(first);
+	for (int i = 0; i < NPAGES; i++)
+		free(recs[i]);
+}
+
+static void test_sources(void)
+{
+	char *recs[NPAGES];
+	for (int i = 0; i < NPAGES; i++)
+		recs[i] = slurp(page_files[i]);
+	pqx_store *st = pqx_store_open(":memory:", err, sizeof err);
+	if (!st) {
+		CHECK(0, "open for sources");
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	pqx_store_set_clock(st, "2024-01-01T00:00:00.000Z");
+	int64_t run = run_begin(st);
+	CHECK(store_file(st, run, 0, recs) == 0 && store_file(st, run, 2, recs) == 0,
+	      "store the unanswered Dutch page, then the French page");
+	CHECK_INT(db, "SELECT count(*) FROM question_revision", 0, "a second language is not a revision");
+	CHECK_ROWS(db, "SELECT lang, page_lang, status, revision FROM question", "nl|nl|unanswered|1\n",
+	           "the question row stays Dutch and unanswered (the French page is an answered translation)");
+	CHECK_ROWS(db, "SELECT lang, original, substr(title, 1, 30), keywords LIKE '%médias sociaux%'"
+	           " FROM question_translation ORDER BY original DESC, lang",
+	           "nl|1|Federale overheidsdiensten - C|0\nfr|0|Services publics fédéraux - Co|1\n",
+	           "one translation per language, the original marked");
+	CHECK(matches(db, "\"médias sociaux\"") == 1 && matches(db, "\"sociale media\"") == 1,
+	      "FTS finds the question in Dutch and in French");
+	CHECK(matches(db, "keywords:\"médias sociaux\"") == 1, "FTS finds a French keyword");
+	CHECK_INT(db, "SELECT count(*) FROM question_keyword", 10, "keywords of both languages are linked");
+	CHECK_INT(db, "SELECT count(*) FROM question_conflict", 1, "one disagreement between the languages");
+	CHECK_ROWS(db, "SELECT field, kind, source, value, chosen_source, chosen_value FROM question_conflict",
+	           "status|detail|fr|\"answered\"|nl|\"unanswered\"\n",
+	           "the status disagreement is kept: fr says answered, nl (leading) unanswered");
+
+	/* The answer arrives on the Dutch page: one revision, of the Dutch source. */
+	pqx_store_set_clock(st, "2024-02-01T00:00:00.000Z");
+	int64_t run2 = run_begin(st);
+	pqx_buf w = PQX_BUF_INIT;
+	char sha[65];
+	pqx_sha256_hex(recs[1], strlen(recs[1]), sha);
+	pqx_page_info pi = {page_files[1], sha, 10, NULL, NULL, "ok", NULL, NULL};
+	CHECK(pqx_store_page(st, run2, &pi, recs[1], &w, err, sizeof err) == 0, "store the answered Dutch page");
+	CHECK_ROWS(db, "SELECT question_id, revision, kind, source, json_extract(record, '$.status'), replaced_at"
+	           " FROM question_revision",
+	           "be-senate:5-8916|1|detail|nl|unanswered|2024-02-01T00:00:00.000Z\n",
+	           "exactly one revision: the Dutch source's old version");
+	CHECK_ROWS(db, "SELECT status, revision, updated FROM question", "answered|2|2024-02-01T00:00:00.000Z\n",
+	           "the question is answered, revision 2");
+	CHECK_INT(db, "SELECT count(*) FROM question_conflict", 0, "the languages agree now");
+	CHECK_INT(db, "SELECT count(*) FROM answer_section WHERE heading = 'Fedasil'", 1,
+	          "child rows come from the Dutch page");
+	CHECK(fts_ok(db), "FTS consistent after the rebuild");
+
+	/* Re-running every page, old ones included: nothing but last_seen. */
+	char *before = dump(db);
+	char *times = rows(db, "SELECT first_seen, updated FROM question UNION ALL SELECT first_seen || updated"
+	                   " FROM question_source UNION ALL SELECT stored || replaced_at FROM question_revision");
+	pqx_store_set_clock(st, "2024-03-01T00:00:00.000Z");
+	int64_t run3 = run_begin(st);
+	for (int i = NPAGES - 1; i >= 0; i--)
+		store_file(st, run3, i, recs);
+	for (int i = 0; i < NPAGES; i++)
+		store_file(st, run3, i, recs);
+	char *after = dump(db);
+	char *times2 = rows(db, "SELECT first_seen, updated FROM question UNION ALL SELECT first_seen || updated"
+	                    " FROM question_source UNION ALL SELECT stored || replaced_at FROM question_revision");
+	/* the DIP pages were new in this run: compare the Senate question only */
+	CHECK_INT(db, "SELECT count(*) FROM question_revision WHERE question_id = 'be-senate:5-8916'", 1,
+	          "re-running every page (an old one too) adds no revision");
+	CHECK_ROWS(db, "SELECT revision, last_seen, last_seen_run FROM question WHERE id = 'be-senate:5-8916'",
+	           "2|2024-03-01T00:00:00.000Z|3\n", "last_seen moves");
+	free(before);
+	free(after);
+	free(times);
+	free(times2);
+	before = dump(db);
+	times = rows(db, "SELECT first_seen, updated FROM question UNION ALL SELECT first_seen || updated"
+	             " FROM question_source UNION ALL SELECT stored || replaced_at FROM question_revision");
+	pqx_store_set_clock(st, "2024-04-01T00:00:00.000Z");
+	int64_t run4 = run_begin(st);
+	int changes = sqlite3_total_changes(db);
+	for (int i = 0; i < NPAGES; i++)
+		store_file(st, run4, i, recs);
+	after = dump(db);
+	times2 = rows(db, "SELECT first_seen, updated FROM question UNION ALL SELECT first_seen || updated"
+	              " FROM question_source UNION ALL SELECT stored || replaced_at FROM question_revision");
+	CHECK_STR(after, before, "unchanged pages: every question, source, translation and child row unchanged");
+	CHECK_STR(times2, times, "unchanged pages: no first_seen, updated or revision time moved");
+	CHECK_INT(db, "SELECT count(*) FROM question_source WHERE last_seen_run = 4", 4,
+	          "unchanged pages: every current source was seen by the run");
+	printf("# %d rows written by re-running 5 unchanged pages (page rows, their warnings, last_seen)\n",
+	       sqlite3_total_changes(db) - changes);
+	free(before);
+	free(after);
+	free(times);
+	free(times2);
+
+	/* The French page changes: one revision, of the French source. */
+	char *fr2 = replace(recs[2], "Fedasil utilise Facebook.", "Fedasil utilise Facebook et Instagram.");
+	pqx_sha256_hex(fr2, strlen(fr2), sha);
+	pqx_store_set_clock(st, "2024-05-01T00:00:00.000Z");
+	CHECK(store(st, run_begin(st), page_files[2], sha, fr2, NULL) == 0, "store a changed French page");
+	CHECK_ROWS(db, "SELECT revision, kind, source, json_extract(record, '$.page_lang') FROM question_revision"
+	           " WHERE question_id = 'be-senate:5-8916' ORDER BY revision",
+	           "1|detail|nl|nl\n2|detail|fr|fr\n", "the French source's old version is revision 2");
+	CHECK(matches(db, "Instagram") == 1, "the changed French text is searchable");
+	CHECK_INT(db, "SELECT revision FROM question WHERE id = 'be-senate:5-8916'", 3, "question revision 3");
+
+	/* DIP: two views merge; the disagreement is kept and named. */
+	CHECK_ROWS(db, "SELECT status, date_asked, date_answered, length(keywords) > 0, source_url IS NOT NULL,"
+	           " (SELECT count(*) FROM attachment WHERE question_id = id) FROM question"
+	           " WHERE id = 'de-bundestag:18-83903'", "answered|2017-09-13|2017-09-29|1|1|1\n",
+	           "the DIP views merge: dates, keywords and the static URL of the extract");
+	CHECK_ROWS(db, "SELECT field, source, chosen_source FROM question_conflict"
+	           " WHERE question_id = 'de-bundestag:18-83903' ORDER BY position",
+	           "attachments|ablauf|extract\nextra.drucksachen|ablauf|extract\n",
+	           "the views' disagreements on attachments and Drucksachen are recorded");
+	CHECK_INT(db, "SELECT count(*) FROM page_warning WHERE message LIKE"
+	          " 'record de-bundestag:18-83903: sources disagree on attachments: detail source ablauf gives %'", 2,
+	          "the disagreement is a warning of both pages that take part, also after a re-run");
+	free(fr2);
+	pqx_buf_free(&w);
+	pqx_store_close(st);
+	for (int i = 0; i < NPAGES; i++)
+		free(recs[i]);
+}
+
+static void test_lists(void)
+{
+	pqx_store *st = pqx_store_open(":memory:", err, sizeof err);
+	if (!st) {
+		CHECK(0, "open for lists");
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	const char *list = "[{\"dates\":{\"asked\":\"2013-04-29\"},\"id\":\"be-senate:5-8916\",\"number\":\"8916\","
+		"\"page_lang\":\"nl\",\"parliament\":\"be-senate\",\"schema\":\"pqx.question/1\","
+		"\"source\":{\"kind\":\"list\"},\"title\":\"Gebruik van sociale media\"}]";
+	CHECK(store(st, 0, "list.html", "l1", list, NULL) == 0, "a list record alone is stored");
+	CHECK_ROWS(db, "SELECT number, type, status, title, date_asked FROM question",
+	           "8916|NULL|NULL|Gebruik van sociale media|2013-04-29\n",
+	           "a list-only question has what the list gives, and no invented type or status");
+	char *full = slurp(FIX "5-8916.json");
+	CHECK(store(st, 0, "detail.html", "d1", full, NULL) == 0, "then the detail page");
+	CHECK_ROWS(db, "SELECT type, status, substr(title, 1, 26), date_asked FROM question",
+	           "written|answered|Federale overheidsdiensten|2013-04-30\n", "the detail page beats the list");
+	CHECK_ROWS(db, "SELECT field, kind, source, value, chosen_kind, chosen_source FROM question_conflict ORDER BY position",
+	           "dates.asked|list|nl|\"2013-04-29\"|detail|nl\ntitle|list|nl|\"Gebruik van sociale media\"|detail|nl\n",
+	           "the list's other values are kept as conflicts");
+	CHECK_INT(db, "SELECT count(*) FROM question_source", 2, "list and detail are two sources of one language");
+	free(full);
+	pqx_store_close(st);
+}
+
+/* ---------- migration from version 1 ---------- */
+
+static int copy_file(const char *from, const char *to)
+{
+	char *unused = NULL;
+	(void)unused;
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	int ok = in && out;
+	char chunk[8192];
+	size_t n;
+	while (ok && (n = fread(chunk, 1, sizeof chunk, in)) > 0)
+		ok = fwrite(chunk, 1, n, out) == n;
+	if (in)
+		fclose(in);
+	if (out && fclose(out) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+/* The rows of a version-1 file that version 2 keeps as they were. */
+static const char *const v1_rows[] = {
+	"SELECT * FROM run ORDER BY id",
+	"SELECT * FROM page ORDER BY id",
+	"SELECT * FROM page_warning ORDER BY id",
+	"SELECT question_id, revision, record_sha256, record, page_id, stored, replaced_at, run_id"
+	" FROM question_revision ORDER BY 1, 2",
+	"SELECT rowid, id, first_seen, last_seen, updated, first_seen_run, last_seen_run, revision FROM question ORDER BY id",
+	"SELECT * FROM person ORDER BY id",
+	"SELECT * FROM party ORDER BY id",
+	"SELECT * FROM keyword ORDER BY id",
+	/* child rows of the questions that had one source */
+	"SELECT a.question_id, a.position, a.person_id, a.party_id, a.raw FROM question_author a"
+	" WHERE a.question_id <> 'be-senate:5-8916' ORDER BY 1, 2",
+	"SELECT question_id, position, date, kind, by_name, intro, body FROM answer"
+	" WHERE question_id <> 'be-senate:5-8916' ORDER BY 1, 2",
+	"SELECT a.question_id, a.position, s.position, s.heading, s.text FROM answer_section s"
+	" JOIN answer a ON a.id = s.answer_id WHERE a.question_id <> 'be-senate:5-8916' ORDER BY 1, 2, 3",
+	"SELECT * FROM question_keyword WHERE question_id <> 'be-senate:5-8916' ORDER BY 1, 2",
+	"SELECT * FROM event WHERE question_id <> 'be-senate:5-8916' ORDER BY 1, 2",
+	"SELECT * FROM related WHERE question_id <> 'be-senate:5-8916' ORDER BY 1, 2",
+	"SELECT * FROM attachment WHERE question_id <> 'be-senate:5-8916' ORDER BY 1, 2",
+	"SELECT * FROM question_part WHERE question_id <> 'be-senate:5-8916' ORDER BY 1, 2",
+	"SELECT * FROM question_addressee WHERE question_id <> 'be-senate:5-8916' ORDER BY 1, 2",
+	"SELECT id, title, question_text, answer_text, record_sha256, record, extra FROM question"
+	" WHERE id <> 'be-senate:5-8916' ORDER BY id",
+};
+#define NV1 (sizeof v1_rows / sizeof v1_rows[0])
+
+static void test_migration(void)
+{
+	fresh_db("migrate");
+	if (copy_file("tests/fixtures/migrate/v1.db", dbpath) != 0) {
+		CHECK(0, "copy the version-1 fixture");
+		return;
+	}
+	sqlite3 *raw;
+	char *before[NV1];
+	sqlite3_open(dbpath, &raw);
+	CHECK_INT(raw, "PRAGMA user_version", 1, "the fixture is schema version 1");
+	for (size_t i = 0; i < NV1; i++)
+		before[i] = rows(raw, v1_rows[i]);
+	long long questions = q_int(raw, "SELECT count(*) FROM question");
+	sqlite3_close(raw);
+
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st != NULL, "a version-1 file opens and migrates");
+	if (!st) {
+		printf("# %s\n", err);
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	CHECK_INT(db, "PRAGMA user_version", 2, "migrated to version 2");
+	for (size_t i = 0; i < NV1; i++) {
+		char name[80];
+		snprintf(name, sizeof name, "migration keeps every row: query %zu", i + 1);
+		char *after = rows(db, v1_rows[i]);
+		CHECK_STR(after, before[i], name);
+		free(after);
+		free(before[i]);
+	}
+	CHECK_INT(db, "SELECT count(*) FROM question", questions, "every question kept");
+	CHECK_INT(db, "SELECT count(*) FROM question_source", questions + 1,
+	          "one source per question, plus the Dutch source version 1 had made a revision");
+	CHECK_ROWS(db, "SELECT kind, source, lang, json_extract(record, '$.status') FROM question_source"
+	           " WHERE question_id = 'be-senate:5-8916' ORDER BY source",
+	           "detail|fr|fr|answered\ndetail|nl|nl|answered\n", "5-8916 has its Dutch and French sources");
+	CHECK_ROWS(db, "SELECT revision, kind, source FROM question_revision ORDER BY revision",
+	           "1|detail|nl\n2|detail|nl\n", "the revisions are named by their source");
+	CHECK_ROWS(db, "SELECT lang, page_lang, revision, substr(title, 1, 26) FROM question WHERE id = 'be-senate:5-8916'",
+	           "nl|nl|3|Federale overheidsdiensten\n", "5-8916 is Dutch again, its revision count kept");
+	CHECK_ROWS(db, "SELECT kind, source FROM question_source WHERE question_id = 'be-senate:5-7001'",
+	           "detail|tests/fixtures/db/page-extra.html\n", "a record without page_lang is named by its path");
+	CHECK(matches(db, "\"sociale media\"") == 1 && matches(db, "\"médias sociaux\"") == 1,
+	      "after migration both languages are searchable");
+	CHECK(fts_ok(db), "FTS index consistent after migration");
+	CHECK_INT(db, "SELECT count(*) FROM pragma_foreign_key_check", 0, "no dangling references");
+	CHECK_INT(db, "PRAGMA foreign_keys", 1, "foreign keys back on");
+	CHECK_ROWS(db, "PRAGMA integrity_check", "ok\n", "integrity check");
+	/* The Dutch page again: it is the Dutch source's current record, nothing changes. */
+	char *nl = slurp("examples/be-senate/5-8916.expected.json");
+	long long revs = q_int(db, "SELECT count(*) FROM question_revision");
+	CHECK(store(st, 0, "examples/be-senate/5-8916.html", "x", nl, NULL) == 0, "store the Dutch page again");
+	CHECK_INT(db, "SELECT count(*) FROM question_revision", revs, "no revision: the migration restored it");
+	free(nl);
+	pqx_store_close(st);
+
+	/* A step that fails leaves the file at version 1, whole. */
+	fresh_db("migrate");
+	copy_file("tests/fixtures/migrate/v1.db", dbpath);
+	sqlite3_open(dbpath, &raw);
+	sqlite3_exec(raw, "CREATE TABLE question_source (x)", NULL, NULL, NULL);
+	sqlite3_close(raw);
+	st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st == NULL && strstr(err, "schema migration to version 2: table question_source already exists"),
+	      "a failing migration says which step and why");
+	pqx_store_close(st);
+	sqlite3_open(dbpath, &raw);
+	CHECK_INT(raw, "PRAGMA user_version", 1, "a failing migration leaves version 1");
+	CHECK_INT(raw, "SELECT count(*) FROM question", questions, "... with every question");
+	CHECK_INT(raw, "SELECT count(*) FROM answer_section", 5, "... and every child row");
+	sqlite3_close(raw);
+}
+
 int main(void)
 {
-	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "queries"};
+	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "queries", "migrate"};
 	test_schema();
 	test_full();
 	test_revisions();
 	test_unknown();
 	test_errors();
 	test_queries();
+	test_permutations();
+	test_sources();
+	test_lists();
+	test_migration();
 	/* fresh_db removes a database and its WAL files: clean up after ourselves. */
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		fresh_db(tags[i]);
