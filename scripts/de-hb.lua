@@ -48,7 +48,7 @@ local function procedure(tbody, listed, wp)
   end
   local first = question or answer
   if not first or not first.question then fail("no Kleine or Große Anfrage among %d Drucksachen", #docs) end
-  local term, serial = first.number:match("^(%d+)/(%d+)$")
+  local term = first.number:match("^(%d+)/")
   if wp ~= term then fail("Wahlperiode %s but Drucksache %s", tostring(wp), first.number) end
   local id_box = row("Repeat_WHED")
   local rec = {
