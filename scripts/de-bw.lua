@@ -14,7 +14,7 @@
 -- A paper that prints question and answer ("... und Antwort ...") is one document of kind
 -- "answer"; its date is the paper's (dates.published), not the question's.
 
-local de, text, re, date = pqx.de, pqx.text, pqx.re, pqx.date
+local de, re, date = pqx.de, pqx.re, pqx.date
 
 local function fail(msg, ...) error(string.format(msg, ...), 2) end
 
