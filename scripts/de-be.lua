@@ -20,22 +20,6 @@ local de, text, re, date = pqx.de, pqx.text, pqx.re, pqx.date
 
 local function fail(msg, ...) error(string.format(msg, ...), 2) end
 
--- the data cell as lines {text=, urls={...}}, cut at <br>; "" lines separate steps
-local function lines(cell)
-  local out, cur = {}, {text = "", urls = {}}
-  local function flush() cur.text = text.squish(cur.text) out[#out + 1] = cur cur = {text = "", urls = {}} end
-  for _, n in ipairs(cell:child_nodes()) do
-    if n.tag == "br" then flush()
-    elseif n.type == "text" then cur.text = cur.text .. n:raw_text()
-    elseif n.type == "element" then
-      cur.text = cur.text .. " " .. n:text() .. " "
-      if n.tag == "a" then cur.urls[#cur.urls + 1] = n:url() end
-    end
-  end
-  flush()
-  return out
-end
-
 -- "Drucksache 17/1469 vom 11.02.2014", "Plenarprotokoll 17/38 S. 3831 vom 07.11.2013",
 -- "Ausschussprotokoll 17/13768 vom 22.05.2014" -> paper, or nil for any other line
 local function paper(line)
@@ -67,7 +51,7 @@ local function procedure(cells, term, detail)
     and re.find(rest[1], [[^\p{Lu}[\p{L}-]*(\s\p{Lu}[\p{L}-]*){0,2}$]]) and rest[1] or nil
   local summary = rest[#rest] ~= place and rest[#rest] or nil
   if #rest > 2 then fail("%d unlabelled rows after the keywords; expected at most 2", #rest) end
-  local ls = lines(data)
+  local ls = de.lines(data)
   local rec = {
     schema = "pqx.question/1", parliament = "de-be", type = qtype, lang = "de",
     page_lang = "de", title = text.squish(title:text()), summary = summary,

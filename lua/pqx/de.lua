@@ -12,6 +12,7 @@
 local text = require("pqx.text")
 local names = require("pqx.names")
 local date = require("pqx.date")
+local pqx_is_node = require("pqx.core").is_node
 
 local M = {}
 
@@ -171,6 +172,43 @@ function M.authors(s, opts)
     if not a then return nil, string.format("author %d: %s", i, err) end
     out[i] = a
   end
+  return out
+end
+
+-- lines(node) -> list of {text=, urls={...}}: the node's content cut at <br>,
+-- the layout of the starweb pages many Landtage use (PARDOK, PARLDOK, PARiS):
+-- "Susanne Graf (Piraten)<br><a href=..>Drucksache 17/14146</a> vom 03.07.2014<br>".
+-- Each line's text is squished; urls are its links as absolute URLs (node:url), in
+-- order, leaving out "javascript:" and same-page "#" links (starweb's action
+-- triggers). Empty lines are kept: "<br><br>" separates blocks. Comments are skipped.
+function M.lines(node)
+  if not (pqx_is_node(node)) then
+    error(string.format("bad argument #1 to 'lines' (Node expected, got %s)", type(node)), 2)
+  end
+  local out, cur = {}, {text = "", urls = {}}
+  local function flush()
+    cur.text = text.squish(cur.text)
+    out[#out + 1] = cur
+    cur = {text = "", urls = {}}
+  end
+  local function link(a)
+    local href = a:attr("href") or ""
+    if href ~= "" and not href:find("^%s*#") and not href:lower():find("^%s*javascript:") then
+      cur.urls[#cur.urls + 1] = a:url()
+    end
+  end
+  for _, n in ipairs(node:child_nodes()) do
+    if n.tag == "br" then
+      flush()
+    elseif n.type == "text" then
+      cur.text = cur.text .. n:raw_text()
+    elseif n.type == "element" then
+      cur.text = cur.text .. " " .. n:text() .. " "
+      if n.tag == "a" then link(n) end
+      for _, a in ipairs(n:select("a[href]")) do link(a) end
+    end
+  end
+  flush()
   return out
 end
 

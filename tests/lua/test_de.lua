@@ -88,4 +88,22 @@ T.same({de.authors("")}, {nil, "empty list"}, "empty list")
 T.same({de.authors("A (SPD), B (CDU")}, {nil, "author 2: unbalanced parentheses in 'B (CDU'"},
   "a bad entry names its position")
 
+-- lines: a starweb data cell cut at <br>, with each line's links
+do
+  local doc = assert(pqx.parse('<table><tr><td id="c"> <!--XX-->Susanne Graf (Piraten)<br>\n'
+    .. '<a href="/s17-14146.pdf">Drucksache 17/14146</a>\n vom 03.07.2014\n<br><br>\n <u>Folge  1</u><br>'
+    .. 'Antwort <a href="#?" onclick="x">A</a> <a href="javascript:f()">B</a><br><b><a href="x/y.pdf">'
+    .. 'Drs 6/1</a></b></td></tr></table>', {base_url = "http://pardok.example/starweb/AHAB/index.html"}))
+  T.same(de.lines(doc:one("#c")), {
+    {text = "Susanne Graf (Piraten)", urls = {}},
+    {text = "Drucksache 17/14146 vom 03.07.2014", urls = {"http://pardok.example/s17-14146.pdf"}},
+    {text = "", urls = {}},
+    {text = "Folge 1", urls = {}},
+    {text = "Antwort A B", urls = {}},
+    {text = "Drs 6/1", urls = {"http://pardok.example/starweb/AHAB/x/y.pdf"}},
+  }, "lines: cut at <br>, blank line kept, links resolved, action links left out")
+  T.raises(function() de.lines("x") end, "bad argument #1 to 'lines' (Node expected, got string)",
+    "lines needs a node")
+end
+
 os.exit(T.failed == 0 and 0 or 1, true)
