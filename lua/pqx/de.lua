@@ -181,6 +181,11 @@ end
 -- Each line's text is squished; urls are its links as absolute URLs (node:url), in
 -- order, leaving out "javascript:" and same-page "#" links (starweb's action
 -- triggers). Empty lines are kept: "<br><br>" separates blocks. Comments are skipped.
+-- Inline elements join the line as their text stands ("<a>A</a>nlagen" is one word);
+-- a block element child is a line of its own per line of its text.
+local BLOCK = {}
+for t in ("div p table ul ol li dl h1 h2 h3 h4 h5 h6 hr"):gmatch("%a+%d?") do BLOCK[t] = true end
+
 function M.lines(node)
   if not (pqx_is_node(node)) then
     error(string.format("bad argument #1 to 'lines' (Node expected, got %s)", type(node)), 2)
@@ -200,10 +205,14 @@ function M.lines(node)
   for _, n in ipairs(node:child_nodes()) do
     if n.tag == "br" then
       flush()
-    elseif n.type == "text" then
+    elseif n.type == "text" or n.type == "whitespace" or n.type == "cdata" then
       cur.text = cur.text .. n:raw_text()
+    elseif n.type == "element" and BLOCK[n.tag] then
+      flush()
+      for _, l in ipairs(text.lines(n:text())) do cur.text = l flush() end
     elseif n.type == "element" then
-      cur.text = cur.text .. " " .. n:text() .. " "
+      -- inline: its text as it stands, so "<a>A</a>nlagen" stays one word
+      cur.text = cur.text .. n:raw_text()
       if n.tag == "a" then link(n) end
       for _, a in ipairs(n:select("a[href]")) do link(a) end
     end

@@ -102,6 +102,12 @@ do
     {text = "Antwort A B", urls = {}},
     {text = "Drs 6/1", urls = {"http://pardok.example/starweb/AHAB/x/y.pdf"}},
   }, "lines: cut at <br>, blank line kept, links resolved, action links left out")
+  local d2 = assert(pqx.parse('<table><tr><td id="c">Drs <a href="/a.pdf">6/614</a> (54 S.) <a href="javascript:F()">A</a>nlagen (2)'
+    .. '<div>Block one</div>tail</td></tr></table>', {base_url = "http://x.example/"}))
+  T.same(de.lines(d2:one("#c")), {
+    {text = "Drs 6/614 (54 S.) Anlagen (2)", urls = {"http://x.example/a.pdf"}},
+    {text = "Block one", urls = {}}, {text = "tail", urls = {}}},
+    "lines: a link's first letter stays glued to its word; a block child is a line of its own")
   T.raises(function() de.lines("x") end, "bad argument #1 to 'lines' (Node expected, got string)",
     "lines needs a node")
 end
