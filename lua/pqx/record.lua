@@ -10,7 +10,8 @@
 -- required fields, ISO dates that exist in the calendar, language codes,
 -- the id format and its prefix, the parliament slug, the allowed values of
 -- type, status, answer, author, document and source kind, absolute document
--- URLs, no paper listed twice in documents, and no empty strings (an empty string is
+-- URLs, no paper listed twice in documents (same number, kind, title and
+-- url), and no empty strings (an empty string is
 -- not "absent": leave the field out instead). A record read from a list
 -- page (`source.kind = "list"`) is partial: only schema, id, parliament and
 -- number are required, and whatever else it gives is checked as usual.
@@ -246,9 +247,11 @@ function Checker:url(path, v, required)
   return v
 end
 
--- Printed papers: each needs a number and a kind; the same paper (number
--- and kind) listed twice is a script error, while a question and its answer
--- may share a number (several Landtage print both under one Drucksache).
+-- Printed papers: each needs a number and a kind; the same paper (number,
+-- kind, title and url alike) listed twice is a script error, while a question
+-- and its answer may share a number (several Landtage print both under one
+-- Drucksache), and so may papers of two series (Brandenburg's plenary and
+-- decision protocols "PlPr 6/8" and "BePr 6/8").
 local function check_documents(c, rec)
   local seen = {}
   c:each("documents", c:list("documents", rec.documents, false), function(p, d)
@@ -258,9 +261,10 @@ local function check_documents(c, rec)
     c:url(p .. ".url", d.url, false)
     c:string(p .. ".title", d.title, false)
     if number and kind then
-      local key = kind .. "\0" .. number
+      local key = table.concat({kind, number, tostring(d.title), tostring(d.url)}, "\0")
       if seen[key] then
-        c:add(p, "duplicate of %s (number %s, kind %s)", seen[key], show(number), show(kind))
+        c:add(p, "duplicate of %s (number %s, kind %s, same title and url)", seen[key], show(number),
+          show(kind))
       else
         seen[key] = p
       end

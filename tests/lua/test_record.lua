@@ -355,7 +355,15 @@ expect(function(r) r.documents = {{number = "15/1", kind = "answer", url = "http
 expect(function(r) r.documents = {{number = "15/1", kind = "answer", title = ""}} end,
   {"documents[1].title: empty string; leave the field out instead"}, "document empty title")
 expect(function(r) r.documents = {{number = "15/1", kind = "question"}, {number = "15/1", kind = "question"}} end,
-  {'documents[2]: duplicate of documents[1] (number "15/1", kind "question")'}, "document listed twice")
+  {'documents[2]: duplicate of documents[1] (number "15/1", kind "question", same title and url)'},
+  "document listed twice")
+expect(function(r) r.documents = {{number = "6/8", kind = "other", title = "Plenarprotokoll 6/8"},
+  {number = "6/8", kind = "other", title = "Beschlussprotokoll 6/8"}} end, {},
+  "two series may share a number (Brandenburg PlPr 6/8 and BePr 6/8)")
+expect(function(r) r.documents = {{number = "6/8", kind = "other", title = "PlPr", url = "https://x.org/a.pdf"},
+  {number = "6/8", kind = "other", title = "PlPr", url = "https://x.org/a.pdf"}} end,
+  {'documents[2]: duplicate of documents[1] (number "6/8", kind "other", same title and url)'},
+  "the same paper with title and url listed twice")
 expect(function(r) r.documents = {number = "15/1"} end,
   {'documents: expected a list, got a table with key "number"'}, "documents as one table")
 expect(function(r) r.documents = {"15/1"} end, {"documents[1]: expected a table, got string"},
