@@ -1,0 +1,152 @@
+-- de-he.lua: Kleine and Große Anfragen of the Hessischer Landtag, from its
+-- Parlamentsdatenbank (starweb.hessen.de, STARWeb LIS).
+--
+-- Vollanzeige (detail): one <pre> in table#listTable, laid out like a card index:
+--   <b>- Evaluation der Lehrerbildung in Hessen</b>     the title (may wrap)
+--   Fragenkatalog zu ...                                 an abstract, on some (may wrap)
+--   GrAnfr   Degen, Christoph, SPD; ...; Fraktion der SPD   type and Initiator (may wrap)
+--   15.10.2014 Drs 19/1017                               the question's Drucksache
+--   Antw 15.04.2015 Drs 19/1829                          the answer's (Große Anfrage)
+--   19.02.2015 und Antw 13.04.2015 Drs 19/1616           both in one (Kleine Anfrage)
+--   PlPr 19/47  28.05.2015                               the plenary debate
+--   von Tagesordnung abgesetzt                           remarks (kept in extra.notes)
+-- Kurzanzeige (overview, search): one tbody[name=RecordRepeatStart] per paper with spans
+-- OFR_Drs (the question's Drucksache), OFR_Vorgtyp ("Drucksache/Kleine Anfrage"),
+-- OFR_Betreff (title, linked to the Vollanzeige, or a JavaScript action), OFR_Initiator
+-- and OFR_PIPr (Plenarprotokoll).
+-- Initiators are "Surname, Given[, Dr.][, van], Party" separated by ";" or " und ", then
+-- "u.a." when the list is cut; names are put in reading order ("Dr. Daniela Sommer").
+
+local text, re, date = pqx.text, pqx.re, pqx.date
+
+local TYPES = {KlAnfr = "Kleine Anfrage", GrAnfr = "Große Anfrage",
+  ["Kleine Anfrage"] = "Kleine Anfrage", ["Große Anfrage"] = "Große Anfrage"}
+local KINDS = {["Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation"}
+local TYPE_LINE = [[^(KlAnfr|GrAnfr|Kleine Anfrage|Große Anfrage)\s+(.+)$]]
+
+-- "Sommer, Daniela, Dr., SPD" -> {name = "Dr. Daniela Sommer", party = "SPD"}
+local function person(raw)
+  local f = text.split(raw, ",", {trim = true})
+  if #f < 3 then error("Initiator " .. raw .. " is not 'Surname, Given, Party'") end
+  local titles, particles = {}, {}
+  for i = 3, #f - 1 do
+    local into = (f[i]:find("^Dr") or f[i]:find("^Prof")) and titles or particles
+    into[#into + 1] = f[i]
+  end
+  local parts = {table.concat(titles, " "), f[2], table.concat(particles, " "), f[1]}
+  local name = text.squish(table.concat(parts, " "))
+  return {name = name, party = f[#f], raw = raw}
+end
+
+local function authors(rec, line)
+  rec.authors = {}
+  for _, raw in ipairs(re.split(text.squish(line), [[\s*;\s*|\s+und\s+(?=Fraktion)]])) do
+    if raw:find("%s+u%.a%.$") then
+      raw = raw:gsub("%s+u%.a%.$", "")
+      rec.warnings = {"authors: the page names only the first initiators (\"u.a.\")"}
+    end
+    local group = raw:match("^Fraktion%s+(.+)$")
+    rec.authors[#rec.authors + 1] = group and
+      {name = raw, kind = "group", party = group:gsub("^der%s+", ""), raw = raw} or person(raw)
+  end
+end
+
+local function new_record(number, doc_type, title, ctx)
+  local term = re.match(number, [[^(\d+)/\d+$]])
+  if not term then error("Drucksache " .. number .. " is not a Drucksache number") end
+  if not KINDS[doc_type] then error("Vorgangstyp " .. doc_type .. " is not a question") end
+  return {
+    schema = "pqx.question/1", id = "de-he:" .. number, parliament = "de-he", term = term,
+    number = number, type = KINDS[doc_type], lang = "de", page_lang = "de", title = title,
+    documents = {}, source_url = ctx.url, extra = {doc_type = doc_type},
+  }
+end
+
+local function drucksache(rec, kind, number, when, url, title)
+  rec.documents[#rec.documents + 1] =
+    {number = number, kind = kind, date = when and date.parse(when, "de"), url = url, title = title}
+end
+
+local function detail(doc, ctx)
+  local pre = doc:one("#listTable pre")
+  local title = text.squish(pre:one("> b"):text()):gsub("^%-%s*", "")
+  local urls, body, node = {}, {}, pre:one("> b"):next_node()
+  while node do
+    if node.tag == "a" then urls[node:text()] = node:url() end
+    body[#body + 1] = node:raw_text()
+    node = node:next_node()
+  end
+  local lines, summary, kind, who = text.lines(table.concat(body)), {}, nil, nil
+  local i = 1
+  while i <= #lines and not kind do
+    kind, who = re.match(lines[i], TYPE_LINE)
+    if not kind then summary[#summary + 1] = lines[i] end
+    i = i + 1
+  end
+  if not kind then error("no 'KlAnfr'/'GrAnfr' line in the Vollanzeige of " .. title) end
+  while lines[i] and not re.match(lines[i], [[^(\d\d\.\d\d\.\d{4}|Antw)]]) do
+    who, i = who .. " " .. lines[i], i + 1
+  end
+  local rec, number, notes = nil, nil, {}
+  for j = i, #lines do
+    local l = lines[j]
+    local asked, answered, n = re.match(l,
+      [[^(\d\d\.\d\d\.\d{4})(?: und Antw(?:ort)? (\d\d\.\d\d\.\d{4}))? (?:Drs|Drucksache) (\d+/\d+)$]])
+    local a_date, a_n = re.match(l, [[^Antw(?:ort)? (\d\d\.\d\d\.\d{4}) (?:Drs|Drucksache) (\d+/\d+)$]])
+    local pl_n, pl_date = re.match(l, [[^PlPr (\d+/\d+)(?:\s+(\d\d\.\d\d\.\d{4}))?$]])
+    if asked then
+      number = n
+      rec = new_record(n, TYPES[kind], title, ctx)
+      rec.dates = {asked = date.parse(asked, "de")}
+      drucksache(rec, "question", n, asked, urls[n])
+      if answered then a_date, a_n = answered, n end
+    elseif pl_n then
+      drucksache(rec, "other", pl_n, pl_date, urls[pl_n], "Plenarprotokoll " .. pl_n)
+    elseif not a_n then
+      if l:find("Drs") or l:find("^%d") then error("unrecognised line in the Vollanzeige: " .. l) end
+      notes[#notes + 1] = l
+    end
+    if a_n then
+      if not rec then error("answer line before the question's Drucksache: " .. l) end
+      drucksache(rec, "answer", a_n, a_date, urls[a_n])
+      rec.dates.answered = date.parse(a_date, "de")
+      rec.answers = {{kind = "answer", date = rec.dates.answered}}
+    end
+  end
+  if not number then error("no Drucksache of the question in the Vollanzeige of " .. title) end
+  rec.status = rec.answers and "answered" or "unanswered"
+  rec.summary = #summary > 0 and table.concat(summary, " ") or nil
+  rec.extra.notes = #notes > 0 and notes or nil
+  authors(rec, who)
+  return {rec}
+end
+
+local function list(doc, ctx)
+  local records = {}
+  for _, row in ipairs(doc:select("tbody[name=RecordRepeatStart]", {min = 1})) do
+    local number = row:one("span[name=OFR_Drs]"):text()
+    local doc_type = text.lines(row:one("span[name=OFR_Vorgtyp]"):text())
+    if doc_type[1] ~= "Drucksache/" then error(number .. ": not a Drucksache: " .. doc_type[1]) end
+    local link = row:one("span[name=OFR_Betreff] a")
+    local rec = new_record(number, doc_type[2], link:text(), ctx)
+    rec.source = {kind = "list", view = "kurzanzeige"}
+    drucksache(rec, "question", number)
+    local plpr = row:select_text("span[name=OFR_PIPr]")
+    if plpr then drucksache(rec, "other", plpr, nil, nil, "Plenarprotokoll " .. plpr) end
+    if link:attr("href") ~= "#?" then rec.extra.detail_url = link:url() end
+    authors(rec, row:one("span[name=OFR_Initiator]"):text())
+    records[#records + 1] = rec
+  end
+  return records
+end
+
+return {
+  name = "de-he",
+  version = "1.0.0",
+  description = "Hessischer Landtag: Kleine and Große Anfragen (STARWeb Vollanzeige and Kurzanzeige)",
+  base_url = "http://starweb.hessen.de/starweb/LIS/",
+  extract = function(doc, ctx)
+    if doc:select1("#listTable pre") then return detail(doc, ctx) end
+    return list(doc, ctx)
+  end,
+}
