@@ -73,7 +73,7 @@ local function detail(doc, ctx)
   local urls, body, node = {}, {}, pre:one("> b"):next_node()
   while node do
     if node.tag == "a" then urls[node:text()] = node:url() end
-    body[#body + 1] = node:raw_text()
+    if node.tag == "a" or node.type == "text" or node.type == "whitespace" then body[#body + 1] = node:raw_text() end
     node = node:next_node()
   end
   local lines, summary, kind, who = text.lines(table.concat(body)), {}, nil, nil
@@ -98,8 +98,7 @@ local function detail(doc, ctx)
       number = n
       rec = new_record(n, TYPES[kind], title, ctx)
       rec.dates = {asked = date.parse(asked, "de")}
-      drucksache(rec, "question", n, asked, urls[n])
-      if answered then a_date, a_n = answered, n end
+      if answered then a_date, a_n = answered, n else drucksache(rec, "question", n, asked, urls[n]) end
     elseif pl_n then
       drucksache(rec, "other", pl_n, pl_date, urls[pl_n], "Plenarprotokoll " .. pl_n)
     elseif not a_n then

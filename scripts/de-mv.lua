@@ -23,20 +23,27 @@ local TYPES = {
   ["Große Anfrage"] = "interpellation", ["Große Anfrage und Antwort"] = "interpellation",
 }
 
-local function urheber(rec, raw, major)
-  local by = raw:match("^Landesregierung%s*%((.+)%)$") or raw:match("^Landesregierung$")
+-- "Silke Gajek (B90/GR), Landesregierung (Justizministerium)": members or the Fraktion,
+-- then the answerer or a committee (whose name may hold commas)
+local function urheber(rec, line, major)
+  local who, tail = re.match(line, [[^(.*?),?\s*((?:Landesregierung|Ausschuss)\b.*)?$]])
+  local by = tail and (re.match(tail, [[^Landesregierung(?:\s*\((.+)\))?$]]) or tail:match("^Landesregierung$"))
   if by then
     rec.answers = {{kind = "answer", by = by}}
-  elseif raw:find("^Ausschuss") then
-    rec.authors[#rec.authors + 1] = {name = raw, kind = "committee", raw = raw}
-    rec.warnings = {"authors: the committee '" .. raw .. "' is listed as an Urheber of the paper"}
-  elseif raw:find("%)$") then
-    rec.authors[#rec.authors + 1] = assert(names.name_party(raw))
-  elseif major then
-    rec.authors[#rec.authors + 1] = {name = raw, kind = "party", party = raw, raw = raw}
-  else
-    rec.authors[#rec.authors + 1] = {name = raw, raw = raw}
+  elseif tail then
+    rec.warnings = {"authors: ParlDok lists the committee '" .. tail .. "' as an Urheber"}
   end
+  rec.authors = {}
+  for _, raw in ipairs(who ~= "" and names.split_list(who, {words = {}}) or {}) do
+    if raw:find("%)$") then
+      rec.authors[#rec.authors + 1] = assert(names.name_party(raw))
+    elseif major then
+      rec.authors[#rec.authors + 1] = {name = raw, kind = "party", party = raw, raw = raw}
+    else
+      rec.authors[#rec.authors + 1] = {name = raw, raw = raw}
+    end
+  end
+  if tail and not by then rec.authors[#rec.authors + 1] = {name = tail, kind = "committee", raw = tail} end
 end
 
 local function extract(doc)
@@ -56,7 +63,7 @@ local function extract(doc)
     local rec = {
       schema = "pqx.question/1", id = "de-mv:" .. number, parliament = "de-mv",
       term = term, number = number, type = TYPES[kind], lang = "de", page_lang = "de",
-      title = title, authors = {},
+      title = title,
       dates = {published = date.parse(when, "de")},
       documents = {{number = number, kind = answered and "answer" or "question",
         date = date.parse(when, "de"), url = url}},
@@ -68,9 +75,7 @@ local function extract(doc)
     local vorgang = re.match(meta:select1("button[onclick]::attr(onclick)") or "",
       [[location\.href='([^']+)']])
     if vorgang then rec.extra.vorgang_url = pqx.url.resolve(doc.base_url, vorgang) end
-    for _, raw in ipairs(names.split_list(meta:one("td[headers=result-urheber]"):text(), {words = {}})) do
-      urheber(rec, raw, rec.type == "interpellation")
-    end
+    urheber(rec, meta:one("td[headers=result-urheber]"):text(), rec.type == "interpellation")
     if answered then
       rec.status = "answered"
       rec.answers = rec.answers or {{kind = "answer"}}
