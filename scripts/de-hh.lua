@@ -45,7 +45,6 @@ local function extract(doc)
       title = title, authors = {},
       dates = {published = pqx.date.parse(when, "de")},
       documents = {{number = number, kind = "question", date = pqx.date.parse(when, "de"), url = url}},
-      attachments = {{title = title, url = url, kind = "pdf"}},
       source = {kind = "list", view = view and text.lower(view)},
       extra = {doc_type = kind},
     }

@@ -64,10 +64,8 @@ local function extract(doc)
       schema = "pqx.question/1", id = "de-mv:" .. number, parliament = "de-mv",
       term = term, number = number, type = TYPES[kind], lang = "de", page_lang = "de",
       title = title,
-      dates = {published = date.parse(when, "de")},
       documents = {{number = number, kind = answered and "answer" or "question",
         date = date.parse(when, "de"), url = url}},
-      attachments = {{title = title, url = url, kind = "pdf"}},
       source = {kind = "list", view = view and text.lower(view)},
       extra = {doc_type = kind},
     }
@@ -76,9 +74,14 @@ local function extract(doc)
       [[location\.href='([^']+)']])
     if vorgang then rec.extra.vorgang_url = pqx.url.resolve(doc.base_url, vorgang) end
     urheber(rec, meta:one("td[headers=result-urheber]"):text(), rec.type == "interpellation")
+    -- the paper of a "... und Antwort" is the answer's: its date is the answer's
     if answered then
       rec.status = "answered"
       rec.answers = rec.answers or {{kind = "answer"}}
+      rec.answers[1].date = rec.documents[1].date
+      rec.dates = {answered = rec.documents[1].date}
+    else
+      rec.dates = {asked = rec.documents[1].date}
     end
     records[#records + 1] = rec
   end
