@@ -17,11 +17,9 @@
 -- Initiators are "Surname, Given[, Dr.][, van], Party" separated by ";" or " und ", then
 -- "u.a." when the list is cut; names are put in reading order ("Dr. Daniela Sommer").
 
-local text, re, date = pqx.text, pqx.re, pqx.date
+local text, re, date, de = pqx.text, pqx.re, pqx.date, pqx.de
 
-local TYPES = {KlAnfr = "Kleine Anfrage", GrAnfr = "Große Anfrage",
-  ["Kleine Anfrage"] = "Kleine Anfrage", ["Große Anfrage"] = "Große Anfrage"}
-local KINDS = {["Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation"}
+local TYPES = {KlAnfr = "Kleine Anfrage", GrAnfr = "Große Anfrage"}
 local TYPE_LINE = [[^(KlAnfr|GrAnfr|Kleine Anfrage|Große Anfrage)\s+(.+)$]]
 
 -- "Sommer, Daniela, Dr., SPD" -> {name = "Dr. Daniela Sommer", party = "SPD"}
@@ -45,19 +43,15 @@ local function authors(rec, line)
       raw = raw:gsub("%s+u%.a%.$", "")
       rec.warnings = {"authors: the page names only the first initiators (\"u.a.\")"}
     end
-    local group = raw:match("^Fraktion%s+(.+)$")
-    rec.authors[#rec.authors + 1] = group and
-      {name = raw, kind = "group", party = group:gsub("^der%s+", ""), raw = raw} or person(raw)
+    rec.authors[#rec.authors + 1] = raw:find("^Fraktion") and assert(de.author(raw)) or person(raw)
   end
 end
 
 local function new_record(number, doc_type, title, ctx)
-  local term = re.match(number, [[^(\d+)/\d+$]])
-  if not term then error("Drucksache " .. number .. " is not a Drucksache number") end
-  if not KINDS[doc_type] then error("Vorgangstyp " .. doc_type .. " is not a question") end
+  local drs = assert(de.drucksache(number, {prefix = false}))
   return {
-    schema = "pqx.question/1", id = "de-he:" .. number, parliament = "de-he", term = term,
-    number = number, type = KINDS[doc_type], lang = "de", page_lang = "de", title = title,
+    schema = "pqx.question/1", id = "de-he:" .. drs.number, parliament = "de-he", term = drs.term,
+    number = drs.number, type = assert(de.question_type(doc_type)), lang = "de", page_lang = "de", title = title,
     documents = {}, source_url = ctx.url, extra = {doc_type = doc_type},
   }
 end
@@ -96,7 +90,7 @@ local function detail(doc, ctx)
     local pl_n, pl_date = re.match(l, [[^PlPr (\d+/\d+)(?:\s+(\d\d\.\d\d\.\d{4}))?$]])
     if asked then
       number = n
-      rec = new_record(n, TYPES[kind], title, ctx)
+      rec = new_record(n, TYPES[kind] or kind, title, ctx)
       rec.dates = {asked = date.parse(asked, "de")}
       if answered then a_date, a_n = answered, n else drucksache(rec, "question", n, asked, urls[n]) end
     elseif pl_n then

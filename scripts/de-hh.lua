@@ -12,46 +12,30 @@
 -- (source.kind "list"). The Senat answers a Schriftliche Kleine Anfrage in the same
 -- Drucksache, but the list does not say so: no `answers`, no status, no addressee.
 
-local text, re, names = pqx.text, pqx.re, pqx.names
-
-local TYPES = {["Schriftliche Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation"}
-
--- "Birgit Stöver (CDU)", "Cansu Özdemir (Fraktion DIE LINKE)", "Fraktion DIE LINKE"
-local function author(raw)
-  local group = raw:match("^Fraktion%s+(.+)$")
-  if group then return {name = raw, kind = "group", party = group, raw = raw} end
-  local a = assert(names.name_party(raw))
-  if not a.party then error("Urheber without a party: " .. raw) end
-  a.party = a.party:gsub("^Fraktion%s+", "")
-  return a
-end
+local text, re, de, date = pqx.text, pqx.re, pqx.de, pqx.date
 
 local function extract(doc)
   local view = re.match(doc:select_text("title") or "", [[:\s*(\S+)$]])
   local records = {}
   for _, cell in ipairs(doc:select("table#parldokresult td.title", {min = 1})) do
-    local title = cell:text()
     local row = cell:parent():next()
     local number, kind, when = row:select_text("td[headers=result-nummer]"),
       row:select_text("td[headers=result-typ]"), row:select_text("td[headers=result-datum]")
-    if not (number and kind and when) then error("no Nummer/Typ/Datum under " .. title) end
-    local term = re.match(number, [[^(\d+)/\d+$]])
-    if not term then error("Nummer " .. number .. " is not a Drucksache number") end
-    if not TYPES[kind] then error("Typ " .. kind .. " of " .. number .. " is not a question") end
-    local url = cell:one("a[href]"):url()
+    if not (number and kind and when) then error("no Nummer/Typ/Datum under " .. cell:text()) end
+    local drs = assert(de.drucksache(number, {prefix = false}))
+    local qtype = assert(de.question_type(kind))
     local rec = {
-      schema = "pqx.question/1", id = "de-hh:" .. number, parliament = "de-hh",
-      term = term, number = number, type = TYPES[kind], lang = "de", page_lang = "de",
-      title = title, authors = {},
-      dates = {published = pqx.date.parse(when, "de")},
-      documents = {{number = number, kind = "question", date = pqx.date.parse(when, "de"), url = url}},
+      schema = "pqx.question/1", id = "de-hh:" .. drs.number, parliament = "de-hh",
+      term = drs.term, number = drs.number, type = qtype, lang = "de", page_lang = "de",
+      title = cell:text(), dates = {published = date.parse(when, "de")},
+      documents = {{number = drs.number, kind = "question", date = date.parse(when, "de"),
+        url = cell:one("a[href]"):url()}},
       source = {kind = "list", view = view and text.lower(view)},
       extra = {doc_type = kind},
     }
-    local who = row:next():one("td[headers=result-urheber]"):text()
-    for _, raw in ipairs(names.split_list(who, {words = {}})) do
-      rec.authors[#rec.authors + 1] = author(raw)
-    end
+    -- "Cansu Özdemir (Fraktion DIE LINKE)": the member's party is the Fraktion's
+    rec.authors = assert(de.authors(row:next():one("td[headers=result-urheber]"):text()))
+    for _, a in ipairs(rec.authors) do a.party = a.party and a.party:gsub("^Fraktion%s+", "") end
     records[#records + 1] = rec
   end
   return records

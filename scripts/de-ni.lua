@@ -15,7 +15,7 @@
 -- The question's paper may be the answer's too (17/1892, pages S.1 and S.1-3) or its own
 -- (17/2588, answered in 17/2819); `number` is always the question's Drucksache.
 
-local text, re, date, names = pqx.text, pqx.re, pqx.date, pqx.names
+local text, re, date, de = pqx.text, pqx.re, pqx.date, pqx.de
 
 local QUESTION = [[^(Kleine Anfrage(?: zur schriftlichen Beantwortung)?|Große Anfrage)(?: (mit Antwort))?\s+(.*)$]]
 local ANSWER_KINDS = {Antwort = "answer", ["Ergänzung (Antwort)"] = "supplementary",
@@ -30,18 +30,6 @@ local function fundstelle(line, urls)
   return {head = head, doc_type = doc_type, combined = combined, who = who,
     date = when and date.parse(when, "de"), number = n or nil, rest = rest or nil,
     url = n and urls[n]}
-end
-
-local function authors(rec, who)
-  rec.authors = {}
-  if rec.type == "interpellation" then
-    rec.authors[1] = {name = who, kind = "party", party = who, raw = who}
-    return
-  end
-  -- "Dr. Thela Wernstedt, (SPD)": a stray comma before the party
-  for _, raw in ipairs(names.split_list(who:gsub(",%s*%(", " ("), {words = {}})) do
-    rec.authors[#rec.authors + 1] = assert(names.name_party(raw))
-  end
 end
 
 local function vorgang(tbl, list, ctx)
@@ -76,10 +64,10 @@ local function vorgang(tbl, list, ctx)
       f.head:match("^Antwort")]
     if f.doc_type and not f.combined and not question then
       question = f
-      rec.type = f.doc_type:find("^Große") and "interpellation" or "written"
-      rec.extra.doc_type = f.doc_type
+      rec.type, rec.extra.doc_type = assert(de.question_type(f.doc_type)), f.doc_type
       rec.dates.asked = f.date
-      authors(rec, f.who)
+      -- "Dr. Thela Wernstedt, (SPD)": a stray comma before the party
+      rec.authors = assert(de.authors((f.who:gsub(",%s*%(", " ("))))
     elseif akind then
       local by = f.who or f.head:gsub("^%S+ %(Antwort%)", ""):gsub("^Antwort", "")
       rec.answers = rec.answers or {}

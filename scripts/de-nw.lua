@@ -17,11 +17,9 @@
 -- active tab) shows its whole procedure (a detail record). Kleine and Große Anfragen carry a
 -- number of their own ("KlAnfr 3349", "Große Anfrage 11"), kept in documents as kind "other".
 
-local text, re, date = pqx.text, pqx.re, pqx.date
+local text, re, date, de = pqx.text, pqx.re, pqx.date, pqx.de
 
-local TYPES = {KlAnfr = "Kleine Anfrage", GrAnfr = "Große Anfrage",
-  ["Kleine Anfrage"] = "Kleine Anfrage", ["Große Anfrage"] = "Große Anfrage"}
-local KINDS = {["Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation"}
+local TYPES = {KlAnfr = "Kleine Anfrage", GrAnfr = "Große Anfrage"}
 local DRS = [[Drucksache (\d+/\d+)(?: (.+?))? (\d\d\.\d\d\.\d{4}) \d+ S\.$]]
 local SCHEMES = {Systematik = "nrw-systematik", Schlagworte = "nrw-schlagwort", Region = "nrw-region"}
 
@@ -81,21 +79,19 @@ local function hit(td, list, ctx)
     rec.answers = {{kind = "answer", by = by, date = date.parse(when, "de")}}
     rec.dates.answered = rec.answers[1].date
   else
-    local t, n2, parties = re.match(lines[1] or "", [[^(Kleine Anfrage|Große Anfrage) (\d+) (.+)$]])
-    if not t then error("unrecognised formal line: " .. tostring(lines[1])) end
-    doc_type, series, n = t, t, n2
+    local parties
+    doc_type, n, parties = re.match(lines[1] or "", [[^(Kleine Anfrage|Große Anfrage) (\d+) (.+)$]])
+    if not doc_type then error("unrecognised formal line: " .. tostring(lines[1])) end
     local who, number, note2, asked = re.match(lines[2] or "", [[^(.*) ]] .. DRS)
     if not who then error("unrecognised signatory line: " .. tostring(lines[2])) end
     rec.number, rec.authors = number, {}
     parties = text.split(parties, ",", {trim = true})
     signatories(rec, who, parties)
-    for _, p in ipairs(parties) do
-      rec.authors[#rec.authors + 1] = {name = p, kind = "party", party = p, raw = p}
-    end
+    for _, p in ipairs(parties) do rec.authors[#rec.authors + 1] = assert(de.author(p)) end
     rec.dates.asked = date.parse(asked, "de")
     doc(rec, "question", number, asked, urls[number], note2 and "Drucksache " .. number .. ", " .. note2)
   end
-  rec.type, rec.extra = KINDS[doc_type], {doc_type = doc_type}
+  rec.type, rec.extra = assert(de.question_type(doc_type)), {doc_type = doc_type}
   rec.documents[#rec.documents + 1] = {number = n, kind = "other", title = doc_type .. " " .. n}
   rec.term = re.match(rec.number, [[^(\d+)/]])
   rec.id = "de-nw:" .. rec.number
@@ -112,8 +108,7 @@ local function hit(td, list, ctx)
       rec.dates.answered = rec.answers[1].date
       doc(rec, "answer", a_n, a_when, urls[a_n], a_note and "Drucksache " .. a_n .. ", " .. a_note)
     elseif pl then
-      rec.documents[#rec.documents + 1] = {number = pl, kind = "other", date = date.parse(pl_when, "de"),
-        url = urls[pl], title = "Plenarprotokoll " .. pl}
+      doc(rec, "other", pl, pl_when, urls[pl], "Plenarprotokoll " .. pl)
       rec.events = rec.events or {}
       rec.events[#rec.events + 1] = {date = date.parse(pl_when, "de"), label = line}
     elseif re.match(line, DRS) then
