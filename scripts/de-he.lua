@@ -61,52 +61,39 @@ local function drucksache(rec, kind, number, when, url, title)
     {number = number, kind = kind, date = when and date.parse(when, "de"), url = url, title = title}
 end
 
+local DRS_LINE = [[^(?:(\d\d\.\d\d\.\d{4}) )?(?:(?:und )?Antw(?:ort)? (\d\d\.\d\d\.\d{4}) )?(?:Drs|Drucksache) (\d+/\d+)$]]
+
 local function detail(doc, ctx)
-  local pre = doc:one("#listTable pre")
-  local title = text.squish(pre:one("> b"):text()):gsub("^%-%s*", "")
-  local urls, body, node = {}, {}, pre:one("> b"):next_node()
-  while node do
-    if node.tag == "a" then urls[node:text()] = node:url() end
-    if node.tag == "a" or node.type == "text" or node.type == "whitespace" then body[#body + 1] = node:raw_text() end
-    node = node:next_node()
-  end
-  local lines, summary, kind, who = text.lines(table.concat(body)), {}, nil, nil
-  local i = 1
-  while i <= #lines and not kind do
-    kind, who = re.match(lines[i], TYPE_LINE)
-    if not kind then summary[#summary + 1] = lines[i] end
-    i = i + 1
-  end
-  if not kind then error("no 'KlAnfr'/'GrAnfr' line in the Vollanzeige of " .. title) end
-  while lines[i] and not re.match(lines[i], [[^(\d\d\.\d\d\.\d{4}|Antw)]]) do
-    who, i = who .. " " .. lines[i], i + 1
-  end
-  local rec, number, notes = nil, nil, {}
-  for j = i, #lines do
-    local l = lines[j]
-    local asked, answered, n = re.match(l,
-      [[^(\d\d\.\d\d\.\d{4})(?: und Antw(?:ort)? (\d\d\.\d\d\.\d{4}))? (?:Drs|Drucksache) (\d+/\d+)$]])
-    local a_date, a_n = re.match(l, [[^Antw(?:ort)? (\d\d\.\d\d\.\d{4}) (?:Drs|Drucksache) (\d+/\d+)$]])
+  local pre, urls = doc:one("#listTable pre"), {}
+  for _, a in ipairs(pre:select("a")) do urls[a:text()] = a:url() end
+  local head = pre:one("> b"):text()
+  local title = text.squish(head):gsub("^%-%s*", "")
+  local rec, summary, notes, kind, who = nil, {}, {}, nil, nil
+  for _, l in ipairs(text.lines(pre:text():sub(#head + 1))) do
+    local asked, answered, n = re.match(l, DRS_LINE)
     local pl_n, pl_date = re.match(l, [[^PlPr (\d+/\d+)(?:\s+(\d\d\.\d\d\.\d{4}))?$]])
-    if asked then
-      number = n
-      rec = new_record(n, TYPES[kind] or kind, title, ctx)
+    local k, w = re.match(l, TYPE_LINE)
+    if not kind then
+      if k then kind, who = TYPES[k] or k, w else summary[#summary + 1] = l end
+    elseif not (rec or n) then
+      who = who .. " " .. l                   -- the Initiator wraps
+    elseif asked then
+      rec = new_record(n, kind, title, ctx)
       rec.dates = {asked = date.parse(asked, "de")}
-      if answered then a_date, a_n = answered, n else drucksache(rec, "question", n, asked, urls[n]) end
+      if not answered then drucksache(rec, "question", n, asked, urls[n]) end
     elseif pl_n then
       drucksache(rec, "other", pl_n, pl_date, urls[pl_n], "Plenarprotokoll " .. pl_n)
-    elseif not a_n then
-      if l:find("Drs") or l:find("^%d") then error("unrecognised line in the Vollanzeige: " .. l) end
+    elseif not (rec and answered) then
+      if l:find("Drs") or l:find("^%d") or not rec then error("unrecognised line in the Vollanzeige: " .. l) end
       notes[#notes + 1] = l
     end
-    if a_n then
-      if not rec then error("answer line before the question's Drucksache: " .. l) end
-      drucksache(rec, "answer", a_n, a_date, urls[a_n])
-      rec.dates.answered = date.parse(a_date, "de")
+    if rec and answered then
+      drucksache(rec, "answer", n, answered, urls[n])
+      rec.dates.answered = date.parse(answered, "de")
       rec.answers = {{kind = "answer", date = rec.dates.answered}}
     end
   end
-  if not number then error("no Drucksache of the question in the Vollanzeige of " .. title) end
+  if not rec then error("no Drucksache of the question in the Vollanzeige of " .. title) end
   rec.status = rec.answers and "answered" or "unanswered"
   rec.summary = #summary > 0 and table.concat(summary, " ") or nil
   rec.extra.notes = #notes > 0 and notes or nil

@@ -18,27 +18,15 @@
 local text, re, date, de = pqx.text, pqx.re, pqx.date, pqx.de
 
 local QUESTION = [[^(Kleine Anfrage(?: zur schriftlichen Beantwortung)?|Große Anfrage)(?: (mit Antwort))?\s+(.*)$]]
+local ANSWER = [[^(Antwort|Ergänzung \(Antwort\)|Berichtigung \(Antwort\))\s*(.*)$]]
 local ANSWER_KINDS = {Antwort = "answer", ["Ergänzung (Antwort)"] = "supplementary",
   ["Berichtigung (Antwort)"] = "correction"}
-local LINE = [[^(.*?)\s*(\d\d\.\d\d\.\d{4})\s*(?:Drucksache\s+(\d+/\d+)|(.*))]]
-
--- one Fundstelle: label and who, date, Drucksache (or the rest of the line), its link
-local function fundstelle(line, urls)
-  local head, when, n, rest = re.match(line, LINE)
-  if not head then head = line end
-  local doc_type, combined, who = re.match(head, QUESTION)
-  return {head = head, doc_type = doc_type, combined = combined, who = who,
-    date = when and date.parse(when, "de"), number = n or nil, rest = rest or nil,
-    url = n and urls[n]}
-end
 
 local function vorgang(tbl, list, ctx)
   local urls = {}
-  for _, a in ipairs(tbl:select("a[href$='.pdf'], a[href*='.pdf?']")) do
-    urls[a:text()] = urls[a:text()] or a:url()
-  end
+  for _, a in ipairs(tbl:select("a[href*='.pdf']")) do urls[a:text()] = urls[a:text()] or a:url() end
   local rec = {schema = "pqx.question/1", parliament = "de-ni", lang = "de", page_lang = "de",
-    documents = {}, keywords = {}, dates = {}, warnings = {}, source_url = ctx.url,
+    documents = {}, keywords = {}, dates = {}, answers = {}, source_url = ctx.url,
     source = list and {kind = "list", view = "vollanzeige"} or nil, extra = {}}
   local lines = {}
   for _, td in ipairs(tbl:select("> tbody > tr > td:nth-child(2)")) do
@@ -51,58 +39,52 @@ local function vorgang(tbl, list, ctx)
       rec.keywords[#rec.keywords + 1] = {label = t, scheme = "nilas-deskriptor", lang = "de"}
     elseif t:find("^%-") then
       rec.summary = text.squish(t:gsub("^%-%s*", ""):gsub("%s*%-$", ""))
-    elseif t ~= "" and not rec.title then
-      rec.title = t
     elseif t ~= "" then
-      error("unrecognised row in the Vorgang " .. (rec.title or "?") .. ": " .. t)
+      if rec.title then error("unrecognised row in the Vorgang " .. rec.title .. ": " .. t) end
+      rec.title = t
     end
   end
   local question
   for _, line in ipairs(lines) do
-    local f = fundstelle(line, urls)
-    local akind = f.combined and "answer" or ANSWER_KINDS[f.head:match("^(%S+ %(Antwort%))") or
-      f.head:match("^Antwort")]
-    if f.doc_type and not f.combined and not question then
-      question = f
-      rec.type, rec.extra.doc_type = assert(de.question_type(f.doc_type)), f.doc_type
-      rec.dates.asked = f.date
+    local head, when, n = re.match(line, [[^(.*?)\s*(\d\d\.\d\d\.\d{4})\s*(?:Drucksache\s+(\d+/\d+))?]])
+    head, when, n = head or line, when and date.parse(when, "de"), n or nil
+    local doc_type, combined, who = re.match(head, QUESTION)
+    local label, by = re.match(head, ANSWER)
+    if combined then label, by = "Antwort", who end
+    local akind = ANSWER_KINDS[label or ""]
+    if doc_type and not combined and not question then
+      question = {number = n, date = when}
+      rec.type, rec.extra.doc_type = assert(de.question_type(doc_type)), doc_type
+      rec.dates.asked = when
       -- "Dr. Thela Wernstedt, (SPD)": a stray comma before the party
-      rec.authors = assert(de.authors((f.who:gsub(",%s*%(", " ("))))
+      rec.authors = assert(de.authors((who:gsub(",%s*%(", " ("))))
     elseif akind then
-      local by = f.who or f.head:gsub("^%S+ %(Antwort%)", ""):gsub("^Antwort", "")
-      rec.answers = rec.answers or {}
-      rec.answers[#rec.answers + 1] = {kind = akind, date = f.date, by = text.trim(by)}
-      if akind == "answer" then rec.dates.answered = rec.dates.answered or f.date end
-    elseif f.head:find("Plenarprotokoll") then
-      local n = re.match(f.head, [[Plenarprotokoll\s+(\d+/\d+)$]])
-      rec.documents[#rec.documents + 1] = {number = n, kind = "other", date = f.date,
-        title = "Plenarprotokoll " .. n, url = urls[n]}
-      rec.events = {{date = f.date, label = text.squish(f.head:gsub("%s*Plenarprotokoll.*$", ""))}}
-    elseif f.date and not f.number then
+      rec.answers[#rec.answers + 1] = {kind = akind, date = when, by = by}
+      if akind == "answer" then rec.dates.answered = rec.dates.answered or when end
+    elseif when and not n then                -- "Besprechung Plenarprotokoll 17/76 14.10.2015 S. 7540 ff"
+      local pl = re.match(head, [[Plenarprotokoll\s+(\d+/\d+)$]])
+      if pl then rec.documents[#rec.documents + 1] =
+        {number = pl, kind = "other", date = when, title = "Plenarprotokoll " .. pl, url = urls[pl]} end
       rec.events = rec.events or {}
-      rec.events[#rec.events + 1] = {date = f.date, label = f.head}
+      rec.events[#rec.events + 1] = {date = when, label = head}
     else
-      error("unrecognised Fundstelle in the Vorgang " .. (rec.title or "?") .. ": " .. line)
+      error("unrecognised Fundstelle in the Vorgang " .. tostring(rec.title) .. ": " .. line)
     end
-    if f.number then
+    if n then
       local kind = akind == "answer" and "answer" or (akind and "other" or "question")
-      rec.documents[#rec.documents + 1] = {number = f.number, kind = kind, date = f.date, url = f.url,
-        title = kind == "other" and f.head:match("^%S+ %(Antwort%)") or nil}
+      rec.documents[#rec.documents + 1] = {number = n, kind = kind, date = when, url = urls[n],
+        title = kind == "other" and label or nil}
     end
   end
   if not question then error("no Kleine/Große Anfrage among the Fundstellen of " .. tostring(rec.title)) end
-  rec.number = question.number or (rec.documents[1] or {}).number
-  if not rec.number then error("no Drucksache number in the Vorgang " .. rec.title) end
-  rec.term = re.match(rec.number, [[^(\d+)/]])
-  rec.id = "de-ni:" .. rec.number
-  if not question.date then
-    rec.warnings[#rec.warnings + 1] = "dates.asked: the Fundstelle of the question prints no date"
-  end
-  if not question.number then
-    rec.warnings[#rec.warnings + 1] = "number: the question prints no Drucksache; the answer's is used"
-  end
-  rec.status = rec.answers and "answered" or "unanswered"
-  if #rec.warnings == 0 then rec.warnings = nil end
+  rec.number = question.number or (rec.documents[1] or error("no Drucksache in " .. rec.title)).number
+  rec.term, rec.id = rec.number:match("^(%d+)/"), "de-ni:" .. rec.number
+  local w = {}
+  if not question.date then w[#w + 1] = "dates.asked: the Fundstelle of the question prints no date" end
+  if not question.number then w[#w + 1] = "number: the question prints no Drucksache; the answer's is used" end
+  rec.warnings = #w > 0 and w or nil
+  rec.status = #rec.answers > 0 and "answered" or "unanswered"
+  if #rec.answers == 0 then rec.answers = nil end
   return rec
 end
 
