@@ -61,7 +61,9 @@ local function drucksache(rec, kind, number, when, url, title)
     {number = number, kind = kind, date = when and date.parse(when, "de"), url = url, title = title}
 end
 
-local DRS_LINE = [[^(?:(\d\d\.\d\d\.\d{4}) )?(?:(?:und )?Antw(?:ort)? (\d\d\.\d\d\.\d{4}) )?(?:Drs|Drucksache) (\d+/\d+)$]]
+-- "15.10.2014 Drs 19/1017", "Antw 15.04.2015 Drs 19/1829", "19.02.2015 und Antw 13.04.2015 Drs 19/1616"
+local DATE = [[(\d\d\.\d\d\.\d{4})]]
+local DRS_LINE = "^(?:" .. DATE .. " )?(?:(?:und )?Antw(?:ort)? " .. DATE .. " )?(?:Drs|Drucksache) (\\d+/\\d+)$"
 
 local function detail(doc, ctx)
   local pre, urls = doc:one("#listTable pre"), {}
@@ -71,7 +73,7 @@ local function detail(doc, ctx)
   local rec, summary, notes, kind, who = nil, {}, {}, nil, nil
   for _, l in ipairs(text.lines(pre:text():sub(#head + 1))) do
     local asked, answered, n = re.match(l, DRS_LINE)
-    local pl_n, pl_date = re.match(l, [[^PlPr (\d+/\d+)(?:\s+(\d\d\.\d\d\.\d{4}))?$]])
+    local pl_n, pl_date = re.match(l, [[^PlPr (\d+/\d+)(?:\s+]] .. DATE .. ")?$")
     local k, w = re.match(l, TYPE_LINE)
     if not kind then
       if k then kind, who = TYPES[k] or k, w else summary[#summary + 1] = l end
