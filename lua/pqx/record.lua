@@ -9,8 +9,11 @@
 -- unknown_fields). Rules checked, beyond each known field's type:
 -- required fields, ISO dates that exist in the calendar, language codes,
 -- the id format and its prefix, the parliament slug, the allowed values of
--- type, status and answer kind, and no empty strings (an empty string is
--- not "absent": leave the field out instead).
+-- type, status, answer, author, document and source kind, absolute document
+-- URLs, no paper listed twice in documents, and no empty strings (an empty string is
+-- not "absent": leave the field out instead). A record read from a list
+-- page (`source.kind = "list"`) is partial: only schema, id, parliament and
+-- number are required, and whatever else it gives is checked as usual.
 
 local date = require("pqx.date")
 
@@ -22,11 +25,14 @@ M.STATUSES = {"answered", "unanswered", "withdrawn", "lapsed", "transferred",
   "partially_answered"}
 M.ANSWER_KINDS = {"answer", "holding", "delay_notice", "correction", "supplementary"}
 M.DATE_FIELDS = {"asked", "answered", "published", "due", "withdrawn"}
+M.SOURCE_KINDS = {"detail", "list"}
+M.AUTHOR_KINDS = {"person", "group", "party", "committee", "government", "other"}
+M.DOCUMENT_KINDS = {"question", "answer", "other"}
 -- Top-level fields of docs/record.md, in its order.
 M.FIELDS = {"schema", "id", "parliament", "term", "number", "type", "lang",
-  "page_lang", "title", "authors", "addressees", "dates", "question", "answers",
-  "keywords", "events", "related", "attachments", "status", "source_url",
-  "extra", "warnings"}
+  "page_lang", "title", "summary", "authors", "addressees", "dates", "question",
+  "answers", "documents", "keywords", "events", "related", "attachments", "status",
+  "source", "source_url", "extra", "warnings"}
 
 local KNOWN = {}
 for _, f in ipairs(M.FIELDS) do KNOWN[f] = true end
@@ -185,15 +191,71 @@ end
 ---------------------------------------------------------------------------
 -- The record's parts
 
-local function check_authors(c, rec, has_warnings)
-  local authors = c:list("authors", rec.authors, true)
+-- A list record (source.kind = "list") is partial; an unusable source
+-- counts as detail, so the record is held to the full rules.
+local function check_source(c, rec)
+  local src = c:table("source", rec.source, false)
+  if not src then return false end
+  local kind = c:enum("source.kind", src.kind, false, M.SOURCE_KINDS)
+  local view = c:string("source.view", src.view, false)
+  if view and not view:match("^[a-z0-9_%-]+$") then
+    c:add("source.view", "%s is not a view name ([a-z0-9_-]+)", show(view))
+  end
+  local extra = {}
+  for k in pairs(src) do
+    if k ~= "kind" and k ~= "view" then extra[#extra + 1] = tostring(k) end
+  end
+  table.sort(extra)
+  for _, k in ipairs(extra) do
+    c:add("source." .. k, "unknown field (source has only kind and view)")
+  end
+  return kind == "list"
+end
+
+local function check_authors(c, rec, has_warnings, partial)
+  local authors = c:list("authors", rec.authors, not partial)
   if authors and #authors == 0 and not has_warnings then
     c:add("authors", "empty list; allowed only with a warning saying why")
   end
   c:each("authors", authors, function(p, a)
     c:string(p .. ".name", a.name, true)
+    c:enum(p .. ".kind", a.kind, false, M.AUTHOR_KINDS)
     for _, f in ipairs({"party", "raw", "constituency", "ref"}) do
       c:string(p .. "." .. f, a[f], false)
+    end
+  end)
+end
+
+-- An absolute URL: a scheme, "://", and no white space (node:url and
+-- pqx.url.resolve give this form).
+function Checker:url(path, v, required)
+  v = self:string(path, v, required)
+  if v and not v:match("^[%a][%w+.%-]*://[^%s]+$") then
+    self:add(path, "%s is not an absolute URL (resolve it with node:url or pqx.url.resolve)",
+      show(v))
+    return nil
+  end
+  return v
+end
+
+-- Printed papers: each needs a number and a kind; the same paper (number
+-- and kind) listed twice is a script error, while a question and its answer
+-- may share a number (several Landtage print both under one Drucksache).
+local function check_documents(c, rec)
+  local seen = {}
+  c:each("documents", c:list("documents", rec.documents, false), function(p, d)
+    local number = c:string(p .. ".number", d.number, true)
+    local kind = c:enum(p .. ".kind", d.kind, true, M.DOCUMENT_KINDS)
+    c:date(p .. ".date", d.date, false)
+    c:url(p .. ".url", d.url, false)
+    c:string(p .. ".title", d.title, false)
+    if number and kind then
+      local key = kind .. "\0" .. number
+      if seen[key] then
+        c:add(p, "duplicate of %s (number %s, kind %s)", seen[key], show(number), show(kind))
+      else
+        seen[key] = p
+      end
     end
   end)
 end
@@ -220,11 +282,12 @@ local function explained(rec, field)
   return false
 end
 
-local function check_dates(c, rec)
-  local dates = c:table("dates", rec.dates, true)
+local function check_dates(c, rec, partial)
+  local dates = c:table("dates", rec.dates, not partial)
   if not dates then return end
   for _, f in ipairs(M.DATE_FIELDS) do
-    c:date("dates." .. f, dates[f], f == "asked" and not explained(rec, "dates.asked"))
+    c:date("dates." .. f, dates[f],
+      f == "asked" and not partial and not explained(rec, "dates.asked"))
   end
 end
 
@@ -320,22 +383,29 @@ function M.validate(rec)
       c:add("id", "prefix %s does not match parliament %s", show(prefix), show(parliament))
     end
   end
+  -- source is checked first (it decides what is required) but reported in
+  -- its place among the fields, like warnings
+  local sc = new_checker()
+  local partial = check_source(sc, rec)
   c:string("term", rec.term, false)
   c:string("number", rec.number, true)
-  c:enum("type", rec.type, true, M.TYPES)
+  c:enum("type", rec.type, not partial, M.TYPES)
   c:lang("lang", rec.lang)
   c:lang("page_lang", rec.page_lang)
   c:string("title", rec.title, false)
+  c:string("summary", rec.summary, false)
   -- warnings are checked first (authors depends on them) but reported last
   local wc = new_checker()
   local has_warnings = check_warnings(wc, rec)
-  check_authors(c, rec, has_warnings)
+  check_authors(c, rec, has_warnings, partial)
   check_addressees(c, rec)
-  check_dates(c, rec)
+  check_dates(c, rec, partial)
   check_question(c, rec)
   check_answers(c, rec)
+  check_documents(c, rec)
   check_lists(c, rec)
-  c:enum("status", rec.status, true, M.STATUSES)
+  c:enum("status", rec.status, not partial, M.STATUSES)
+  for _, p in ipairs(sc.problems) do c.problems[#c.problems + 1] = p end
   c:string("source_url", rec.source_url, false)
   c:table("extra", rec.extra, false)
   for _, p in ipairs(wc.problems) do c.problems[#c.problems + 1] = p end

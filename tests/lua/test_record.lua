@@ -251,6 +251,115 @@ T.raises(function() record.validate_page("x", "s.lua") end, "bad argument #1 to 
   "validate_page non-table raises")
 T.raises(function() record.validate(nil) end, "bad argument #1 to 'validate'", "validate nil raises")
 
+-- source: detail (default) or list; a list record is partial
+do
+  local list = {schema = "pqx.question/1", id = "de-by:18/1234", parliament = "de-by",
+    number = "18/1234", source = {kind = "list"}}
+  T.same(record.validate(list), {}, "a list record needs only schema, id, parliament, number")
+  local full = copy(list)
+  full.source = {kind = "list", view = "search_results"}
+  full.type, full.title, full.status = "written", "Radwege", "answered"
+  full.authors = {{name = "Fraktion BÜNDNIS 90/DIE GRÜNEN", kind = "group"}}
+  full.dates = {published = "2019-05-02"}
+  full.documents = {{number = "18/1234", kind = "question", url = "https://example.org/18_1234.pdf"}}
+  T.same(record.validate(full), {}, "a list record may give what the list shows, dates without asked")
+  local function expect_list(change, want, name)
+    local r = copy(list)
+    change(r)
+    local got = {}
+    for i, p in ipairs(record.validate(r)) do got[i] = p.field .. ": " .. p.message end
+    T.ok(T.deep_equal(got, want), name, "got {" .. table.concat(got, " | ") .. "}")
+  end
+  for _, f in ipairs({"id", "parliament", "number"}) do
+    expect_list(function(r) r[f] = nil end, {f .. ": missing (required)"}, "list record requires " .. f)
+  end
+  expect_list(function(r) r.type = "kleine" end,
+    {'type: "kleine" is not one of written, oral, interpellation, topical, priority, other'},
+    "a list record's type is still checked")
+  expect_list(function(r) r.dates = {published = "02.05.2019"} end,
+    {'dates.published: "02.05.2019" is not YYYY-MM-DD'}, "a list record's dates are still checked")
+  expect_list(function(r) r.authors = {} end,
+    {"authors: empty list; allowed only with a warning saying why"},
+    "a list record that gives an empty author list still needs a warning")
+  expect_list(function(r) r.authors = {{party = "SPD"}} end, {"authors[1].name: missing (required)"},
+    "a list record's authors still need names")
+  expect_list(function(r) r.status = "open" end,
+    {'status: "open" is not one of answered, unanswered, withdrawn, lapsed, transferred, partially_answered'},
+    "a list record's status is still checked")
+  expect_list(function(r) r.source.kind = "lists" end, {
+    'type: missing (required)', 'authors: missing (required)', 'dates: missing (required)',
+    'status: missing (required)', 'source.kind: "lists" is not one of detail, list'},
+    "a misspelt source kind is reported and the record held to the full rules")
+end
+expect(function(r) r.source = {kind = "detail", view = "basisinfo"} end, {}, "source detail with a view")
+expect(function(r) r.source = {} end, {}, "an empty source means detail")
+expect(function(r) r.source = {kind = "detail"}; r.type = nil end, {"type: missing (required)"},
+  "a detail record still requires type")
+expect(function(r) r.source = "list" end, {"source: expected a table, got string"}, "source as string")
+expect(function(r) r.source = {kind = ""} end, {"source.kind: " .. "empty string; leave the field out instead"},
+  "empty source kind")
+expect(function(r) r.source = {view = "Basis Info"} end,
+  {'source.view: "Basis Info" is not a view name ([a-z0-9_-]+)'}, "source view not a name")
+expect(function(r) r.source = {view = 3} end, {"source.view: expected string, got number"}, "source view type")
+expect(function(r) r.source = {knid = "list", url = "x"} end, {
+  "source.knid: unknown field (source has only kind and view)",
+  "source.url: unknown field (source has only kind and view)"}, "unknown keys in source")
+
+-- authors[].kind
+for _, k in ipairs(record.AUTHOR_KINDS) do
+  expect(function(r) r.authors[1].kind = k end, {}, "author kind " .. k)
+end
+expect(function(r) r.authors[1].kind = "Fraktion" end,
+  {'authors[1].kind: "Fraktion" is not one of person, group, party, committee, government, other'},
+  "author kind value")
+expect(function(r) r.authors[1].kind = 1 end, {"authors[1].kind: expected string, got number"},
+  "author kind type")
+expect(function(r) r.authors = {{kind = "group", party = "CDU"}} end, {"authors[1].name: missing (required)"},
+  "a group author needs its name as printed")
+
+-- documents[]
+expect(function(r) r.documents = {
+  {number = "15/1234", kind = "question", date = "2013-04-30", url = "https://example.org/15_1234.pdf",
+    title = "Kleine Anfrage"},
+  {number = "15/1234", kind = "answer", date = "2013-06-04"},
+  {number = "Ds 15/88", kind = "other"}} end, {},
+  "documents: question and answer may share a number; a second series is other")
+expect(function(r) r.documents = {} end, {}, "empty documents list is fine")
+expect(function(r) r.documents = {{kind = "question"}} end, {"documents[1].number: missing (required)"},
+  "document number required")
+expect(function(r) r.documents = {{number = "15/1"}} end, {"documents[1].kind: missing (required)"},
+  "document kind required")
+expect(function(r) r.documents = {{number = 1234, kind = "question"}} end,
+  {"documents[1].number: expected string, got number"}, "document number type")
+expect(function(r) r.documents = {{number = "15/1", kind = "Antwort"}} end,
+  {'documents[1].kind: "Antwort" is not one of question, answer, other'}, "document kind value")
+expect(function(r) r.documents = {{number = "15/1", kind = "answer", date = "04.06.2013"}} end,
+  {'documents[1].date: "04.06.2013" is not YYYY-MM-DD'}, "document date format")
+expect(function(r) r.documents = {{number = "15/1", kind = "answer", date = "2013-02-30"}} end,
+  {'documents[1].date: "2013-02-30" is not a date in the calendar (day 30 does not exist in february 2013)'},
+  "document date in the calendar")
+expect(function(r) r.documents = {{number = "15/1", kind = "answer", url = "/dokumente/15_1.pdf"}} end,
+  {'documents[1].url: "/dokumente/15_1.pdf" is not an absolute URL (resolve it with node:url or pqx.url.resolve)'},
+  "document url relative")
+expect(function(r) r.documents = {{number = "15/1", kind = "answer", url = "https://x.org/a b.pdf"}} end,
+  {'documents[1].url: "https://x.org/a b.pdf" is not an absolute URL (resolve it with node:url or pqx.url.resolve)'},
+  "document url with a space")
+expect(function(r) r.documents = {{number = "15/1", kind = "answer", title = ""}} end,
+  {"documents[1].title: empty string; leave the field out instead"}, "document empty title")
+expect(function(r) r.documents = {{number = "15/1", kind = "question"}, {number = "15/1", kind = "question"}} end,
+  {'documents[2]: duplicate of documents[1] (number "15/1", kind "question")'}, "document listed twice")
+expect(function(r) r.documents = {number = "15/1"} end,
+  {'documents: expected a list, got a table with key "number"'}, "documents as one table")
+expect(function(r) r.documents = {"15/1"} end, {"documents[1]: expected a table, got string"},
+  "document entry as string")
+
+-- summary
+expect(function(r) r.summary = "Die Staatsregierung wird gefragt ..." end, {}, "summary string")
+expect(function(r) r.summary = "" end, {"summary: empty string; leave the field out instead"}, "empty summary")
+expect(function(r) r.summary = {"x"} end, {"summary: expected string, got table"}, "summary type")
+T.same(record.unknown_fields({schema = "x", source = {}, documents = {}, summary = "s"}), {},
+  "source, documents and summary are known fields")
+
 -- a required date that the page does not print: absent plus a warning naming it
 do
   local r = copy(BASE)
