@@ -12,7 +12,9 @@
 --     sequence number: "Kleine Anfrage 3005  Dorothea Schäfer (CDU) und Antwort Ministerium ... 13.02.2015
 --     Drucksache 16/4608 (5 S.)"; a Große Anfrage names its Fraktionen only ("Große Anfrage  CDU ...");
 --     then "Antwort (Ergänzung)", "Unterrichtung", "PlPr 16/67 20.02.2014 S. 4401-4407", "* Für erledigt erklärt".
--- number = the question's Drucksache (term 16 Kleine Anfragen: the joint one); every
+-- number = the question's Drucksache (term 16 Kleine Anfragen: the joint one; its own
+-- "Kleine Anfrage 3005" series is a documents entry of kind other; an oral question in a
+-- Sammeldrucksache "17/180 ... (Nr. 1)" gets the id de-rp:17/180-1); every
 -- Drucksache, Vorlage and Plenarprotokoll line goes to documents, every dated line to events.
 -- A page with one record is the detail view; with several it is a list (source.kind "list").
 
@@ -73,9 +75,8 @@ local function parse_fund(cell, rec)
       question = {type = qtype, date = iso, drs = drs, nr = re.match(line, [[\(Nr\.\s*(\d+)\)]])}
       local ka, who, by = re.match(head, [[^Kleine Anfrage (\d+)\s+(.+?) und Antwort (.+)$]])
       if ka then -- term 16: question and answer in one Drucksache
-        rec.extra.ka_number = ka
+        question.ka = ka
         rec.answers[#rec.answers + 1] = {kind = "answer", date = iso, by = by}
-        question.joint = true
         doc_kind = "answer"
       else
         who = head:sub(#qtype + 2):gsub("%s+in:.*$", "")
@@ -117,11 +118,12 @@ local function record(body, list, ctx)
     fail("OPAL record %q: no Kleine, Große or Mündliche Anfrage among its Fundstellen: %q",
       title or "?", text.squish(cell:text()))
   end
-  rec.term, rec.number = q.drs:match("^(%d+)/(%d+)$")
-  if q.nr then rec.number = rec.number .. "-" .. q.nr end
-  rec.id = "de-rp:" .. rec.term .. "/" .. rec.number
+  rec.term, rec.number = q.drs:match("^(%d+)/"), q.drs
+  rec.id = "de-rp:" .. q.drs .. (q.nr and "-" .. q.nr or "")
+  rec.extra.sammeldrucksache_nr = q.nr
   rec.type, rec.extra.doc_type, rec.authors = TYPES[q.type], q.type, q.authors
-  if q.joint then
+  if q.ka then -- term 16: question and answer in one Drucksache, the question numbered in its own series
+    rec.documents[#rec.documents + 1] = {number = q.ka, kind = "other", title = "Kleine Anfrage " .. q.ka}
     rec.extra.doc_type = "Kleine Anfrage und Antwort"
     rec.warnings[#rec.warnings + 1] = "dates.asked: the page prints only the date of the "
       .. "Drucksache that holds both question and answer"
