@@ -96,7 +96,7 @@ local function list_row(row, stand, ctx)
     rec.warnings[#rec.warnings + 1] = "type: the list names only the answer, not the kind of question"
   end
   local vorgang = row:select1("a.button1[href]")
-  rec.extra.vorgang_url = vorgang and vorgang:attr("href")
+  rec.extra.detail_url = vorgang and vorgang:attr("href")
   return finish(rec, stand)
 end
 
