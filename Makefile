@@ -18,7 +18,7 @@ LDFLAGS   += $(EXTRA_LDFLAGS)
 
 # plain C parts (no Lua), unit-tested on their own
 CORE_SRC  := src/buf.c src/arena.c src/encoding.c src/parse.c src/text.c src/select.c \
-             src/sha256.c src/store.c
+             src/sha256.c src/store.c src/url.c
 # Lua bindings and the command line
 APP_SRC   := $(wildcard src/vm.c src/doc.c src/json.c src/re.c src/page.c src/run.c src/repl.c \
              src/test.c src/main.c)

@@ -26,6 +26,7 @@ enum pqx_exit {
 /* Options shared by run, repl and test. */
 typedef struct pqx_common_opts {
 	const char *encoding;   /* --encoding */
+	const char *base_url;   /* --base-url: the pages' URL (ctx.url, doc.url); NULL = unknown */
 	pqx_limits limits;      /* --max-bytes, --max-depth, --max-parse-memory */
 	pqx_vm_opts vm;         /* --max-memory, --max-instructions, --timeout, --lua-dev */
 	int quiet;

@@ -20,6 +20,7 @@
 
 #include "select.h"
 #include "text.h"
+#include "url.h"
 
 #ifdef PQX_GC_STRESS
 /* collect on every binding entry: a missing lifetime link shows up at once */
@@ -34,6 +35,10 @@ typedef struct ldoc {
 	pqx_document d;
 	int closed;
 	char *path;
+	char *url;          /* the page's URL, normalised; NULL = unknown */
+	char *fallback;     /* the script's base_url, normalised; NULL = none */
+	char *base;         /* doc.base_url once computed (the tree never changes) */
+	int base_done;
 } ldoc;
 
 typedef struct lnode {
@@ -93,7 +98,10 @@ static int doc_gc(lua_State *L)
 	ldoc *d = luaL_checkudata(L, 1, PQX_DOCUMENT_MT);
 	doc_release(d);
 	free(d->path);
-	d->path = NULL;
+	free(d->url);
+	free(d->fallback);
+	free(d->base);
+	d->path = d->url = d->fallback = d->base = NULL;
 	return 0;
 }
 
@@ -841,6 +849,202 @@ static int node_tostring(lua_State *L)
 	return 1;
 }
 
+/* ---- URLs ------------------------------------------------------------------- */
+
+/* A browser writes the query of a link in its page's encoding (WHATWG URL
+ * parser, "encoding" argument); windows-1252 is the legacy encoding of the sites
+ * pqx reads. Other legacy encodings get UTF-8, as their servers mostly accept. */
+static unsigned url_flags(const ldoc *d)
+{
+	return !d->closed && strcmp(d->d.text.encoding, "windows-1252") == 0 ? PQX_URL_QUERY_W1252 : 0;
+}
+
+/* The resolved URL as a malloc'd string; NULL with *rc = PQX_URL_NO_BASE or OOM. */
+static char *resolve_dup(const char *base, const char *ref, size_t reflen, unsigned flags, int *rc)
+{
+	pqx_buf b = PQX_BUF_INIT;
+	*rc = pqx_url_resolve(base, base ? strlen(base) : 0, ref, reflen, flags, &b);
+	if (*rc != PQX_URL_OK) {
+		pqx_buf_free(&b);
+		return NULL;
+	}
+	pqx_buf_cstr(&b);
+	if (b.oom) {
+		*rc = PQX_URL_OOM;
+		pqx_buf_free(&b);
+		return NULL;
+	}
+	return b.s; /* the buffer's bytes, NUL-terminated, are the string */
+}
+
+static int set_doc_url(lua_State *L, int idx, const char *url, int fallback)
+{
+	ldoc *d = luaL_checkudata(L, idx, PQX_DOCUMENT_MT);
+	char *u = NULL;
+	if (url) {
+		int rc;
+		if (!pqx_url_is_absolute(url, strlen(url)))
+			return -1;
+		u = resolve_dup(NULL, url, strlen(url), 0, &rc);
+		if (!u)
+			return -1;
+	}
+	char **slot = fallback ? &d->fallback : &d->url;
+	free(*slot);
+	*slot = u;
+	free(d->base);
+	d->base = NULL;
+	d->base_done = 0;
+	return 0;
+}
+
+int pqx_doc_set_url(lua_State *L, int idx, const char *url) { return set_doc_url(L, idx, url, 0); }
+int pqx_doc_set_fallback_base(lua_State *L, int idx, const char *base) { return set_doc_url(L, idx, base, 1); }
+
+/* href of the first <base href> in tree order (HTML: "the document base URL") */
+static const char *find_base_href(const GumboNode *root)
+{
+	const GumboNode *n = root;
+	for (;;) {
+		if (n->type == GUMBO_NODE_ELEMENT && n->v.element.tag == GUMBO_TAG_BASE) {
+			const GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, "href");
+			if (a)
+				return a->value;
+		}
+		const GumboVector *v = child_vector(n);
+		if (v && v->length) {
+			n = v->data[0];
+			continue;
+		}
+		while (n != root) {
+			const GumboVector *pv = child_vector(n->parent);
+			if (n->index_within_parent + 1 < pv->length) {
+				n = pv->data[n->index_within_parent + 1];
+				break;
+			}
+			n = n->parent;
+		}
+		if (n == root)
+			return NULL;
+	}
+}
+
+/* doc.base_url: <base href> resolved against the page's URL (or the script's
+ * base_url), else the page's URL, else the script's base_url, else NULL.
+ * Raises only when out of memory. */
+static const char *doc_base(lua_State *L, ldoc *d)
+{
+	if (d->base_done || d->closed)
+		return d->base;
+	const char *fallback = d->url ? d->url : d->fallback;
+	const char *href = find_base_href(d->d.out->document);
+	char *b = NULL;
+	int rc = PQX_URL_OK;
+	if (href) {
+		b = resolve_dup(fallback, href, strlen(href), url_flags(d), &rc);
+		if (b && strncmp(b, "javascript:", 11) == 0) {
+			free(b);
+			b = NULL;
+		}
+	}
+	if (!b && rc != PQX_URL_OOM && fallback && !(b = strdup(fallback)))
+		rc = PQX_URL_OOM;
+	if (rc == PQX_URL_OOM) {
+		luaL_error(L, "not enough memory for the base URL");
+		return NULL;
+	}
+	d->base = b;
+	d->base_done = 1;
+	return b;
+}
+
+/* the attribute node:url reads when none is named */
+static const char *url_attr_default(const GumboNode *n)
+{
+	switch (n->v.element.tag) {
+	case GUMBO_TAG_IMG: case GUMBO_TAG_SCRIPT: case GUMBO_TAG_IFRAME: case GUMBO_TAG_FRAME:
+	case GUMBO_TAG_SOURCE: case GUMBO_TAG_EMBED: case GUMBO_TAG_AUDIO: case GUMBO_TAG_VIDEO:
+	case GUMBO_TAG_TRACK: case GUMBO_TAG_INPUT:
+		return "src";
+	case GUMBO_TAG_FORM:
+		return "action";
+	case GUMBO_TAG_OBJECT:
+		return "data";
+	default:
+		return "href";
+	}
+}
+
+/* node:url([name]): the attribute as an absolute URL, nil when absent or blank */
+static int node_url(lua_State *L)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	lnode *ud = luaL_testudata(L, 1, PQX_NODE_MT);
+	ldoc *d = ud ? ud->doc : luaL_checkudata(L, 1, PQX_DOCUMENT_MT);
+	if (!is_element(n)) {
+		lua_pushnil(L);
+		return 1;
+	}
+	const char *name = lua_isnoneornil(L, 2) ? url_attr_default(n) : luaL_checkstring(L, 2);
+	char lname[64];
+	size_t len = strlen(name);
+	if (len >= sizeof lname)
+		return luaL_argerror(L, 2, "attribute name too long");
+	for (size_t i = 0; i <= len; i++)
+		lname[i] = (name[i] >= 'A' && name[i] <= 'Z') ? (char)(name[i] - 'A' + 'a') : name[i];
+	const GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, lname);
+	const char *v = a ? a->value : "";
+	const char *p = v;
+	while (*p && (unsigned char)*p <= 0x20)
+		p++;
+	if (!*p) {
+		lua_pushnil(L);
+		return 1;
+	}
+	const char *base = doc_base(L, d);
+	pqx_buf b = PQX_BUF_INIT;
+	int rc = pqx_url_resolve(base, base ? strlen(base) : 0, v, strlen(v), url_flags(d), &b);
+	if (rc == PQX_URL_OK)
+		lua_pushlstring(L, pqx_buf_cstr(&b), b.len);
+	pqx_buf_free(&b);
+	if (rc == PQX_URL_NO_BASE)
+		return luaL_error(L, "node:url: no base URL for a relative link \"%s\" (give --base-url or "
+		                  "set base_url in the script)", v);
+	if (rc != PQX_URL_OK)
+		return luaL_error(L, "not enough memory for a URL");
+	return 1;
+}
+
+/* pqx.url.resolve(base, ref): base may be nil; nil, message when ref is relative
+ * and base is not an absolute URL */
+static int core_url_resolve(lua_State *L)
+{
+	ENTER(L);
+	if (!lua_isnil(L, 1) && lua_type(L, 1) != LUA_TSTRING)
+		return luaL_error(L, "pqx.url.resolve: base must be a string or nil, not a %s", luaL_typename(L, 1));
+	if (lua_type(L, 2) != LUA_TSTRING)
+		return luaL_error(L, "pqx.url.resolve: ref must be a string, not a %s", luaL_typename(L, 2));
+	size_t bl = 0, rl;
+	const char *base = lua_isnil(L, 1) ? NULL : lua_tolstring(L, 1, &bl);
+	const char *ref = lua_tolstring(L, 2, &rl);
+	pqx_buf b = PQX_BUF_INIT;
+	int rc = pqx_url_resolve(base, bl, ref, rl, 0, &b);
+	if (rc == PQX_URL_OK)
+		lua_pushlstring(L, pqx_buf_cstr(&b), b.len);
+	pqx_buf_free(&b);
+	if (rc == PQX_URL_OK)
+		return 1;
+	if (rc != PQX_URL_NO_BASE)
+		return luaL_error(L, "not enough memory for a URL");
+	lua_pushnil(L);
+	if (base)
+		lua_pushfstring(L, "relative URL \"%s\" needs an absolute base URL, not \"%s\"", ref, base);
+	else
+		lua_pushfstring(L, "relative URL \"%s\" needs a base URL", ref);
+	return 2;
+}
+
 /* ---- document properties -------------------------------------------------- */
 
 static const GumboNode *find_child_tag(const GumboNode *n, GumboTag tag)
@@ -865,6 +1069,15 @@ static int doc_index_mm(lua_State *L)
 	}
 	if (key && strcmp(key, "path") == 0) {
 		if (d->path) lua_pushstring(L, d->path); else lua_pushnil(L);
+		return 1;
+	}
+	if (key && strcmp(key, "url") == 0) {
+		if (d->url) lua_pushstring(L, d->url); else lua_pushnil(L);
+		return 1;
+	}
+	if (key && strcmp(key, "base_url") == 0 && !d->closed) {
+		const char *b = doc_base(L, d);
+		if (b) lua_pushstring(L, b); else lua_pushnil(L);
 		return 1;
 	}
 	if (key && !d->closed) {
@@ -926,18 +1139,26 @@ static int doc_tostring(lua_State *L)
 	return 1;
 }
 
-/* pqx.parse(html [, {encoding=, path=}]): a Document from a string */
+/* pqx.parse(html [, {encoding=, path=, url=, base_url=}]): a Document from a string */
 static int core_parse(lua_State *L)
 {
 	ENTER(L);
 	size_t len;
 	const char *html = luaL_checklstring(L, 1, &len);
-	const char *enc = NULL, *path = NULL;
+	const char *enc = NULL, *path = NULL, *url = NULL, *base_url = NULL;
 	if (lua_istable(L, 2)) {
 		lua_getfield(L, 2, "encoding");
 		enc = lua_tostring(L, -1);
 		lua_getfield(L, 2, "path");
 		path = lua_tostring(L, -1);
+		lua_getfield(L, 2, "url");
+		url = lua_tostring(L, -1);
+		lua_getfield(L, 2, "base_url");
+		base_url = lua_tostring(L, -1);
+		if (url && !pqx_url_is_absolute(url, strlen(url)))
+			return luaL_error(L, "pqx.parse: url \"%s\" is not an absolute URL", url);
+		if (base_url && !pqx_url_is_absolute(base_url, strlen(base_url)))
+			return luaL_error(L, "pqx.parse: base_url \"%s\" is not an absolute URL", base_url);
 	}
 	pqx_document d;
 	char err[512];
@@ -950,6 +1171,8 @@ static int core_parse(lua_State *L)
 		return 2;
 	}
 	pqx_push_document(L, &d, path);
+	if (pqx_doc_set_url(L, -1, url) != 0 || pqx_doc_set_fallback_base(L, -1, base_url) != 0)
+		return luaL_error(L, "not enough memory for the URL");
 	return 1;
 }
 
@@ -1031,7 +1254,7 @@ static const luaL_Reg node_methods[] = {
 	{"text", node_text}, {"raw_text", node_raw_text}, {"own_text", node_own_text},
 	{"inner_html", node_inner_html}, {"outer_html", node_outer_html},
 	{"select", node_select}, {"select1", node_select1}, {"one", node_one},
-	{"matches", node_matches}, {"document", node_document},
+	{"matches", node_matches}, {"document", node_document}, {"url", node_url},
 	{NULL, NULL},
 };
 
@@ -1111,5 +1334,9 @@ int pqx_open_core(lua_State *L)
 	lua_pop(L, 1);
 	pqx_open_re(L);
 	lua_setfield(L, -2, "re");
+	lua_newtable(L);
+	lua_pushcfunction(L, core_url_resolve);
+	lua_setfield(L, -2, "resolve");
+	lua_setfield(L, -2, "url");
 	return 1;
 }

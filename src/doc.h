@@ -28,6 +28,13 @@ void pqx_doc_set_limits(const pqx_limits *lim);
  * the caller must not free it). path may be NULL. */
 void pqx_push_document(lua_State *L, pqx_document *d, const char *path);
 
+/* The page's own URL (doc.url, ctx.url) and the script's `base_url`, used when the
+ * page's URL is unknown; either may be NULL (unknown). Both are copied. They and
+ * the page's <base href> make doc.base_url, which node:url resolves against.
+ * Returns 0, or -1 when the value given is not an absolute URL (nothing changed). */
+int pqx_doc_set_url(lua_State *L, int idx, const char *url);
+int pqx_doc_set_fallback_base(lua_State *L, int idx, const char *base);
+
 /* Frees the document's tree now; its nodes raise "node of a closed document". */
 void pqx_close_document(lua_State *L, int idx);
 

@@ -644,6 +644,19 @@ static const unsigned char w1252[256][4] = {
 	{2,0xC3,0xB8}, {2,0xC3,0xB9}, {2,0xC3,0xBA}, {2,0xC3,0xBB}, {2,0xC3,0xBC}, {2,0xC3,0xBD}, {2,0xC3,0xBE}, {2,0xC3,0xBF},
 };
 
+/* The windows-1252 byte for one UTF-8 encoded character, or -1 when the
+ * encoding has none (the URL encoder writes queries the way a browser does on a
+ * windows-1252 page). */
+int pqx_enc_w1252_byte(const char *utf8, size_t len)
+{
+	if (len == 1 && (unsigned char)utf8[0] < 0x80)
+		return (unsigned char)utf8[0];
+	for (int b = 0x80; b < 0x100; b++)
+		if (w1252[b][0] == len && memcmp(w1252[b] + 1, utf8, len) == 0)
+			return b;
+	return -1;
+}
+
 static size_t count_nuls(const unsigned char *p, size_t n)
 {
 	size_t c = 0;

@@ -40,4 +40,8 @@ void pqx_decoded_free(pqx_decoded *d);
  * windows-1252), or NULL when nothing usable is declared. */
 const char *pqx_enc_prescan(const unsigned char *bytes, size_t len);
 
+/* The windows-1252 byte that encodes the one UTF-8 character utf8[0..len),
+ * or -1 when windows-1252 has no such character. */
+int pqx_enc_w1252_byte(const char *utf8, size_t len);
+
 #endif

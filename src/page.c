@@ -121,6 +121,14 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 	int warnings = lua_gettop(L);
 	lua_getfield(L, doc_idx, "path");
 	lua_setfield(L, ctx, "path");
+	/* the script's base_url (checked when it loaded) serves pages of unknown URL */
+	if (d) {
+		lua_getfield(L, script_idx, "base_url");
+		pqx_doc_set_fallback_base(L, doc_idx, lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, doc_idx, "url");
+	lua_setfield(L, ctx, "url");
 	lua_pushvalue(L, ctx);
 	set_str(L, "encoding", res->encoding);
 	set_str(L, "encoding_source", res->encoding_source);
@@ -320,6 +328,7 @@ void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const
 	}
 	pqx_push_document(L, &d, path);
 	int doc = lua_gettop(L);
+	pqx_doc_set_url(L, doc, opts->base_url); /* checked by the option parser */
 	pqx_process_document(vm, script_idx, script_name, doc, res);
 	/* the page is done: free the tree now, not at the next collection */
 	pqx_close_document(L, doc);

@@ -630,6 +630,8 @@ static void make_ctx(repl *r)
 	lua_newtable(L);
 	lua_getfield(L, -2, "path");
 	lua_setfield(L, -2, "path");
+	lua_getfield(L, -2, "url");
+	lua_setfield(L, -2, "url");
 	if (d) {
 		set_string(L, "encoding", d->text.encoding);
 		set_string(L, "encoding_source", d->text.source);
@@ -686,6 +688,13 @@ static int open_page(repl *r, const char *path, int announce)
 		return st == PQX_PARSE_LIMIT ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT;
 	}
 	pqx_push_document(L, &d, path);
+	pqx_doc_set_url(L, -1, r->opts.base_url); /* checked by the option parser */
+	if (r->script_ref != LUA_NOREF) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->script_ref);
+		lua_getfield(L, -1, "base_url");
+		pqx_doc_set_fallback_base(L, -3, lua_tostring(L, -1));
+		lua_pop(L, 2);
+	}
 	lua_setglobal(L, "doc");
 	make_ctx(r);
 	if (announce) {

@@ -23,10 +23,14 @@
 #include "page.h"
 #include "sha256.h"
 #include "store.h"
+#include "url.h"
 
 const char pqx_common_help[] =
 	"  --encoding LABEL        decode pages as LABEL (WHATWG label, e.g. windows-1252),\n"
 	"                          overriding the script's `encoding` and the page's <meta>\n"
+	"  --base-url URL          the URL the pages were fetched from: ctx.url and doc.url,\n"
+	"                          and the base of relative links (node:url); overrides the\n"
+	"                          script's `base_url`\n"
 	"  --max-bytes N           refuse pages larger than N bytes (default 64M; K/M/G suffixes)\n"
 	"  --max-depth N           refuse pages whose elements nest deeper than N (default 4000)\n"
 	"  --max-parse-memory N    memory the HTML parser may use per page (default 1G)\n"
@@ -150,6 +154,17 @@ int pqx_common_option(pqx_common_opts *o, int argc, char **argv, int *i)
 			return -1;
 		}
 		o->encoding = v;
+		return 1;
+	}
+	if (is_opt(a, "--base-url")) {
+		v = option_value(argc, argv, i, "--base-url");
+		if (!*v)
+			return -1;
+		if (!pqx_url_is_absolute(v, strlen(v))) {
+			fprintf(stderr, "pqx: --base-url: '%s' is not an absolute URL (e.g. https://www.bundestag.de/)\n", v);
+			return -1;
+		}
+		o->base_url = v;
 		return 1;
 	}
 	if (is_opt(a, "--lua-dev")) {

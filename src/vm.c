@@ -25,6 +25,7 @@
 #include <lualib.h>
 
 #include "embedded.h"
+#include "url.h"
 
 #define HOOK_EVERY 1000
 #define MEMORY_SLACK ((size_t)4 * 1024 * 1024) /* lets an error unwind after the limit */
@@ -610,6 +611,18 @@ int pqx_vm_load_script(pqx_vm *vm, const char *path, pqx_buf *err)
 	lua_pop(L, 1);
 	if (t != LUA_TNIL && t != LUA_TSTRING) {
 		pqx_buf_addf(err, "%s: 'encoding' must be a string label such as \"windows-1252\"", base);
+		lua_pop(L, 1);
+		return -1;
+	}
+	/* base_url: the site's URL for pages whose own URL is unknown (saved fixtures) */
+	t = lua_getfield(L, -1, "base_url");
+	size_t ulen = 0;
+	const char *u = t == LUA_TSTRING ? lua_tolstring(L, -1, &ulen) : NULL;
+	int bad = t != LUA_TNIL && !(u && pqx_url_is_absolute(u, ulen));
+	lua_pop(L, 1);
+	if (bad) {
+		pqx_buf_addf(err, "%s: 'base_url' must be an absolute URL such as \"https://www.landtag.example/\"",
+		             base);
 		lua_pop(L, 1);
 		return -1;
 	}

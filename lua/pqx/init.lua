@@ -5,12 +5,13 @@ local core = require("pqx.core")
 
 local pqx = {
   VERSION = core.VERSION,
-  parse = core.parse,          -- pqx.parse(html [, {encoding=, path=}]) -> Document | nil, err
+  parse = core.parse,          -- pqx.parse(html [, {encoding=, path=, url=, base_url=}]) -> Document | nil, err
   selector = core.selector,    -- pqx.selector(css) -> compiled, cached Selector
   json = core.json,            -- pqx.json(value [, pretty]) -> canonical JSON text
   is_node = core.is_node,
   is_document = core.is_document,
   re = core.re,                -- PCRE2: match, find, all, gmatch, gsub, split, compile
+  url = core.url,              -- resolve(base, ref): absolute URLs (src/url.c, shared with node:url)
 }
 
 require("pqx.dom") -- methods on lists and nodes

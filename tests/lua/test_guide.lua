@@ -58,7 +58,7 @@ T.ok(#entries >= 130, "guide: the reference has its entries (" .. #entries .. ")
 
 local PAGE = '<!DOCTYPE html><meta charset="windows-1252"><title>T</title>'
   .. '<div id="a" class="x"><p>caf\xC3\xA9 <b>b</b></p><p>two</p></div>'
-local doc = assert(pqx.parse(PAGE, {path = "guide.html"}))
+local doc = assert(pqx.parse(PAGE, {path = "guide.html", url = "https://www.landtag.example/guide.html"}))
 local node = doc:select1("p")
 local list = doc:select("p")
 local sel = pqx.selector("p")
@@ -92,7 +92,8 @@ end}
     f2:write('<meta charset="windows-1252"><p>caf\xC3\xA9</p>')
     f1:close()
     f2:close()
-    local p = io.popen(string.format("'%s' run '%s' '%s' 2>/dev/null", pqx_bin, script, page))
+    local p = io.popen(string.format("'%s' run --base-url https://www.landtag.example/ '%s' '%s' 2>/dev/null",
+      pqx_bin, script, page))
     local out = p and p:read("a") or ""
     if p then p:close() end
     local rec = core.json_decode(out)
