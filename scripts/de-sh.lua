@@ -92,9 +92,6 @@ local function list_row(row, stand, ctx)
     rec.dates.answered = iso
     if not iso then rec.warnings[#rec.warnings + 1] = "dates.answered: the list prints no date" end
   end
-  if not q.type then
-    rec.warnings[#rec.warnings + 1] = "type: the list names only the answer, not the kind of question"
-  end
   local vorgang = row:select1("a.button1[href]")
   rec.extra.detail_url = vorgang and vorgang:attr("href")
   return finish(rec, stand)

@@ -69,7 +69,6 @@ local function fundstelle(line, rec, pdf)
       rec.extra.doc_type = what
       if what == "Antwort" then
         kind, by, rec.status = "answer", who, "answered"
-        rec.warnings[#rec.warnings + 1] = "type: the line names only the answer, not the kind of question"
       else
         kind, rec.type, rec.authors = "question", "interpellation", authors(who, true)
         rec.dates.asked = assert(date.parse(when, "de"))
