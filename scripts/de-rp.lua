@@ -62,7 +62,8 @@ local function parse_fund(cell, rec)
     local iso = when and assert(date.parse(when, "de"))
     if iso then
       rec.events[#rec.events + 1] = {date = iso, label = line}
-    else -- "* Für erledigt erklärt", "Überw: SozialA", "* Tritt an die Stelle der Mündlichen Anfrage Drs 17/180 (Nr. 9)"
+    else -- "* Für erledigt erklärt", "Überw: SozialA",
+      -- "* Tritt an die Stelle der Mündlichen Anfrage Drs 17/180 (Nr. 9)"
       local t, n, nr = re.match(line, [[Stelle der Mündlichen Anfrage Drs\.?\s*(\d+)/(\d+)\s*\(Nr\.\s*(\d+)\)]])
       if t then rec.related = {{id = string.format("de-rp:%s/%s-%s", t, n, nr), relation = "replaces"}} end
       rec.extra.notes = rec.extra.notes or {}

@@ -36,8 +36,9 @@ end
 
 -- one "<what> [DATE] Drucksache N [rest]" line -> fields of the question it describes
 local function parse_head(head)
-  local who, by = re.match(head, [[^Kleine Anfrage und Antwort\s+(.+)$]])
+  local who = re.match(head, [[^Kleine Anfrage und Antwort\s+(.+)$]])
   if who then return {type = "written", doc_type = "Kleine Anfrage und Antwort", who = who} end
+  local by
   who, by = re.match(head, [[^Kleine Anfrage\s+(.*?)\s*und Antwort\s+(.+)$]])
   if who then return {type = "written", doc_type = "Kleine Anfrage", who = who, by = by} end
   who = re.match(head, [[^Große Anfrage\s+(.+)$]])
@@ -100,7 +101,7 @@ end
 -- the document page with its Vorgang
 local function detail(doc, stand)
   local fund = doc:one("table.tabcol table td:not(.klein):has(> br):has(> a)")
-  local urls, q, rec = {}, nil, nil
+  local urls, q = {}, nil
   for _, a in ipairs(fund:select("a[href]")) do urls[text.squish(a:text())] = a:attr("href") end
   local events, notes, docs, answers, by_drs = {}, {}, {}, {}, {}
   for _, line in ipairs(text.lines(fund:text())) do
@@ -116,7 +117,9 @@ local function detail(doc, stand)
     if h and h.type and not q then
       q = h
       q.drs, q.date, kind = drs, iso, h.by and "answer" or "question"
-      if h.by or h.doc_type == "Kleine Anfrage und Antwort" then answers[1] = {kind = "answer", date = iso, by = h.by} end
+      if h.by or h.doc_type == "Kleine Anfrage und Antwort" then
+        answers[1] = {kind = "answer", date = iso, by = h.by}
+      end
     elseif h and h.doc_type == "Antwort" and q then
       answers[#answers + 1] = {kind = "answer", date = iso, by = h.by}
       kind = "answer"
@@ -134,9 +137,11 @@ local function detail(doc, stand)
     local h = head and parse_head(head)
     if h and h.by and by_drs[drs] then by_drs[drs].by = h.by end
   end
-  if not q then fail("LIS-SH Vorgang: no Kleine or Große Anfrage among the Fundstellen: %q", text.squish(fund:text())) end
+  if not q then
+    fail("LIS-SH Vorgang: no Kleine or Große Anfrage among the Fundstellen: %q", text.squish(fund:text()))
+  end
   local rows = doc:select("table.tabcol:has(table) > tbody > tr > td:nth-child(2)", {min = 3})
-  rec = new_record(q.drs, rows[2]:text())
+  local rec = new_record(q.drs, rows[2]:text())
   rec.type, rec.extra.doc_type, rec.authors = q.type, q.doc_type, authors(q.who)
   rec.documents, rec.events, rec.answers = docs, events, answers[1] and answers or nil
   rec.status = answers[1] and "answered" or "unanswered"

@@ -43,7 +43,8 @@ local function record(e, base)
   local rec = {
     schema = "pqx.question/1", id = "de-sl:" .. key, parliament = "de-sl", term = term,
     number = printed, lang = "de", page_lang = "de", title = text.squish(e.title),
-    source = {kind = "list"}, dates = {}, extra = {doc_type = kind == "answer" and "Antwort" or "Anfrage", file = e.file},
+    source = {kind = "list"}, dates = {},
+    extra = {doc_type = kind == "answer" and "Antwort" or "Anfrage", file = e.file},
     documents = {{number = printed, kind = kind, date = when, url = pqx.url.resolve(base, e.url)}},
     warnings = {},
   }

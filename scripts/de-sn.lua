@@ -92,7 +92,9 @@ end
 local function extract(doc)
   if doc:select1("form[action^='treffer_vorgang.aspx']") then return {vorgang(doc)} end
   local items = doc:select("td.dxdvItem_EDAS > table")
-  if #items == 0 then fail("neither an EDAS result list (td.dxdvItem_EDAS) nor a Vorgang page (treffer_vorgang.aspx)") end
+  if #items == 0 then
+    fail("neither an EDAS result list (td.dxdvItem_EDAS) nor a Vorgang page (treffer_vorgang.aspx)")
+  end
   return items:map(list_item)
 end
 

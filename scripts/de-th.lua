@@ -14,7 +14,8 @@
 local date, text, re, names = pqx.date, pqx.text, pqx.re, pqx.names
 
 local TYPES = {["Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation"}
-local STEP = re.compile([[^•?\s*(Antwort auf )?(Kleine Anfrage|Große Anfrage)\s+(.*?)\s*Drucksache\s+(\d+/\d+)\s+(\d\d\.\d\d\.\d{4})]])
+local STEP = re.compile([[^•?\s*(Antwort auf )?(Kleine Anfrage|Große Anfrage)\s+(.*?)\s*]]
+  .. [[Drucksache\s+(\d+/\d+)\s+(\d\d\.\d\d\.\d{4})]])
 
 local function fail(fmt, ...) error(string.format(fmt, ...), 2) end
 
@@ -39,14 +40,17 @@ local function list_row(title_cell, doc)
   local row = title_cell:parent():next()
   local function cell(tr, name) return tr and tr:select_text("td[headers=result-" .. name .. "]") end
   local drs, typ, when = cell(row, "nummer"), cell(row, "typ"), cell(row, "datum")
-  if not (drs and typ and when) then fail("ParlDok result %q: no nummer/typ/datum row after the title", title_cell:text()) end
+  if not (drs and typ and when) then
+    fail("ParlDok result %q: no nummer/typ/datum row after the title", title_cell:text())
+  end
   local answer, kind = re.match(typ, [[^(Antwort auf )?(Kleine Anfrage|Große Anfrage)$]])
   if not kind then return nil end
   local rec = new_record(drs, kind, title_cell:text())
   rec.source, rec.extra.doc_type = {kind = "list"}, typ
   local iso = assert(date.parse(when, "de"))
   local by = cell(row:next(), "urheber")
-  rec.documents[1] = {number = drs, kind = answer and "answer" or "question", date = iso, url = title_cell:one("a"):url()}
+  rec.documents[1] = {number = drs, kind = answer and "answer" or "question", date = iso,
+    url = title_cell:one("a"):url()}
   if answer then
     rec.status, rec.dates.answered, rec.answers = "answered", iso, {{kind = "answer", date = iso, by = by}}
   else
