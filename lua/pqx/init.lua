@@ -17,6 +17,7 @@ local pqx = {
 require("pqx.dom") -- methods on lists and nodes
 
 local lazy = {
+  de = "pqx.de", -- German parliaments (Drucksachen, question types, authors)
   text = "pqx.text", date = "pqx.date", names = "pqx.names", parts = "pqx.parts",
   record = "pqx.record", sections = "pqx.sections", fields = "pqx.fields",
   testing = "pqx.testing",
