@@ -18,10 +18,8 @@
 -- Drucksache, Vorlage and Plenarprotokoll line goes to documents, every dated line to events.
 -- A page with one record is the detail view; with several it is a list (source.kind "list").
 
-local date, text, re, names = pqx.date, pqx.text, pqx.re, pqx.names
+local date, text, re, de = pqx.date, pqx.text, pqx.re, pqx.de
 
-local TYPES = {["Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation",
-  ["Mündliche Anfrage"] = "oral"}
 local DATE = [[(\d\d\.\d\d\.\d{4})]]
 -- "<head> 13.07.2016 Drucksache 17/435" (or "Vorlage 16/5237"); "<head> in PlPr 17/5 23.06.2016"
 local DOC_LINE = re.compile([[^(.*?)\s*]] .. DATE .. [[\s+(Drucksache|Vorlage)\s+(\d+/\d+)]])
@@ -31,18 +29,6 @@ local BODY_START = [[,\s*(?=Ministerium|Staatskanzlei|Landesregierung|Minister)]
 
 local function fail(fmt, ...) error(string.format(fmt, ...), 2) end
 
--- "A (CDU), B (CDU)" -> authors; a Große Anfrage's "SPD, BÜNDNIS 90/DIE GRÜNEN" -> groups
-local function people(s, groups)
-  local out = {}
-  for _, item in ipairs(assert(names.split_list(s, {words = {"und"}}))) do
-    if groups then
-      out[#out + 1] = {name = item, kind = "group", party = item, raw = item}
-    else
-      out[#out + 1] = assert(names.name_party(item))
-    end
-  end
-  return out
-end
 
 -- "Ralf Seekatz (CDU), Ministerium für Bildung" -> "Ministerium für Bildung": drop the askers
 local function answering(who)
@@ -83,7 +69,7 @@ local function parse_fund(cell, rec)
         who = head:sub(#qtype + 2):gsub("%s+in:.*$", "")
         doc_kind = "question"
       end
-      question.authors = people(text.trim(who), qtype == "Große Anfrage")
+      question.authors = assert(de.authors(text.trim(who)))
     elseif head:find("^Antwort") and question then
       local supplement = head:find("^Antwort %(Ergänzung%)")
       local who = re.gsub(head, [[^Antwort(?:\s*\(Ergänzung\))?(?:\s+zu Drs\.?\s*\d+/\d+)?\s*]], "")
@@ -122,7 +108,7 @@ local function record(body, list, ctx)
   rec.term, rec.number = q.drs:match("^(%d+)/"), q.drs
   rec.id = "de-rp:" .. q.drs .. (q.nr and "-" .. q.nr or "")
   rec.extra.sammeldrucksache_nr = q.nr
-  rec.type, rec.extra.doc_type, rec.authors = TYPES[q.type], q.type, q.authors
+  rec.type, rec.extra.doc_type, rec.authors = de.question_type(q.type), q.type, q.authors
   if q.ka then -- term 16: question and answer in one Drucksache, the question numbered in its own series
     rec.documents[#rec.documents + 1] = {number = q.ka, kind = "other", title = "Kleine Anfrage " .. q.ka}
     rec.extra.doc_type = "Kleine Anfrage und Antwort"

@@ -16,7 +16,7 @@
 -- A Kleine Anfrage and its answer are one Drucksache ("Kleine Anfrage und Antwort"): it is
 -- the record's number; a Große Anfrage is numbered by its own Drucksache.
 
-local date, text, re, names = pqx.date, pqx.text, pqx.re, pqx.names
+local date, text, re, de = pqx.date, pqx.text, pqx.re, pqx.de
 
 local DATE = [[(\d\d\.\d\d\.\d{4})]]
 local DOC_LINE = re.compile([[^(.*?)\s*(?:]] .. DATE .. [[\s+)?Drucksache\s+(\d+/\d+)\s*(.*)$]])
@@ -24,15 +24,6 @@ local PLPR_LINE = re.compile([[^Plenarprotokoll\s+(\d+/\d+)\s+]] .. DATE)
 
 local function fail(fmt, ...) error(string.format(fmt, ...), 2) end
 
-local function authors(s)
-  local out = {}
-  for _, item in ipairs(assert(names.split_list(s, {words = {"und"}}))) do
-    local a = assert(names.name_party(item))
-    if not a.party then a = {name = item, kind = "group", party = item, raw = item} end
-    out[#out + 1] = a
-  end
-  return out
-end
 
 -- one "<what> [DATE] Drucksache N [rest]" line -> fields of the question it describes
 local function parse_head(head)
@@ -82,7 +73,7 @@ local function list_row(row, stand, ctx)
   if not q then fail("LIS-SH row %q: unknown document %q", title, head) end
   local rec = new_record(drs, title)
   rec.source, rec.type, rec.extra.doc_type = {kind = "list"}, q.type, q.doc_type
-  rec.authors = q.who and authors(q.who)
+  rec.authors = q.who and assert(de.authors(q.who))
   local iso = when and assert(date.parse(when, "de")) or nil
   local pending = rest:find("in Vorbereitung")
   local a = cell:one("a[href*=drucks]")
@@ -142,7 +133,7 @@ local function detail(doc, stand)
   end
   local rows = doc:select("table.tabcol:has(table) > tbody > tr > td:nth-child(2)", {min = 3})
   local rec = new_record(q.drs, rows[2]:text())
-  rec.type, rec.extra.doc_type, rec.authors = q.type, q.doc_type, authors(q.who)
+  rec.type, rec.extra.doc_type, rec.authors = q.type, q.doc_type, assert(de.authors(q.who))
   rec.documents, rec.events, rec.answers = docs, events, answers[1] and answers or nil
   rec.status = answers[1] and "answered" or "unanswered"
   rec.dates.answered = answers[1] and answers[1].date

@@ -18,7 +18,7 @@
 -- say which question it answers (the PDF does: "Drucksache 15/1284 (15/1217)"), so an answer
 -- is its own list record under its own number, without a type.
 
-local date, text, re, names = pqx.date, pqx.text, pqx.re, pqx.names
+local date, text, re, de = pqx.date, pqx.text, pqx.re, pqx.de
 
 local KINDS = {Af = "question", Aw = "answer"}
 local NOT_QUESTIONS = {Ag = "Antrag", Ab = "Abänderungsantrag", Gs = "Gesetz", So = "Sonstiges"}
@@ -66,9 +66,7 @@ local function record(e, base)
   if author ~= "" then
     rec.authors = {}
     for _, item in ipairs(text.split(author, ";", {trim = true})) do
-      local a = assert(names.name_party(item))
-      if not a.party then a = {name = item, kind = "party", party = item, raw = item} end
-      rec.authors[#rec.authors + 1] = a
+      rec.authors[#rec.authors + 1] = assert(de.author(item)) -- "Neyses, Michael (PIRATEN)", "B90/Grüne"
     end
   end
   if #rec.warnings == 0 then rec.warnings = nil end

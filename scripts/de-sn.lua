@@ -14,20 +14,19 @@
 
 local date, text, re = pqx.date, pqx.text, pqx.re
 
-local FRAKTIONEN = {"DIE LINKE", "GRÜNE", "CDU", "SPD", "AfD", "NPD", "FDP", "fraktionslos"} -- 5th and 6th term
 local TYPES = {KlAnfr = {"written", "Kleine Anfrage"}, GrAnfr = {"interpellation", "Große Anfrage"}}
 local FUNDSTELLE = re.compile([[^(KlAnfr|GrAnfr|Antw)\s+(.+?)\s+(\d\d\.\d\d\.\d{4})\s+Drs\s+(\d+/\d+)$]])
 
 local function fail(fmt, ...) error(string.format(fmt, ...), 2) end
 
--- "Uta-Verena Meiwald DIE LINKE" -> {name, party}
+-- "Uta-Verena Meiwald DIE LINKE" -> {name, party}: the longest known party ending the text
 local function member(s)
-  for _, f in ipairs(FRAKTIONEN) do
-    if text.ends_with(s, " " .. f) then
-      return {name = text.trim(s:sub(1, #s - #f - 1)), party = f, raw = s}
-    end
+  local best
+  for _, p in ipairs(pqx.de.PARTIES) do
+    if text.ends_with(s, " " .. p) and #p > #(best or "") then best = p end
   end
-  fail("no known Fraktion at the end of %q (known: %s)", s, table.concat(FRAKTIONEN, ", "))
+  if not best then fail("no party of pqx.de.PARTIES at the end of %q", s) end
+  return {name = text.trim(s:sub(1, #s - #best - 1)), party = best, raw = s}
 end
 
 -- "KlAnfr <who> 23.03.2015 Drs 6/1231" -> fields of the record
@@ -39,8 +38,7 @@ local function question(line, rec)
   rec.dates = {asked = assert(date.parse(when, "de"))}
   rec.authors = {}
   for _, item in ipairs(text.split(who, ",", {trim = true})) do
-    rec.authors[#rec.authors + 1] = kind == "GrAnfr" and {name = item, kind = "group", party = item, raw = item}
-      or member(item)
+    rec.authors[#rec.authors + 1] = kind == "GrAnfr" and assert(pqx.de.author(item)) or member(item)
   end
   rec.documents = {{number = drs, kind = "question", date = rec.dates.asked}}
 end

@@ -17,7 +17,7 @@
 -- (de-st:KA7/1525), so that the two series never collide; both go to documents. The
 -- Drucksache "Kleine Anfrage und Antwort" exists only once the answer is in: it is answered.
 
-local date, text, re, names = pqx.date, pqx.text, pqx.re, pqx.names
+local date, text, re, de = pqx.date, pqx.text, pqx.re, pqx.de
 
 local DATE = [[(\d\d\.\d\d\.\d{4})]]
 local KA_DRS = re.compile([[^Kleine Anfrage und Antwort\s+(.+?)(?:\s+und Antwort\s+(.+?))?\s+]] .. DATE
@@ -27,15 +27,6 @@ local OTHER = re.compile([[^(Antwort|Große Anfrage)\s+(.+?)\s+]] .. DATE .. [[\
 
 local function fail(fmt, ...) error(string.format(fmt, ...), 2) end
 
-local function authors(s, groups)
-  local out = {}
-  for _, item in ipairs(assert(names.split_list(s, {words = {"und"}}))) do
-    local a = assert(names.name_party(item))
-    if groups or not a.party then a = {name = item, kind = "group", party = item, raw = item} end
-    out[#out + 1] = a
-  end
-  return out
-end
 
 -- one Fundstelle line into rec; false for a plenary reference, error for anything else
 local function fundstelle(line, rec, pdf)
@@ -50,13 +41,13 @@ local function fundstelle(line, rec, pdf)
       by, rec.authors, rec.extra.unterrichtung = unterrichtung, {}, true
       rec.warnings[#rec.warnings + 1] = "authors: the line names no asker, only the Unterrichtung by " .. unterrichtung
     else
-      rec.authors = authors(who)
+      rec.authors = assert(de.authors(who))
     end
   else
     who, when, ka = KA_ONLY:match(line)
     if who then
       rec.type, rec.status, rec.extra.doc_type = "written", "unanswered", "Kleine Anfrage"
-      rec.authors = authors(who)
+      rec.authors = assert(de.authors(who))
       rec.dates.asked = assert(date.parse(when, "de"))
     else
       local what
@@ -70,7 +61,7 @@ local function fundstelle(line, rec, pdf)
       if what == "Antwort" then
         kind, by, rec.status = "answer", who, "answered"
       else
-        kind, rec.type, rec.authors = "question", "interpellation", authors(who, true)
+        kind, rec.type, rec.authors = "question", "interpellation", assert(de.authors(who))
         rec.dates.asked = assert(date.parse(when, "de"))
       end
     end

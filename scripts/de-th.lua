@@ -11,9 +11,8 @@
 --    11.02.2014, 13 S.", "• Antwort auf Große Anfrage Ministerium für ... Drucksache 5/8041
 --    16.07.2014, 255 S.".
 
-local date, text, re, names = pqx.date, pqx.text, pqx.re, pqx.names
+local date, text, re, de = pqx.date, pqx.text, pqx.re, pqx.de
 
-local TYPES = {["Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation"}
 local STEP = re.compile([[^•?\s*(Antwort auf )?(Kleine Anfrage|Große Anfrage)\s+(.*?)\s*]]
   .. [[Drucksache\s+(\d+/\d+)\s+(\d\d\.\d\d\.\d{4})]])
 
@@ -21,19 +20,10 @@ local function fail(fmt, ...) error(string.format(fmt, ...), 2) end
 
 local function new_record(drs, kind, title)
   return {schema = "pqx.question/1", id = "de-th:" .. drs, parliament = "de-th", term = drs:match("^(%d+)/"),
-    number = drs, type = TYPES[kind], lang = "de", page_lang = "de", title = title, dates = {},
+    number = drs, type = de.question_type(kind), lang = "de", page_lang = "de", title = title, dates = {},
     documents = {}, extra = {}}
 end
 
-local function askers(who, kind)
-  local out = {}
-  for _, item in ipairs(assert(names.split_list(who, {words = {"und"}}))) do
-    local a = assert(names.name_party(item))
-    if kind == "Große Anfrage" or not a.party then a = {name = item, kind = "group", party = item, raw = item} end
-    out[#out + 1] = a
-  end
-  return out
-end
 
 -- the three rows of one document in a result list
 local function list_row(title_cell, doc)
@@ -54,7 +44,7 @@ local function list_row(title_cell, doc)
   if answer then
     rec.status, rec.dates.answered, rec.answers = "answered", iso, {{kind = "answer", date = iso, by = by}}
   else
-    rec.dates.asked, rec.authors = iso, by and askers(by, kind)
+    rec.dates.asked, rec.authors = iso, by and assert(de.authors(by))
   end
   local button = row:next() and row:next():select1("button[onclick*='location.href']")
   local path = button and button:attr("onclick"):match("location%.href='([^']+)'")
@@ -74,7 +64,7 @@ local function vorgang(doc)
     url = url and url:url()
     if kind and not answer and not rec then
       rec = new_record(drs, kind, f.titel)
-      rec.extra.doc_type, rec.authors, rec.dates.asked = kind, askers(who, kind), iso
+      rec.extra.doc_type, rec.authors, rec.dates.asked = kind, assert(de.authors(who)), iso
       rec.documents[1] = {number = drs, kind = "question", date = iso, url = url}
       rec.events = {}
     elseif kind and answer and rec then
