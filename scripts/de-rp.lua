@@ -23,7 +23,7 @@ local date, text, re, de = pqx.date, pqx.text, pqx.re, pqx.de
 local DATE = [[(\d\d\.\d\d\.\d{4})]]
 -- "<head> 13.07.2016 Drucksache 17/435" (or "Vorlage 16/5237"); "<head> in PlPr 17/5 23.06.2016"
 local DOC_LINE = re.compile([[^(.*?)\s*]] .. DATE .. [[\s+(Drucksache|Vorlage)\s+(\d+/\d+)]])
-local PLPR_LINE = re.compile([[^(.*?)\s*\b(PlPr|APr)\b.*?(\d+/\d+)\s+]] .. DATE)
+local PLPR_LINE = re.compile([[^(.*?)\s*\b(PlPr|APr)\b.*?(\d+/\d+)(?:\s*\([^)]*\))?\s+]] .. DATE)
 -- where one answering body ends and the next begins
 local BODY_START = [[,\s*(?=Ministerium|Staatskanzlei|Landesregierung|Minister)]]
 
