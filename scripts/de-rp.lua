@@ -37,7 +37,7 @@ end
 
 local function parse_fund(cell, rec)
   local urls = {}
-  for _, a in ipairs(cell:select("a[href]")) do urls[text.squish(a:text())] = a:attr("href") end
+  for _, a in ipairs(cell:select("a[href]")) do urls[text.squish(a:text())] = a:url() end
   local question
   for _, line in ipairs(text.lines(cell:text())) do
     local head, when, series, drs = DOC_LINE:match(line)

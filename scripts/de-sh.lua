@@ -24,7 +24,6 @@ local PLPR_LINE = re.compile([[^Plenarprotokoll\s+(\d+/\d+)\s+]] .. DATE)
 
 local function fail(fmt, ...) error(string.format(fmt, ...), 2) end
 
-
 -- one "<what> [DATE] Drucksache N [rest]" line -> fields of the question it describes
 local function parse_head(head)
   local who = re.match(head, [[^Kleine Anfrage und Antwort\s+(.+)$]])
@@ -77,7 +76,7 @@ local function list_row(row, stand, ctx)
   local iso = when and assert(date.parse(when, "de")) or nil
   local pending = rest:find("in Vorbereitung")
   local a = cell:one("a[href*=drucks]")
-  rec.documents[1] = {number = drs, kind = pending and "question" or "answer", date = iso, url = a:attr("href")}
+  rec.documents[1] = {number = drs, kind = pending and "question" or "answer", date = iso, url = a:url()}
   rec.status = pending and "unanswered" or "answered"
   if not pending then
     rec.answers = {{kind = "answer", date = iso, by = q.by}}
@@ -85,7 +84,7 @@ local function list_row(row, stand, ctx)
     if not iso then rec.warnings[#rec.warnings + 1] = "dates.answered: the list prints no date" end
   end
   local vorgang = row:select1("a.button1[href]")
-  rec.extra.detail_url = vorgang and vorgang:attr("href")
+  rec.extra.detail_url = vorgang and vorgang:url()
   return finish(rec, stand)
 end
 
@@ -93,7 +92,7 @@ end
 local function detail(doc, stand)
   local fund = doc:one("table.tabcol table td:not(.klein):has(> br):has(> a)")
   local urls, q = {}, nil
-  for _, a in ipairs(fund:select("a[href]")) do urls[text.squish(a:text())] = a:attr("href") end
+  for _, a in ipairs(fund:select("a[href]")) do urls[text.squish(a:text())] = a:url() end
   local events, notes, docs, answers, by_drs = {}, {}, {}, {}, {}
   for _, line in ipairs(text.lines(fund:text())) do
     local head, when, drs = DOC_LINE:match(line)

@@ -94,7 +94,7 @@ local function record(li)
   local lines = li:select("p.info, div[name=Repeat_Fund] p:not(:has(a.download))")
   if #lines ~= 1 then fail("PADOKA record %q: expected one Fundstelle, found %d", rec.title, #lines) end
   local pdf = li:select1("a.download")
-  if not fundstelle(lines[1]:text(), rec, pdf and pdf:attr("href")) then return nil end
+  if not fundstelle(lines[1]:text(), rec, pdf and pdf:url()) then return nil end
   local kw = li:select("strong.descriptor, li[name=Repeat_NE]"):texts()
   rec.keywords = kw:map(function(k) return {label = k, scheme = "padoka-thesaurus", lang = "de"} end)
   if #rec.warnings == 0 then rec.warnings = nil end
