@@ -739,9 +739,79 @@ static int node_index(lua_State *L)
 	return 1;
 }
 
-static int node_text(lua_State *L) { ENTER(L); return push_text(L, check_node(L, 1), PQX_TEXT_INNER); }
+/* ---- text options: node:text{hidden=, exclude=, superscripts=} ------------ */
+
+typedef struct exclude_ctx {
+	pqx_sel *sel;
+	const GumboNode *scope;
+} exclude_ctx;
+
+static int exclude_match(const GumboNode *n, void *ud)
+{
+	exclude_ctx *x = ud;
+	return pqx_sel_matches(x->sel, n, x->scope);
+}
+
+/* Reads the options table at idx into o (the selector is compiled once for the
+ * call; it stays alive in the selector cache or in the options table). */
+static void text_options(lua_State *L, int idx, const char *fn, const GumboNode *root,
+                         pqx_text_opts *o, exclude_ctx *x)
+{
+	memset(o, 0, sizeof *o);
+	if (lua_isnoneornil(L, idx))
+		return;
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s: options must be a table {hidden=, exclude=, superscripts=}, not a %s", fn,
+		           luaL_typename(L, idx));
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		if (k && (strcmp(k, "hidden") == 0 || strcmp(k, "superscripts") == 0)) {
+			if (!lua_isboolean(L, -1))
+				luaL_error(L, "%s: option '%s' must be true or false, not a %s", fn, k, luaL_typename(L, -1));
+			if (k[0] == 'h')
+				o->hidden = lua_toboolean(L, -1);
+			else
+				o->plain_scripts = !lua_toboolean(L, -1);
+		} else if (k && strcmp(k, "exclude") == 0) {
+			if (lua_type(L, -1) != LUA_TSTRING && !luaL_testudata(L, -1, PQX_SELECTOR_MT))
+				luaL_error(L, "%s: option 'exclude' must be a selector, not a %s", fn, luaL_typename(L, -1));
+			x->sel = get_selector(L, lua_gettop(L));
+			if (pqx_sel_output(x->sel, NULL) != PQX_SEL_NODES)
+				luaL_error(L, "%s: option 'exclude' must select elements, not ::text or ::attr()", fn);
+			x->scope = root;
+			o->exclude = exclude_match;
+			o->exclude_ud = x;
+		} else {
+			luaL_error(L, "%s: unknown option '%s' (known: hidden, exclude, superscripts)", fn,
+			           k ? k : luaL_typename(L, -2));
+		}
+		lua_pop(L, 1);
+	}
+}
+
+static int text_with_options(lua_State *L, enum pqx_text_mode mode, const char *fn)
+{
+	ENTER(L);
+	const GumboNode *n = check_node(L, 1);
+	pqx_text_opts o;
+	exclude_ctx x = {NULL, NULL};
+	text_options(L, 2, fn, n, &o, &x);
+	if (n->type == GUMBO_NODE_COMMENT)
+		return push_text(L, n, mode);
+	pqx_buf b = PQX_BUF_INIT;
+	if (pqx_text_ex(n, mode, &o, &b) != 0) {
+		pqx_buf_free(&b);
+		return luaL_error(L, "not enough memory for text");
+	}
+	lua_pushlstring(L, b.s ? b.s : "", b.len);
+	pqx_buf_free(&b);
+	return 1;
+}
+
+static int node_text(lua_State *L) { return text_with_options(L, PQX_TEXT_INNER, "node:text"); }
 static int node_raw_text(lua_State *L) { ENTER(L); return push_text(L, check_node(L, 1), PQX_TEXT_RAW); }
-static int node_own_text(lua_State *L) { ENTER(L); return push_text(L, check_node(L, 1), PQX_TEXT_OWN); }
+static int node_own_text(lua_State *L) { return text_with_options(L, PQX_TEXT_OWN, "node:own_text"); }
 
 static int push_html(lua_State *L, int outer)
 {

@@ -20,6 +20,21 @@
  *   script, style, title and desc.
  * - The result never begins or ends with white space, so the first line of a
  *   <pre> loses its indentation.
+ * - What a browser does not render stays out, as innerText leaves it out: an
+ *   element with the `hidden` attribute or an inline `display:none` (with its
+ *   subtree, and without the line breaks it would make), and the text under an
+ *   inline `visibility:hidden`/`collapse` (inherited, undone by a descendant's
+ *   `visibility:visible`). Pages keep the long form of an abstract or a
+ *   "[weniger]" toggle in such elements. Style sheets are not read.
+ *   An invisible element still takes its place on the page, so its line breaks
+ *   stay (innerText drops them, which glues the visible text around it).
+ * - A <sup> or <sub> whose text is digits (with + - = ( ) , . and spaces) comes out
+ *   as Unicode super-/subscript characters: "Q-1043<sup>2</sup>" is "Q-1043²",
+ *   not "Q-10432", "m<sup>2</sup>" is "m²" and "10<sup>6</sup>" is "10⁶". A space
+ *   instead would break the units and the powers; plain digits silently change
+ *   the number. Other <sup>s (French "1<sup>er</sup>") stay as they are.
+ * The visibility stack is the only memory of its own: one byte per open element
+ * that declares a visibility, freed before returning.
  */
 #include "text.h"
 
@@ -171,6 +186,8 @@ static int kind_of(const GumboNode *n)
  */
 typedef struct tx {
 	pqx_buf *out;
+	const pqx_text_opts *opts;
+	pqx_buf vis;   /* '0'/'1' per open element declaring visibility; top decides */
 	int started;   /* some content has been written */
 	int bol;       /* at the beginning of a line (only pre indentation since) */
 	int nl;        /* newlines wanted before the next content (>= tail_nl) */
@@ -181,11 +198,136 @@ typedef struct tx {
 	long pre;      /* number of open preformatted elements */
 } tx;
 
-static void tx_init(tx *t, pqx_buf *out)
+static const pqx_text_opts default_opts = {0, 0, NULL, NULL};
+
+static void tx_init(tx *t, pqx_buf *out, const pqx_text_opts *opts)
 {
 	memset(t, 0, sizeof *t);
 	t->out = out;
+	t->opts = opts ? opts : &default_opts;
 	t->bol = 1;
+}
+
+/* ---- what a browser hides ----------------------------------------------- */
+
+static int ieq_n(const char *a, size_t n, const char *b)
+{
+	size_t i = 0;
+	for (; i < n && b[i]; i++) {
+		char c = a[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != b[i])
+			return 0;
+	}
+	return i == n && b[i] == '\0';
+}
+
+static int css_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* An inline style attribute, declaration by declaration (the last one of a
+ * property wins, "!important" ignored): sets *display_none, returns the
+ * visibility declared, -1 none, 0 hidden or collapse, 1 anything else. */
+static int parse_style(const char *s, int *display_none)
+{
+	int vis = -1;
+	*display_none = 0;
+	while (*s) {
+		const char *d = s;
+		char quote = 0;
+		int paren = 0;
+		for (; *s; s++) {
+			if (quote) {
+				if (*s == quote)
+					quote = 0;
+			} else if (*s == '"' || *s == '\'') {
+				quote = *s;
+			} else if (*s == '(') {
+				paren++;
+			} else if (*s == ')' && paren) {
+				paren--;
+			} else if (*s == ';' && !paren) {
+				break;
+			}
+		}
+		const char *e = s;
+		if (*s)
+			s++;
+		const char *colon = memchr(d, ':', (size_t)(e - d));
+		if (!colon)
+			continue;
+		const char *p = d, *pe = colon, *v = colon + 1, *ve = e;
+		while (p < pe && css_space(*p)) p++;
+		while (pe > p && css_space(pe[-1])) pe--;
+		while (v < ve && css_space(*v)) v++;
+		while (ve > v && css_space(ve[-1])) ve--;
+		if (ve - v >= 10 && ieq_n(ve - 10, 10, "!important")) {
+			ve -= 10;
+			while (ve > v && css_space(ve[-1])) ve--;
+		}
+		size_t pn = (size_t)(pe - p), vn = (size_t)(ve - v);
+		if (ieq_n(p, pn, "display"))
+			*display_none = ieq_n(v, vn, "none");
+		else if (ieq_n(p, pn, "visibility"))
+			vis = !(ieq_n(v, vn, "hidden") || ieq_n(v, vn, "collapse"));
+	}
+	return vis;
+}
+
+static const char *style_of(const GumboNode *n)
+{
+	if (n->type != GUMBO_NODE_ELEMENT)
+		return NULL;
+	const GumboAttribute *a = gumbo_get_attribute(&n->v.element.attributes, "style");
+	return a ? a->value : NULL;
+}
+
+int pqx_text_is_hidden(const GumboNode *n)
+{
+	if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE)
+		return 0;
+	if (gumbo_get_attribute(&n->v.element.attributes, "hidden"))
+		return 1;
+	const char *st = style_of(n);
+	int none = 0;
+	if (st)
+		parse_style(st, &none);
+	return none;
+}
+
+/* the visibility n declares, -1 when none */
+static int visibility_of(const GumboNode *n)
+{
+	const char *st = style_of(n);
+	int none;
+	return st ? parse_style(st, &none) : -1;
+}
+
+/* Is the element left out whole: excluded by the caller, or hidden? */
+static int left_out(const tx *t, const GumboNode *n)
+{
+	if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE)
+		return 0;
+	if (t->opts->exclude && t->opts->exclude(n, t->opts->exclude_ud))
+		return 1;
+	return !t->opts->hidden && pqx_text_is_hidden(n);
+}
+
+static int vis_hidden(const tx *t)
+{
+	return t->vis.len && t->vis.s[t->vis.len - 1] == '0';
+}
+
+/* Does entering/leaving n push/pop the visibility stack? */
+static int declares_visibility(const tx *t, const GumboNode *n, int is_root, int *vis)
+{
+	if (t->opts->hidden || is_root || n->type != GUMBO_NODE_ELEMENT)
+		return 0;
+	*vis = visibility_of(n);
+	return *vis >= 0;
 }
 
 static void tx_trim_sp(tx *t)
@@ -347,20 +489,120 @@ static long pre_ancestors(const GumboNode *n)
 	return count;
 }
 
-/* Returns whether to descend into n. */
+/* ---- super- and subscript digits ------------------------------------------ */
+
+#define SCRIPT_MAX_TEXT 24   /* a footnote mark or an exponent is short */
+#define SCRIPT_MAX_NODES 16
+
+/* UTF-8 of the superscript (sub = 0) or subscript form of c, or NULL */
+static const char *script_char(char c, int sub)
+{
+	static const char *const sup_digits[10] = {
+		"\xE2\x81\xB0", "\xC2\xB9", "\xC2\xB2", "\xC2\xB3", "\xE2\x81\xB4",
+		"\xE2\x81\xB5", "\xE2\x81\xB6", "\xE2\x81\xB7", "\xE2\x81\xB8", "\xE2\x81\xB9",
+	};
+	static const char *const sub_digits[10] = {
+		"\xE2\x82\x80", "\xE2\x82\x81", "\xE2\x82\x82", "\xE2\x82\x83", "\xE2\x82\x84",
+		"\xE2\x82\x85", "\xE2\x82\x86", "\xE2\x82\x87", "\xE2\x82\x88", "\xE2\x82\x89",
+	};
+	static const char signs[] = "+-=()";
+	static const char *const sup_signs[5] = {
+		"\xE2\x81\xBA", "\xE2\x81\xBB", "\xE2\x81\xBC", "\xE2\x81\xBD", "\xE2\x81\xBE",
+	};
+	static const char *const sub_signs[5] = {
+		"\xE2\x82\x8A", "\xE2\x82\x8B", "\xE2\x82\x8C", "\xE2\x82\x8D", "\xE2\x82\x8E",
+	};
+	if (c >= '0' && c <= '9')
+		return sub ? sub_digits[c - '0'] : sup_digits[c - '0'];
+	const char *p = c ? strchr(signs, c) : NULL;
+	if (p)
+		return sub ? sub_signs[p - signs] : sup_signs[p - signs];
+	return NULL;
+}
+
+/* The text of a <sup>/<sub> of digits in super-/subscript characters, written
+ * to buf (NUL-terminated); 0 when it is not one (other text, too long, or an
+ * element inside that is hidden, excluded or styled). */
+static int script_text(const tx *t, const GumboNode *root, int sub, char *buf, size_t cap)
+{
+	size_t o = 0, text = 0;
+	int nodes = 0, digits = 0;
+	const GumboNode *n = root;
+	for (;;) {
+		const GumboVector *v = NULL;
+		if (++nodes > SCRIPT_MAX_NODES)
+			return 0;
+		if (is_textish(n)) {
+			for (const char *c = n->v.text.text; c && *c; c++) {
+				if (++text > SCRIPT_MAX_TEXT)
+					return 0;
+				const char *u = script_char(*c, sub);
+				if (*c >= '0' && *c <= '9')
+					digits++;
+				if (!u && (*c == ' ' || *c == '\t' || *c == '\n'))
+					u = " ";
+				else if (!u && (*c == ',' || *c == '.'))
+					u = *c == ',' ? "," : "."; /* "1,2": two marks */
+				if (!u || o + strlen(u) + 1 > cap)
+					return 0;
+				memcpy(buf + o, u, strlen(u));
+				o += strlen(u);
+			}
+		} else if (n->type == GUMBO_NODE_ELEMENT) {
+			if (n != root && (left_out(t, n) || style_of(n) || kind_of(n) != K_INLINE))
+				return 0;
+			v = kids(n);
+		} else if (n->type != GUMBO_NODE_COMMENT) {
+			return 0;
+		}
+		if (v && v->length) {
+			n = v->data[0];
+			continue;
+		}
+		for (;;) {
+			if (n == root)
+				goto done;
+			const GumboNode *s = next_sibling(n);
+			if (s) {
+				n = s;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+done:
+	buf[o] = '\0';
+	return digits > 0;
+}
+
+/* Returns 1 to descend into n, 0 not to (n's leave still runs), -1 to leave n
+ * out altogether (no leave: a hidden element makes no line breaks either). */
 static int inner_enter(tx *t, const GumboNode *n, int is_root)
 {
 	if (is_textish(n)) {
-		tx_feed_node(t, n);
+		if (!vis_hidden(t))
+			tx_feed_node(t, n);
 		return 0;
 	}
 	if (n->type == GUMBO_NODE_COMMENT)
 		return 0;
 	if (n->type == GUMBO_NODE_DOCUMENT)
 		return 1;
-	switch (kind_of(n)) {
-	case K_SKIP:
+	if (!is_root && left_out(t, n))
+		return -1;
+	int k = kind_of(n), vis;
+	if (k == K_SKIP)
 		return is_root;
+	if (declares_visibility(t, n, is_root, &vis))
+		pqx_buf_addc(&t->vis, vis ? '1' : '0');
+	if (!vis_hidden(t) && !t->opts->plain_scripts && (is_html(n, GUMBO_TAG_SUP) || is_html(n, GUMBO_TAG_SUB))) {
+		char buf[SCRIPT_MAX_TEXT * 3 + 1];
+		if (script_text(t, n, is_html(n, GUMBO_TAG_SUB), buf, sizeof buf)) {
+			tx_feed(t, buf, strlen(buf));
+			return 0;
+		}
+	}
+	switch (k) {
 	case K_BLOCK:
 		tx_block(t, 1);
 		break;
@@ -392,11 +634,14 @@ static int inner_enter(tx *t, const GumboNode *n, int is_root)
 	return 1;
 }
 
-static void inner_leave(tx *t, const GumboNode *n)
+static void inner_leave(tx *t, const GumboNode *n, int is_root)
 {
 	if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE)
 		return;
-	switch (kind_of(n)) {
+	int k = kind_of(n), vis;
+	if (k == K_SKIP)
+		return;
+	switch (k) {
 	case K_BLOCK:
 		tx_block(t, 1);
 		break;
@@ -413,22 +658,27 @@ static void inner_leave(tx *t, const GumboNode *n)
 	default:
 		break;
 	}
+	if (declares_visibility(t, n, is_root, &vis) && t->vis.len)
+		t->vis.len--;
 }
 
-static void text_inner(const GumboNode *root, pqx_buf *out)
+static void text_inner(const GumboNode *root, const pqx_text_opts *opts, pqx_buf *out)
 {
 	tx t;
-	tx_init(&t, out);
+	tx_init(&t, out, opts);
 	t.pre = pre_ancestors(root);
 	const GumboNode *n = root;
 	for (;;) {
 		const GumboVector *v;
-		if (inner_enter(&t, n, n == root) && (v = kids(n)) && v->length) {
+		int e = inner_enter(&t, n, n == root);
+		if (e > 0 && (v = kids(n)) && v->length) {
 			n = v->data[0];
 			continue;
 		}
 		for (;;) {
-			inner_leave(&t, n);
+			if (e >= 0)
+				inner_leave(&t, n, n == root);
+			e = 0;
 			if (n == root)
 				goto done;
 			const GumboNode *s = next_sibling(n);
@@ -441,12 +691,15 @@ static void text_inner(const GumboNode *root, pqx_buf *out)
 	}
 done:
 	tx_finish(&t);
+	if (t.vis.oom)
+		out->oom = 1;
+	pqx_buf_free(&t.vis);
 }
 
-static void text_own(const GumboNode *node, pqx_buf *out)
+static void text_own(const GumboNode *node, const pqx_text_opts *opts, pqx_buf *out)
 {
 	tx t;
-	tx_init(&t, out);
+	tx_init(&t, out, opts);
 	t.pre = pre_ancestors(node);
 	if (is_textish(node)) {
 		tx_feed_node(&t, node);
@@ -459,7 +712,7 @@ static void text_own(const GumboNode *node, pqx_buf *out)
 			const GumboNode *c = v->data[i];
 			if (is_textish(c))
 				tx_feed_node(&t, c);
-			else if (is_html(c, GUMBO_TAG_BR))
+			else if (is_html(c, GUMBO_TAG_BR) && !left_out(&t, c))
 				tx_br(&t, 1);
 		}
 	}
@@ -490,7 +743,8 @@ static void text_raw(const GumboNode *root, pqx_buf *out)
 	}
 }
 
-int pqx_text(const GumboNode *node, enum pqx_text_mode mode, pqx_buf *out)
+int pqx_text_ex(const GumboNode *node, enum pqx_text_mode mode, const pqx_text_opts *opts,
+                pqx_buf *out)
 {
 	if (out->oom)
 		return -1;
@@ -500,15 +754,20 @@ int pqx_text(const GumboNode *node, enum pqx_text_mode mode, pqx_buf *out)
 			text_raw(node, out);
 			break;
 		case PQX_TEXT_OWN:
-			text_own(node, out);
+			text_own(node, opts, out);
 			break;
 		case PQX_TEXT_INNER:
 		default:
-			text_inner(node, out);
+			text_inner(node, opts, out);
 			break;
 		}
 	}
 	return out->oom ? -1 : 0;
+}
+
+int pqx_text(const GumboNode *node, enum pqx_text_mode mode, pqx_buf *out)
+{
+	return pqx_text_ex(node, mode, NULL, out);
 }
 
 int pqx_text_squish(const char *s, size_t len, pqx_buf *out)
@@ -516,7 +775,7 @@ int pqx_text_squish(const char *s, size_t len, pqx_buf *out)
 	if (out->oom)
 		return -1;
 	tx t;
-	tx_init(&t, out);
+	tx_init(&t, out, NULL);
 	if (s)
 		tx_feed(&t, s, len);
 	tx_finish(&t);

@@ -20,9 +20,31 @@ enum pqx_text_mode {
 	                       still break lines */
 };
 
-/* Appends the text of `node` (element, document or text node) to `out`.
- * Returns 0, or -1 when out->oom is set. */
+/* Leaves an element (with its subtree) out of the text when it returns nonzero. */
+typedef int (*pqx_text_filter)(const GumboNode *element, void *ud);
+
+typedef struct pqx_text_opts {
+	int hidden;              /* 1: keep what a browser hides (the `hidden` attribute, inline
+	                            display:none, visibility:hidden/collapse); 0: leave it out */
+	int plain_scripts;       /* 1: a <sup>/<sub> of digits stays plain digits ("Q-10432");
+	                            0: they become Unicode super-/subscripts ("Q-1043²") */
+	pqx_text_filter exclude; /* NULL, or elements to leave out (never the start node) */
+	void *exclude_ud;
+} pqx_text_opts;
+
+/* Appends the text of `node` (element, document or text node) to `out`, with the
+ * default options (hidden content left out, super-/subscript digits marked).
+ * The start node itself is never left out, hidden or not: asking for its text
+ * is asking for it. Returns 0, or -1 when out->oom is set. */
 int pqx_text(const GumboNode *node, enum pqx_text_mode mode, pqx_buf *out);
+/* The same with options (NULL = the defaults). PQX_TEXT_RAW ignores them:
+ * textContent is every descendant text, untouched. */
+int pqx_text_ex(const GumboNode *node, enum pqx_text_mode mode, const pqx_text_opts *opts,
+                pqx_buf *out);
+/* Does the element hide itself from rendering: the `hidden` attribute or an
+ * inline `display:none`? (visibility is separate: it is inherited and can be
+ * undone below). */
+int pqx_text_is_hidden(const GumboNode *element);
 
 /* Appends `node` serialised as HTML5 (escaped text and attribute values, void
  * elements without end tags, raw text of script/style untouched).

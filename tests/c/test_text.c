@@ -435,8 +435,87 @@ static void test_oom(void)
 	CHECK(pqx_text_squish("x", 1, &b) == -1, "oom buffer: squish returns -1");
 }
 
+static const char *inner_opts(const char *html, const pqx_text_opts *o)
+{
+	GumboOutput *g = parse(html);
+	const GumboNode *n = find(g->document, GUMBO_TAG_BODY);
+	pqx_buf_reset(&out);
+	if (!n || pqx_text_ex(n, PQX_TEXT_INNER, o, &out) != 0)
+		return NULL;
+	return pqx_buf_cstr(&out);
+}
+
+static void test_hidden(void)
+{
+	CHECK_STR(inner("a<span hidden>b</span>c"), "ac", "hidden attribute: left out");
+	CHECK_STR(inner("a<div hidden>b</div>c"), "ac", "hidden block: no line breaks either");
+	CHECK_STR(inner("a <span style=\"display: none\">b</span> c"), "a c", "display:none left out");
+	CHECK_STR(inner("a<span style=\"color:red;DISPLAY : NONE !important\">b</span>c"), "ac",
+	          "display:none in any case, with !important");
+	CHECK_STR(inner("a<span style=\"display:none;display:inline\">b</span>c"), "abc",
+	          "the last display declaration wins");
+	CHECK_STR(inner("a<span style=\"background:url('x;display:none')\">b</span>c"), "abc",
+	          "a ; inside quotes does not end a declaration");
+	CHECK_STR(inner("a<span style=\"displayx:none\">b</span>c"), "abc", "only the display property");
+	CHECK_STR(inner("<div style=\"visibility:hidden\">x <span style=\"visibility:visible\">y</span> z</div>w"),
+	          "y\nw", "visibility:hidden: text out, a visible descendant in, the block's line break kept");
+	CHECK_STR(inner("<p>a<span style=\"visibility:collapse\"><b>b</b></span>c</p>"), "ac", "visibility:collapse");
+	/* Bayern's abstract: the short form with "[mehr]", the long form hidden with "[weniger]" */
+	const char *by = "<td><span id=\"kurz\">Finanz- und Heimatempf\xc3\xa4nge ... <a href=\"#\">[mehr]</a></span>"
+	                 "<span id=\"lang\" style=\"display:none\">Finanz- und Heimatempf\xc3\xa4nge der Staatsregierung "
+	                 "<a href=\"#\">[weniger]</a></span></td>";
+	CHECK_STR(inner(by), "Finanz- und Heimatempf\xc3\xa4nge ... [mehr]", "Bayern: the abstract comes out once");
+	pqx_text_opts all = {1, 0, NULL, NULL};
+	CHECK_STR(inner_opts("a<span hidden>b</span><i style=\"visibility:hidden\">c</i>", &all), "abc",
+	          "hidden = 1 keeps hidden text");
+	GumboOutput *g = parse("<div hidden><p>x</p><span style=\"display:none\">y</span></div>");
+	const GumboNode *div = find(g->document, GUMBO_TAG_DIV);
+	pqx_buf_reset(&out);
+	pqx_text(div, PQX_TEXT_INNER, &out);
+	CHECK_STR(pqx_buf_cstr(&out), "x", "the start node is never left out, hidden descendants are");
+	CHECK(pqx_text_is_hidden(div) && !pqx_text_is_hidden(find(g->document, GUMBO_TAG_P)), "pqx_text_is_hidden");
+	pqx_buf_reset(&out);
+	pqx_text(div, PQX_TEXT_RAW, &out);
+	CHECK_STR(pqx_buf_cstr(&out), "xy", "raw text keeps everything");
+}
+
+static int is_sup(const GumboNode *n, void *ud)
+{
+	(void)ud;
+	return n->v.element.tag == GUMBO_TAG_SUP;
+}
+
+static void test_scripts_and_exclude(void)
+{
+	CHECK_STR(inner("<b>Q-1043<sup>2</sup></b>"), "Q-1043\xc2\xb2", "footnote digit: superscript, not glued");
+	CHECK_STR(inner("m<sup>2</sup> 10<sup>-3</sup> H<sub>2</sub>O"), "m\xc2\xb2 10\xe2\x81\xbb\xc2\xb3 H\xe2\x82\x82O",
+	          "units, powers and formulas");
+	CHECK_STR(inner("Satz<sup><a href=\"#fn12\">12</a></sup>."), "Satz\xc2\xb9\xc2\xb2.", "footnote link inside sup");
+	CHECK_STR(inner("1<sup>er</sup> janvier"), "1er janvier", "letters in sup stay");
+	CHECK_STR(inner("x<sup>1, 2</sup>"), "x\xc2\xb9, \xc2\xb2", "two marks");
+	CHECK_STR(inner("x<sup>1*</sup>"), "x1*", "other characters: sup stays as it is");
+	CHECK_STR(inner("x<sup>(1)</sup>"), "x\xe2\x81\xbd\xc2\xb9\xe2\x81\xbe", "parenthesised footnote");
+	CHECK_STR(inner("x<sup>12345678901234567890123456</sup>"), "x12345678901234567890123456", "a long sup is not a mark");
+	CHECK_STR(inner("x<sup>1<span hidden>9</span></sup>"), "x1", "hidden inside sup: normal text rules");
+	pqx_text_opts plain = {0, 1, NULL, NULL};
+	CHECK_STR(inner_opts("<b>Q-1043<sup>2</sup></b>", &plain), "Q-10432", "plain_scripts keeps ASCII digits");
+	pqx_text_opts ex = {0, 0, is_sup, NULL};
+	CHECK_STR(inner_opts("<b>Q-1043<sup>2</sup></b> m<sup>2</sup>", &ex), "Q-1043 m", "exclude: sup left out");
+	CHECK_STR(inner_opts("a<div><sup>x</sup></div>b", &ex), "a\nb", "exclude: the parent's breaks stay");
+	GumboOutput *g = parse("<sup>7</sup>");
+	pqx_buf_reset(&out);
+	pqx_text_ex(find(g->document, GUMBO_TAG_SUP), PQX_TEXT_INNER, &ex, &out);
+	CHECK_STR(pqx_buf_cstr(&out), "\xe2\x81\xb7", "exclude never removes the start node");
+	g = parse("<p>a<sup>1</sup><br><sup>2</sup>b</p>");
+	pqx_buf_reset(&out);
+	pqx_text_ex(find(g->document, GUMBO_TAG_P), PQX_TEXT_OWN, &ex, &out);
+	CHECK_STR(pqx_buf_cstr(&out), "a\nb", "own text with options");
+}
+
 int main(void)
 {
+	test_hidden();
+	test_scripts_and_exclude();
 	test_blocks();
 	test_br_and_paragraphs();
 	test_whitespace();
