@@ -107,7 +107,8 @@ function M.fields(node, opts)
 
   local seq = 0
   local function add(label, value, vnode, source, heading, row)
-    label = text.squish(label):gsub("%s*:%s*$", "")
+    -- a word broken over two lines of a header cell ("Druck-<br>sache") is one word
+    label = text.squish((label:gsub("(%a)%-\n(%l)", "%1%2"))):gsub("%s*:%s*$", "")
     value = text.trim(value)
     if label == "" or (value == "" and not keep_empty) then return end
     local key = M.key(label)
@@ -143,13 +144,18 @@ function M.fields(node, opts)
     local heads = find_headings(node, order, tx, label_cells)
     for _, p in ipairs(plan) do
       local labels = columns(p.rows[p.first])
+      local n = 0
       for r = p.first + 1, #p.rows do
-        local vals = columns(p.rows[r])
-        for col, lcell in ipairs(labels) do
-          -- a label cell spanning columns labels each of them once
-          if labels[col - 1] ~= lcell then
-            local v = vals[col]
-            add(tx(lcell), v and tx(v) or "", v, "rows", heading_before(heads, v and order[v]), r - p.first)
+        -- a row without text (a separator line) is no row of values
+        if text.trim(tx(p.rows[r])) ~= "" then
+          n = n + 1
+          local vals = columns(p.rows[r])
+          for col, lcell in ipairs(labels) do
+            -- a label cell spanning columns labels each of them once
+            if labels[col - 1] ~= lcell then
+              local v = vals[col]
+              add(tx(lcell), v and tx(v) or "", v, "rows", heading_before(heads, v and order[v]), n)
+            end
           end
         end
       end

@@ -34,6 +34,20 @@ T.eq(pqx.fields(sn:one("#liste"), {layout = "rows"}).drucksache, "6/1231", "rows
 T.eq(next((pqx.fields(pqx.parse("<table><tr><td>a</td><td>b</td></tr></table>"), {layout = "rows"}))), nil,
      "rows: a table of one row has no values")
 
+-- Hessen's search result: labels broken over two lines, a separator row, values
+local he = pqx.parse([[<table><tbody><tr><th valign="top">Druck-<br>sache</th><th valign="top">Dokumenttyp/<br>Vorgangstyp</th>
+<th valign="top">Betreff/<br> Initiator</th><th valign="top">PIenar-<br>protokoll</th></tr>
+<tr><td bgcolor="#CCCCCC" height="1" colspan="6"></td></tr></tbody><tbody><tr><td>19/1030<br></td>
+<td><span>Drucksache/<br>Große Anfrage</span><br> <br></td><td><a href="#?"> Europäische Förderprogramme </a><br>
+<span>Waschke, Sabine, SPD u.a. und Fraktion der SPD</span></td><td>19/38</td></tr></tbody></table>]])
+local hf, hl = pqx.fields(he, {layout = "rows", keep_empty = true})
+T.eq(hf.drucksache, "19/1030", "rows: Hessen: \"Druck-<br>sache\" is the label Drucksache")
+T.eq(hl[1].label, "Drucksache", "rows: the joined label as printed")
+T.eq(hf.dokumenttyp_vorgangstyp, "Drucksache/\nGroße Anfrage", "rows: a value keeps its line break")
+T.eq(hf.pienarprotokoll, "19/38", "rows: last column (label as printed, typo included)")
+T.eq(#hl, 4, "rows: the empty separator row is no row of values, even with keep_empty")
+T.eq(hl[4].row, 1, "rows: rows are counted without the separator")
+
 -- repeated labels under their headings (Brandenburg and Hamburg print "Datum:"
 -- for the question and again for the answer)
 local bb = pqx.parse([[
