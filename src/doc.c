@@ -694,6 +694,19 @@ static int node_ancestors(lua_State *L)
 	return 1;
 }
 
+/* The node after n's subtree in document order, staying inside root's subtree
+ * (NULL when n's subtree ends root's): the iterative walks' climb step. */
+static const GumboNode *next_after_subtree(const GumboNode *n, const GumboNode *root)
+{
+	while (n != root) {
+		const GumboVector *pv = child_vector(n->parent);
+		if (n->index_within_parent + 1 < pv->length)
+			return pv->data[n->index_within_parent + 1];
+		n = n->parent;
+	}
+	return NULL;
+}
+
 /* document-order element descendants, iteratively */
 static int node_descendants(lua_State *L)
 {
@@ -709,16 +722,8 @@ static int node_descendants(lua_State *L)
 		if (v && v->length) {
 			n = v->data[0];
 		} else {
-			/* climb until a next sibling exists */
-			while (n != root) {
-				const GumboVector *pv = child_vector(n->parent);
-				if (n->index_within_parent + 1 < pv->length) {
-					n = pv->data[n->index_within_parent + 1];
-					break;
-				}
-				n = n->parent;
-			}
-			if (n == root)
+			n = next_after_subtree(n, root);
+			if (!n)
 				break;
 		}
 		if (is_element(n)) {
@@ -987,15 +992,8 @@ static const char *find_base_href(const GumboNode *root)
 			n = v->data[0];
 			continue;
 		}
-		while (n != root) {
-			const GumboVector *pv = child_vector(n->parent);
-			if (n->index_within_parent + 1 < pv->length) {
-				n = pv->data[n->index_within_parent + 1];
-				break;
-			}
-			n = n->parent;
-		}
-		if (n == root)
+		n = next_after_subtree(n, root);
+		if (!n)
 			return NULL;
 	}
 }
