@@ -110,6 +110,12 @@ do
     "lines: a link's first letter stays glued to its word; a block child is a line of its own")
   T.raises(function() de.lines("x") end, "bad argument #1 to 'lines' (Node expected, got string)",
     "lines needs a node")
+  -- opts.base: a PARLDOK page names its server only in its form's action
+  T.same(de.lines(d2:one("#c"), {base = "http://www.parldok.brandenburg.de/starweb/LTBB/servlet.starweb"})[1].urls,
+    {"http://www.parldok.brandenburg.de/a.pdf"}, "lines: opts.base replaces the document's base URL")
+  T.raises(function() de.lines(d2:one("#c"), {base = 1}) end,
+    "bad argument #2 to 'lines' (opts.base must be a string, got number)", "lines: opts.base must be a string")
+  T.raises(function() de.lines(d2:one("#c"), {bse = "x"}) end, "bad argument #2 to 'lines' (unknown option 'bse'; known: base)", "lines: an unknown option raises")
 end
 
 os.exit(T.failed == 0 and 0 or 1, true)
