@@ -920,7 +920,7 @@ static void test_sources(void)
 	           "the DIP views merge: dates, keywords and the static URL of the extract");
 	CHECK_ROWS(db, "SELECT field, source, chosen_source FROM question_conflict"
 	           " WHERE question_id = 'de-bundestag:18-83903' ORDER BY position",
-	           "attachments|ablauf|extract\nextra.drucksachen|ablauf|extract\n",
+	           "attachments|ablauf|extract\ndocuments|ablauf|extract\n",
 	           "the views' disagreements on attachments and Drucksachen are recorded");
 	CHECK_INT(db, "SELECT count(*) FROM page_warning WHERE message LIKE"
 	          " 'record de-bundestag:18-83903: sources disagree on attachments: detail source ablauf gives %'", 2,
