@@ -1,0 +1,79 @@
+#!/bin/sh
+# test_de_corpus.sh: the 17 German scripts (de-bundestag and the 16 Landtage) run over
+# every example page of examples/de-* into ONE database: each page is stored or fails with
+# its expected message, each parliament has its number of questions, the README queries
+# work on the result, and full-text and keyword searches find German questions.
+. tests/cli/lib.sh
+DB="$TMP/de.db"
+n=0
+for s in scripts/de-*.lua; do
+	site=$(basename "$s" .lua)
+	run pqx run -q -j 2 --format none --db "$DB" "$s" "examples/$site"
+	n=$((n + 1))
+	if [ "$site" = de-sl ]; then
+		check_rc "$site: the two table-row fragments fail, the rest is stored" 4
+		check_eq "$site: both failures say why" "$(printf '%s\n' "$ERR" | grep -c 'a table-row fragment (<tr> without <table>): the parser dropped its <tr>/<td> tags')" 2
+	else
+		check_rc "$site stores its example pages" 0
+	fi
+done
+check_eq "17 German scripts" "$n" 17
+q() { sqlite3 -batch -noheader "$DB" "$@"; }
+check_eq "17 runs recorded" "$(q "select count(distinct script_name) from run")" 17
+check_eq "pages: 79 ok, 2 failed" "$(q "select group_concat(status || '=' || n, ' ') from (select status, count(*) n from page group by status order by status)")" "error=2 ok=79"
+check_eq "the failed pages are the Saarland fragments" "$(q "select group_concat(path, ' ') from (select path from page where status <> 'ok' order by path)")" \
+	"examples/de-sl/single_invalid_row.html examples/de-sl/single_row.html"
+check_eq "questions per parliament" "$(q "select group_concat(parliament || '=' || n, ' ') from (select parliament, count(*) n from question group by parliament order by parliament)")" \
+	"de-bb=26 de-be=67 de-bundestag=5 de-bw=11 de-by=50 de-hb=24 de-he=635 de-hh=11 de-mv=14 de-ni=660 de-nw=52 de-rp=48 de-sh=1340 de-sl=1477 de-sn=22 de-st=1749 de-th=11"
+check_eq "6202 questions from 6217 sources" "$(q "select (select count(*) from question) || ' ' || (select count(*) from question_source)")" "6202 6217"
+
+# the README's queries (tests/fixtures/store/queries.sql holds them as the README prints them)
+query() { awk -v n="$1" '/^-- name: /{on = ($3 == n); next} on' tests/fixtures/store/queries.sql; }
+run sqlite3 -batch -noheader "$DB" "$(query questions_per_author_and_party)"
+check_rc "query 1 runs" 0
+check_contains "query 1: a Brandenburg member" "$OUT" "Thomas Jung|AfD|"
+check_contains "query 1: a Schleswig-Holstein member" "$OUT" "Dr. Patrick Breyer|PIRATEN|198"
+run sqlite3 -batch -noheader "$DB" -cmd ".parameter set :as_of \"'2020-01-01'\"" -cmd ".parameter set :days 30" "$(query unanswered_older_than)"
+check_rc "query 2 runs" 0
+check_contains "query 2: an unanswered Hessian question" "$OUT" "de-he:19/3272|"
+run sqlite3 -batch -noheader "$DB" "$(query answer_delay_per_addressee)"
+check_rc "query 3 runs" 0
+check_eq "query 3: no German addressees (the answering ministry is answers[].by)" "$OUT" ""
+check_eq "the answering body is in answer.by_name" "$(q "select by_name from answer where question_id = 'de-bundestag:18-67715'")" "Bundeskanzleramt"
+run sqlite3 -batch -noheader "$DB" "$(query keyword_counts)"
+check_rc "query 4 runs" 0
+check_contains "query 4: PADOKA descriptors" "$OUT" "Politische Straftat|padoka-thesaurus|de|72"
+check_contains "query 4: ELVIS keywords" "$OUT" "Straßengüterverkehr|elvis-thesaurus|de|1"
+run sqlite3 -batch -noheader "$DB" -cmd ".parameter set :query 'Schwertransporte'" "$(query full_text_search)"
+check_rc "query 5 runs" 0
+check_contains "query 5 finds a Brandenburg title" "$OUT" "de-bb:6/3143|Windenergieanlagen - Begleitung der Schwertransporte durch die Polizei|"
+
+# full-text search by a word of the title, as sqlite-utils does it
+run sqlite-utils search "$DB" question "Kreisumlagen" -c id -c title
+check_rc "sqlite-utils search runs" 0
+check_eq "sqlite-utils finds a question by a word of its title" "$OUT" '[{"id": "de-bb:6/3043", "title": "Kreisumlagen in Brandenburg"}]'
+check_eq "FTS folds diacritics (Fluchtlinge finds Flüchtlinge)" \
+	"$(q "select count(*) from question_fts where question_fts match 'Fluchtlingen' and rowid = (select rowid from question where id = 'de-bb:6/114')")" 1
+# a keyword search: every question filed under a thesaurus keyword
+check_eq "keyword search" "$(q "select group_concat(question_id, ' ') from (select question_id from question_keyword join keyword on keyword.id = keyword_id where label = 'Asylbewerber' and scheme = 'parldok-thesaurus' order by question_id)")" "de-bb:6/114"
+
+# de-bb: the two number series and the authors of a Große Anfrage
+check_eq "de-bb: both number series kept in the stored record" \
+	"$(q "select group_concat(json_extract(value, '\$.number') || ':' || json_extract(value, '\$.kind'), ' ') from question_source, json_each(json_extract(record, '\$.documents')) where question_id = 'de-bb:6/3143'")" \
+	"6/3143:question 1315:other 6/3264:answer"
+sed 's/GrAnfr 1 <!--XX-->   (CDU)/GrAnfr 10 <!--XX-->   (SPD,DIE LINKE)/' examples/de-bb/detail_614.html >"$TMP/granfr10.html"
+run pqx run scripts/de-bb.lua "$TMP/granfr10.html"
+check_rc "de-bb: a Große Anfrage of two groups" 0
+check_contains "de-bb: two party authors" "$OUT" '"authors":[{"kind":"party","name":"SPD","party":"SPD","raw":"SPD"},{"kind":"party","name":"DIE LINKE","party":"DIE LINKE","raw":"DIE LINKE"}]'
+sed 's/GrAnfr 1 <!--XX-->   (CDU)/KlAnfr 179 <!--XX-->   Gordon Freeman (CDU), Black Widow (DIE LINKE)/' examples/de-bb/detail_614.html >"$TMP/klanfr179.html"
+run pqx run scripts/de-bb.lua "$TMP/klanfr179.html"
+check_contains "de-bb: a Kleine Anfrage of two members" "$OUT" '"authors":[{"name":"Gordon Freeman","party":"CDU","raw":"Gordon Freeman (CDU)"},{"name":"Black Widow","party":"DIE LINKE","raw":"Black Widow (DIE LINKE)"}]'
+check_contains "de-bb: its per-type number" "$OUT" '{"kind":"other","number":"179","title":"Kleine Anfrage 179"}'
+sed 's/EntschlAntr <!--XX-->   (CDU)/Beschlussempfehlung <!--XX-->   (CDU)/' examples/de-bb/detail_614.html >"$TMP/unknown.html"
+run pqx run scripts/de-bb.lua "$TMP/unknown.html"
+check_rc "de-bb: an unknown Vorgang line fails the page" 4
+check_contains "de-bb: ... quoting the line" "$ERR" 'unknown PARLDOK Vorgang line "Beschlussempfehlung (CDU) 17.03.2015 Drs 6/897 (2 S.)"'
+run pqx run scripts/de-bb.lua examples/de-be/detail.html
+check_rc "de-bb: a page of another site fails" 4
+check_contains "de-bb: ... saying what it expected" "$ERR" "neither an ELVIS result list (div[name=ReportGenerated]) nor a PARLDOK Vollanzeige"
+done_testing
