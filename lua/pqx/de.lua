@@ -42,7 +42,7 @@ M.PARTIES = {
   "BÜNDNIS 90/DIE GRÜNEN", "Bündnis 90/Die Grünen", "B90/GR", "B90/Grüne",
   "DIE LINKE", "LINKE", "Die Linke", "PDS", "Linke.PDS", "AfD", "Piraten",
   "PIRATEN", "Piratenpartei", "NPD", "DVU", "REP", "FREIE WÄHLER",
-  "BVB/FREIE WÄHLER", "FW", "SSW", "BIW", "ALFA", "LKR", "Die PARTEI", "ÖDP",
+  "BVB/FREIE WÄHLER", "BVB/FW", "FW", "SSW", "BIW", "ALFA", "LKR", "Die PARTEI", "ÖDP",
 }
 local PARTY = {}
 for _, p in ipairs(M.PARTIES) do PARTY[text.fold_case(p)] = p end

@@ -57,6 +57,10 @@ check_eq "FTS folds diacritics (Fluchtlinge finds Flüchtlinge)" \
 # a keyword search: every question filed under a thesaurus keyword
 check_eq "keyword search" "$(q "select group_concat(question_id, ' ') from (select question_id from question_keyword join keyword on keyword.id = keyword_id where label = 'Asylbewerber' and scheme = 'parldok-thesaurus' order by question_id)")" "de-bb:6/114"
 
+# de-nw: what the hidden "Details" span holds (display:none until clicked) is stored
+check_eq "de-nw: keywords from the hidden details" "$(q "select count(*) from question_keyword join keyword on keyword.id = keyword_id where question_id = 'de-nw:16/6049' and scheme in ('nrw-systematik', 'nrw-schlagwort')")" 21
+check_contains "de-nw: the abstract from the hidden details" "$(q "select json_extract(record, '\$.summary') from question where id = 'de-nw:16/6049'")" "Auswirkungen der intensiven Landwirtschaft"
+
 # de-bb: the two number series and the authors of a Große Anfrage
 check_eq "de-bb: both number series kept in the stored record" \
 	"$(q "select group_concat(json_extract(value, '\$.number') || ':' || json_extract(value, '\$.kind'), ' ') from question_source, json_each(json_extract(record, '\$.documents')) where question_id = 'de-bb:6/3143'")" \
