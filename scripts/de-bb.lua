@@ -127,12 +127,12 @@ local function extract(doc, ctx)
   local form = doc:select1("form[name=__form][action]")
   local base = ctx.url or (form and form:url()) or doc.base_url
   local report = doc:select1("div[name=ReportGenerated]")
-  if report then
-    return report:select("div[name=RecordRepeater]:has(> div[name=Repeat_TYP])", {min = 1})
+  local out = report and report:select("div[name=RecordRepeater]:has(> div[name=Repeat_TYP])", {min = 1})
       :map(function(item) return elvis(item, base) end)
-  end
-  if doc:select1("div[name=IfReportGenerated] h2:pqx-contains('Vollanzeige')") then return {parldok(doc, base)} end
-  fail("neither an ELVIS result list (div[name=ReportGenerated]) nor a PARLDOK Vollanzeige")
+    or doc:select1("div[name=IfReportGenerated] h2:pqx-contains('Vollanzeige')") and {parldok(doc, base)}
+    or fail("neither an ELVIS result list (div[name=ReportGenerated]) nor a PARLDOK Vollanzeige")
+  for _, rec in ipairs(out) do rec.source_url = ctx.url end
+  return out
 end
 
 return {

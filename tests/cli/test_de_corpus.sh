@@ -77,6 +77,19 @@ sed 's/EntschlAntr <!--XX-->   (CDU)/Beschlussempfehlung <!--XX-->   (CDU)/' exa
 run pqx run scripts/de-bb.lua "$TMP/unknown.html"
 check_rc "de-bb: an unknown Vorgang line fails the page" 4
 check_contains "de-bb: ... quoting the line" "$ERR" 'unknown PARLDOK Vorgang line "Beschlussempfehlung (CDU) 17.03.2015 Drs 6/897 (2 S.)"'
+sed 's|<div class="topic2">Antwort (LReg)  30.12.2015 Drucksache 6/3264 (2 S.)</div>||' examples/de-bb/overview.html >"$TMP/noanswer.html"
+run pqx run scripts/de-bb.lua "$TMP/noanswer.html"
+first=$(printf '%s\n' "$OUT" | head -1)
+check_contains "de-bb: a list entry without an answer row" "$first" '"id":"de-bb:6/3143"'
+check_not_contains "de-bb: ... has no status" "$first" '"status"'
+check_not_contains "de-bb: ... and no answer" "$first" '"answers"'
+sed 's|<div class="topic2">Antwort (LReg)  30.12.2015 Drucksache 6/3264 (2 S.)</div>|<div class="topic2">Stellungnahme (LReg)  30.12.2015 Drucksache 6/3264 (2 S.)</div>|' examples/de-bb/overview.html >"$TMP/other.html"
+run pqx run scripts/de-bb.lua "$TMP/other.html"
+first=$(printf '%s\n' "$OUT" | head -1)
+check_contains "de-bb: a later paper that is not the answer is kept as printed" "$first" '{"date":"2015-12-30","kind":"other","number":"6/3264","title":"Stellungnahme (LReg)","url":'
+run pqx run --base-url "https://www.parlamentsdokumentation.brandenburg.de/starweb/LBB/ELVIS/servlet.starweb?x=1" scripts/de-bb.lua examples/de-bb/detail_614.html
+check_contains "de-bb: --base-url is the source_url" "$OUT" '"source_url":"https://www.parlamentsdokumentation.brandenburg.de/starweb/LBB/ELVIS/servlet.starweb?x=1"'
+check_contains "de-bb: ... and the base of the links" "$OUT" '"url":"https://www.parlamentsdokumentation.brandenburg.de/parladoku/w6/drs/ab%5F0600/614.pdf"'
 run pqx run scripts/de-bb.lua examples/de-be/detail.html
 check_rc "de-bb: a page of another site fails" 4
 check_contains "de-bb: ... saying what it expected" "$ERR" "neither an ELVIS result list (div[name=ReportGenerated]) nor a PARLDOK Vollanzeige"
