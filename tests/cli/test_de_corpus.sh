@@ -93,4 +93,14 @@ check_contains "de-bb: ... and the base of the links" "$OUT" '"url":"https://www
 run pqx run scripts/de-bb.lua examples/de-be/detail.html
 check_rc "de-bb: a page of another site fails" 4
 check_contains "de-bb: ... saying what it expected" "$ERR" "neither an ELVIS result list (div[name=ReportGenerated]) nor a PARLDOK Vollanzeige"
+
+# tools/de_table.py: the per-parliament table, read from the repository alone
+run python3 tools/de_table.py --peer "$TMP/no-peer"
+check_rc "de_table.py runs without the peer's scrapers" 0
+check_eq "de_table.py: a header, a rule, 17 rows and the total" "$(printf '%s\n' "$OUT" | grep -c '^|')" 20
+check_contains "de_table.py: Brandenburg's pages and records" "$OUT" "| de-bb | 2 | 26 (25) |"
+check_contains "de_table.py: the Saarland fragments count as failing pages" "$OUT" "| de-sl | 3 (2) | 1477 (1477) |"
+check_contains "de_table.py: no peer, no ratio" "$OUT" "| n/a |  |"
+check_contains "de_table.py: Thüringen reproduces every asserted value" "$(printf '%s\n' "$OUT" | grep '^| de-th ')" "| none |"
+check_contains "de_table.py: the total" "$OUT" "| **all 17** | 81 (2) | 6239 (6201) |"
 done_testing
