@@ -36,7 +36,7 @@ local function new_record(kind, series, p, title, url)
     number = p.number, type = qtype, lang = "de", page_lang = "de", title = text.squish(title),
     authors = assert(de.authors(parties and parties:gsub(",%s*", ", ") or p.who)), dates = {asked = p.date},
     documents = {{number = p.number, kind = "question", date = p.date, url = url, title = p.reprint},
-      {number = series, kind = "other", title = name .. " " .. series}},
+      series and {number = series, kind = "other", title = name .. " " .. series} or nil},
     extra = {doc_type = name, anlagen = p.anlagen and {[p.number] = p.anlagen}}, status = "unanswered"}
 end
 
@@ -64,10 +64,10 @@ end
 -- ELVIS: one Vorgang of a result list
 local function elvis(item, base)
   local head, basis = item:one("div[name=Repeat_TYP]"), item:one("span[name=OFR_BASIS2]"):text()
-  local kind, series = re.match(basis, [[^(.+?)\s+(\d+)$]])
-  if not kind then fail("ELVIS entry: type %q has no number", basis) end
+  local kind, series = re.match(basis, [[^(.+?)\s+(\d+)$]]) -- "Kleine Anfrage 1315", or no number
+  if not de.question_type(kind or basis) then return nil, basis end
   local pdf = head:select1("a[href$='.pdf']")
-  local rec = new_record(kind, series, paper(head:one("span[name=OFR_BASIS3]"):text(), basis), head:one("h4"):text(),
+  local rec = new_record(kind or basis, series, paper(head:one("span[name=OFR_BASIS3]"):text(), basis), head:one("h4"):text(),
     pdf and pqx.url.resolve(base, pdf:attr("href")))
   rec.source, rec.status = {kind = "list"}, nil -- a list without an answer row does not say there is none
   rec.keywords = head:select("a.theslink"):texts():map(function(k) return {label = k, scheme = "elvis-thesaurus", lang = "de"} end)
@@ -90,8 +90,8 @@ local function parldok(doc, base)
     local label, when = step and ABBR[step], date.find(l.text)
     if l.text == "" then -- between steps
     elseif not rec then
-      if not (label and series) then fail("the Vorgang starts with %q, not with an Anfrage", l.text) end
-      rec = new_record(label, series, paper(rest, l.text), title_row:one("> td:nth-child(2)"):text(), l.urls[1])
+      if not label then fail("the Vorgang starts with %q, not with an Anfrage", l.text) end
+      rec = new_record(label, series or nil, paper(rest, l.text), title_row:one("> td:nth-child(2)"):text(), l.urls[1])
       rec.events = {}
     elseif label == "Antwort" or label == "Entschließungsantrag" then
       local p = paper(rest, l.text)
@@ -126,11 +126,17 @@ end
 local function extract(doc, ctx)
   local form = doc:select1("form[name=__form][action]")
   local base = ctx.url or (form and form:url()) or doc.base_url
-  local report = doc:select1("div[name=ReportGenerated]")
-  local out = report and report:select("div[name=RecordRepeater]:has(> div[name=Repeat_TYP])", {min = 1})
-      :map(function(item) return elvis(item, base) end)
-    or doc:select1("div[name=IfReportGenerated] h2:pqx-contains('Vollanzeige')") and {parldok(doc, base)}
-    or fail("neither an ELVIS result list (div[name=ReportGenerated]) nor a PARLDOK Vollanzeige")
+  local out, skipped = {}, {}
+  if doc:select1("div[name=ReportGenerated]") then
+    for _, item in ipairs(doc:select("div[name=ReportGenerated] div[name=RecordRepeater]:has(> div[name=Repeat_TYP])", {min = 1})) do
+      out[#out + 1], skipped[#skipped + 1] = elvis(item, base) -- a record, or nil and the type of a paper skipped
+    end
+  elseif doc:select1("div[name=IfReportGenerated] h2:pqx-contains('Vollanzeige')") then
+    out[1] = parldok(doc, base)
+  else
+    fail("neither an ELVIS result list (div[name=ReportGenerated]) nor a PARLDOK Vollanzeige")
+  end
+  if #skipped > 0 then ctx.warn(("%d entries are not Kleine or Große Anfragen (%s): skipped"):format(#skipped, table.concat(skipped, ", "))) end
   for _, rec in ipairs(out) do rec.source_url = ctx.url end
   return out
 end

@@ -87,6 +87,15 @@ sed 's|<div class="topic2">Antwort (LReg)  30.12.2015 Drucksache 6/3264 (2 S.)</
 run pqx run scripts/de-bb.lua "$TMP/other.html"
 first=$(printf '%s\n' "$OUT" | head -1)
 check_contains "de-bb: a later paper that is not the answer is kept as printed" "$first" '{"date":"2015-12-30","kind":"other","number":"6/3264","title":"Stellungnahme (LReg)","url":'
+sed 's|name="OFR_BASIS2">Kleine Anfrage 1308</span|name="OFR_BASIS2">Antrag</span|' examples/de-bb/overview.html >"$TMP/antrag.html"
+run pqx run --format json scripts/de-bb.lua "$TMP/antrag.html"
+check_rc "de-bb: a list with a paper that is no Anfrage" 0
+check_contains "de-bb: ... skips it with a page warning" "$OUT" '"1 entries are not Kleine or Große Anfragen (Antrag): skipped"'
+check_eq "de-bb: ... and reads the 24 others" "$(printf '%s\n' "$OUT" | grep -c '"schema": "pqx.question/1"')" 24
+sed 's|name="OFR_BASIS2">Kleine Anfrage 1308</span|name="OFR_BASIS2">Kleine Anfrage</span|' examples/de-bb/overview.html >"$TMP/nonumber.html"
+run pqx run scripts/de-bb.lua "$TMP/nonumber.html"
+check_contains "de-bb: a Kleine Anfrage without its per-type number has no such document" "$(printf '%s\n' "$OUT" | sed -n 2p)" '"documents":[{"date":"2015-12-04","kind":"question","number":"6/3129",'
+check_not_contains "de-bb: ... and no invented one" "$(printf '%s\n' "$OUT" | sed -n 2p)" '"kind":"other"'
 run pqx run --base-url "https://www.parlamentsdokumentation.brandenburg.de/starweb/LBB/ELVIS/servlet.starweb?x=1" scripts/de-bb.lua examples/de-bb/detail_614.html
 check_contains "de-bb: --base-url is the source_url" "$OUT" '"source_url":"https://www.parlamentsdokumentation.brandenburg.de/starweb/LBB/ELVIS/servlet.starweb?x=1"'
 check_contains "de-bb: ... and the base of the links" "$OUT" '"url":"https://www.parlamentsdokumentation.brandenburg.de/parladoku/w6/drs/ab%5F0600/614.pdf"'
