@@ -151,12 +151,12 @@ static void test_schema(void)
 		return;
 	sqlite3 *db = pqx_store_db(st);
 	CHECK(pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, "schema version after creation");
-	CHECK_INT(db, "PRAGMA user_version", 2, "user_version is 2");
+	CHECK_INT(db, "PRAGMA user_version", 3, "user_version is 3");
 	CHECK_ROWS(db, "PRAGMA journal_mode", "wal\n", "journal mode is WAL");
 	CHECK_INT(db, "PRAGMA foreign_keys", 1, "foreign keys on");
 	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'question_fts%'"
 	           " ORDER BY name",
-	           "answer\nanswer_item\nanswer_section\nattachment\nevent\nkeyword\npage\npage_warning\n"
+	           "answer\nanswer_item\nanswer_section\nattachment\ndocument\nevent\nkeyword\norganisation\npage\npage_warning\n"
 	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_conflict\n"
 	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source\nquestion_translation\n"
 	           "related\nrun\n", "all tables exist");
@@ -179,7 +179,7 @@ static void test_schema(void)
 	CHECK(st != NULL, "store reopens");
 	if (!st)
 		return;
-	CHECK(pqx_store_schema_version(st) == 2, "reopen keeps version 2");
+	CHECK(pqx_store_schema_version(st) == 3, "reopen keeps version 3");
 	CHECK_INT(pqx_store_db(st), "SELECT count(*) FROM sqlite_master", tables, "reopen creates nothing twice");
 	sqlite3_exec(pqx_store_db(st), "PRAGMA user_version = 99", NULL, NULL, NULL);
 	pqx_store_close(st);
@@ -255,7 +255,7 @@ static void test_full(void)
 	CHECK_ROWS(db, "SELECT * FROM person", "1|Martine Taelman\n", "person row");
 	CHECK_ROWS(db, "SELECT * FROM party", "1|Open Vld\n", "party row");
 	CHECK_ROWS(db, "SELECT * FROM question_author",
-	           "be-senate:5-8916|0|1|1|Martine Taelman (Open Vld)|NULL|NULL\n", "author row");
+	           "be-senate:5-8916|0|person|1|NULL|1|Martine Taelman (Open Vld)|NULL|NULL\n", "author row");
 	CHECK_ROWS(db, "SELECT position, title, person, substr(raw, 1, 26) FROM question_addressee",
 	           "0|de staatssecretaris voor Asiel en Migratie, Maatschappelijke Integratie en "
 	           "Armoedebestrijding, toegevoegd aan de minister van Justitie|NULL|aan de staatssecretaris vo\n",
@@ -1030,7 +1030,7 @@ static void test_migration(void)
 		return;
 	}
 	sqlite3 *db = pqx_store_db(st);
-	CHECK_INT(db, "PRAGMA user_version", 2, "migrated to version 2");
+	CHECK_INT(db, "PRAGMA user_version", 3, "migrated to version 3, in one transaction");
 	for (size_t i = 0; i < NV1; i++) {
 		char name[80];
 		snprintf(name, sizeof name, "migration keeps every row: query %zu", i + 1);
