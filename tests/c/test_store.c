@@ -1,8 +1,10 @@
 /*
  * test_store.c: the SQLite store against the fixtures in tests/fixtures/store/: schema
- * and migration, every table of a stored Senate record, idempotent re-runs, revisions,
- * full-text search, unknown fields, error pages, whole-page rollback, and the five
- * README queries (tests/fixtures/store/queries.sql). Run from the project root.
+ * and migrations (tests/fixtures/migrate/v1.db and v2.db, killed and failing migrations),
+ * every table of a stored Senate record, authors' kinds, documents and summaries of German
+ * pages, idempotent re-runs, order independence, revisions, full-text search, unknown
+ * fields, error pages, whole-page rollback, and the five README queries
+ * (tests/fixtures/store/queries.sql). Run from the project root.
  * Databases are temporary files under /tmp, removed at the end; it writes nothing else.
  */
 #define _POSIX_C_SOURCE 200809L  /* strdup, getpid, fork, waitpid */
@@ -696,14 +698,15 @@ static const char *const dump_sql[] = {
 	"SELECT id, parliament, term, number, type, lang, page_lang, title, status, date_asked,"
 	" date_answered, date_published, date_due, date_withdrawn, source_url, question_text, answer_text,"
 	" keywords, translations, revision, record_sha256, record, extra,"
-	" (SELECT path FROM page WHERE page.id = question.page_id) FROM question ORDER BY id",
+	" (SELECT path FROM page WHERE page.id = question.page_id), summary FROM question ORDER BY id",
 	"SELECT question_id, kind, source, view, lang, as_of, record_sha256,"
 	" (SELECT path FROM page WHERE page.id = s.page_id) FROM question_source s ORDER BY 1, 2, 3",
 	"SELECT * FROM question_translation ORDER BY question_id, lang",
 	"SELECT * FROM question_conflict ORDER BY question_id, position",
 	"SELECT question_id, revision, kind, source, record_sha256 FROM question_revision ORDER BY 1, 2",
-	"SELECT a.question_id, a.position, p.name, y.name, a.raw, a.constituency, a.ref FROM question_author a"
-	" JOIN person p ON p.id = a.person_id LEFT JOIN party y ON y.id = a.party_id ORDER BY 1, 2",
+	"SELECT a.question_id, a.position, a.kind, p.name, o.kind, o.name, y.name, a.raw, a.constituency, a.ref"
+	" FROM question_author a LEFT JOIN person p ON p.id = a.person_id"
+	" LEFT JOIN organisation o ON o.id = a.organisation_id LEFT JOIN party y ON y.id = a.party_id ORDER BY 1, 2",
 	"SELECT * FROM question_addressee ORDER BY 1, 2",
 	"SELECT * FROM question_part ORDER BY 1, 2",
 	"SELECT question_id, position, date, kind, by_name, intro, body FROM answer ORDER BY 1, 2",
@@ -716,8 +719,11 @@ static const char *const dump_sql[] = {
 	"SELECT * FROM event ORDER BY 1, 2",
 	"SELECT * FROM related ORDER BY 1, 2",
 	"SELECT * FROM attachment ORDER BY 1, 2",
+	"SELECT * FROM document ORDER BY 1, 2",
 	"SELECT count(*) FROM question_fts WHERE question_fts MATCH '\"sociale media\"'",
 	"SELECT count(*) FROM question_fts WHERE question_fts MATCH '\"médias sociaux\"'",
+	"SELECT count(*) FROM question_fts WHERE question_fts MATCH 'summary : Sonderungsverbot'",
+	"SELECT kind, name FROM organisation ORDER BY kind, name",
 };
 
 static char *dump(sqlite3 *db)
@@ -751,19 +757,23 @@ static int store_file(pqx_store *st, int64_t run, int which, char *const *recs)
 	return store(st, run, page_files[which], sha, recs[which], NULL);
 }
 
-static void test_permutations(void)
+/* Stores n pages (at most 5) in every order, each order in a new database; returns the
+ * dump of the first order (caller frees), and in *same how many orders gave that dump. */
+static char *every_order(const char *const *files, int n, int *perms_out, int *same_out, int *ok_out)
 {
-	char *recs[NPAGES];
-	for (int i = 0; i < NPAGES; i++)
-		recs[i] = slurp(page_files[i]);
+	char *recs[5];
+	for (int i = 0; i < n; i++)
+		recs[i] = slurp(files[i]);
 	char *first = NULL;
-	int perms = 0, same = 0, stored_ok = 1;
-	int idx[NPAGES];
-	/* every order of the five pages: all 5^5 index tuples, keeping those without repeats */
-	for (int n = 0; n < 3125; n++) {
+	int perms = 0, same = 0, stored_ok = 1, total = 1;
+	int idx[5];
+	for (int k = 0; k < n; k++)
+		total *= n;
+	/* every order of the n pages: all n^n index tuples, keeping those without repeats */
+	for (int t = 0; t < total; t++) {
 		int used = 0, ok = 1;
-		for (int k = 0, m = n; k < NPAGES; k++, m /= NPAGES) {
-			idx[k] = m % NPAGES;
+		for (int k = 0, m = t; k < n; k++, m /= n) {
+			idx[k] = m % n;
 			if (used & (1 << idx[k]))
 				ok = 0;
 			used |= 1 << idx[k];
@@ -777,9 +787,12 @@ static void test_permutations(void)
 		}
 		pqx_store_set_clock(st, perms % 2 ? "2024-05-05T00:00:00.000Z" : "2024-01-01T00:00:00.000Z");
 		int64_t run = run_begin(st);
-		for (int k = 0; k < NPAGES; k++)
-			if (store_file(st, run, idx[k], recs) != 0)
+		for (int k = 0; k < n; k++) {
+			char sha[65];
+			pqx_sha256_hex(recs[idx[k]], strlen(recs[idx[k]]), sha);
+			if (store(st, run, files[idx[k]], sha, recs[idx[k]], NULL) != 0)
 				stored_ok = 0;
+		}
 		char *d = dump(pqx_store_db(st));
 		if (!first) {
 			first = d;
@@ -788,12 +801,25 @@ static void test_permutations(void)
 			if (strcmp(first, d) == 0)
 				same++;
 			else if (same == perms)
-				printf("# order %d %d %d %d %d differs\n", idx[0], idx[1], idx[2], idx[3], idx[4]);
+				printf("# order %d %d %d %d %d differs\n", idx[0], idx[1], n > 2 ? idx[2] : -1,
+				       n > 3 ? idx[3] : -1, n > 4 ? idx[4] : -1);
 			free(d);
 		}
 		perms++;
 		pqx_store_close(st);
 	}
+	for (int i = 0; i < n; i++)
+		free(recs[i]);
+	*perms_out = perms;
+	*same_out = same;
+	*ok_out = stored_ok;
+	return first;
+}
+
+static void test_permutations(void)
+{
+	int perms, same, stored_ok;
+	char *first = every_order(page_files, NPAGES, &perms, &same, &stored_ok);
 	CHECK(stored_ok, "every order stores every page");
 	CHECK(perms == 120, "120 orders of the five pages");
 	if (same != perms)
@@ -804,10 +830,30 @@ static void test_permutations(void)
 	      "the question row is Dutch (the original language) whatever the order");
 	CHECK(first && strstr(first, "be-senate:5-8916|1|detail|nl|") != NULL,
 	      "the unanswered Dutch page is a revision of the Dutch source in every order");
-	CHECK(first && strstr(first, "\n-- 16\n1\n") != NULL, "the French text is found in every order");
+	CHECK(first && strstr(first, "\n-- 17\n1\n") != NULL, "the French text is found in every order");
 	free(first);
-	for (int i = 0; i < NPAGES; i++)
-		free(recs[i]);
+
+	/* German pages: a list and a detail page of one question, a group, a party and a
+	 * committee as authors, documents and summaries. */
+	static const char *const de_files[] = {
+		"examples/de-by/detail.expected.json",
+		"examples/de-by/overview.expected.json",
+		"examples/de-he/detail_major.expected.json",
+		"examples/de-mv/detail_6_4640.expected.json",
+	};
+	first = every_order(de_files, 4, &perms, &same, &stored_ok);
+	CHECK(stored_ok && perms == 24, "24 orders of four German pages store every page");
+	if (same != perms)
+		printf("#   %d of %d orders give the first order's rows\n", same, perms);
+	CHECK(same == perms, "every order gives the same authors, organisations, documents and summaries");
+	CHECK(first && strstr(first, "de-he:19/1126|0|group|NULL|group|Fraktion der SPD|SPD|") != NULL,
+	      "the Hessen group author is an organisation in every order");
+	CHECK(first && strstr(first, "de-by:17/4838|0|party|NULL|party|BÜNDNIS 90/DIE GRÜNEN|BÜNDNIS 90/DIE GRÜNEN|") != NULL,
+	      "the Bayern party author comes from the detail page in every order");
+	CHECK(first && strstr(first, "de-he:19/1126|2|19/42|other|2015-04-28|") != NULL,
+	      "the Hessen documents are rows in every order");
+	CHECK(first && strstr(first, "\n-- 18\n1\n") != NULL, "the summary is searchable in every order");
+	free(first);
 }
 
 static void test_sources(void)
@@ -958,6 +1004,113 @@ static void test_lists(void)
 	           "the list's other values are kept as conflicts");
 	CHECK_INT(db, "SELECT count(*) FROM question_source", 2, "list and detail are two sources of one language");
 	free(full);
+	pqx_store_close(st);
+}
+
+/* ---------- schema version 3: authors' kinds, documents, summaries ---------- */
+
+static void test_v3_rows(void)
+{
+	static const char *const de_files[] = {
+		"examples/de-by/detail.expected.json",
+		"examples/de-by/overview.expected.json",
+		"examples/de-he/detail_major.expected.json",
+		"examples/de-mv/detail_6_4640.expected.json",
+	};
+	pqx_store *st = pqx_store_open(":memory:", err, sizeof err);
+	if (!st) {
+		CHECK(0, "open for version 3 rows");
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	pqx_store_set_clock(st, "2024-01-01T00:00:00.000Z");
+	char *recs[4];
+	int ok = 1;
+	for (int i = 0; i < 4; i++) {
+		recs[i] = slurp(de_files[i]);
+		if (store(st, 0, de_files[i], de_files[i], recs[i], NULL) != 0)
+			ok = 0;
+	}
+	CHECK(ok, "store four German pages");
+	CHECK_ROWS(db, "SELECT a.kind, o.kind, o.name, y.name FROM question_author a"
+	           " JOIN organisation o ON o.id = a.organisation_id LEFT JOIN party y ON y.id = a.party_id"
+	           " ORDER BY a.question_id",
+	           "party|party|BÜNDNIS 90/DIE GRÜNEN|BÜNDNIS 90/DIE GRÜNEN\n"
+	           "group|group|Fraktion der SPD|SPD\n"
+	           "committee|committee|Ausschuss|NULL\n",
+	           "a party, a group and a committee are organisations, with their party when printed");
+	CHECK_INT(db, "SELECT count(*) FROM person WHERE name IN ('Ausschuss', 'Fraktion der SPD', 'BÜNDNIS 90/DIE GRÜNEN')",
+	          0, "none of them is a person");
+	CHECK_ROWS(db, "SELECT position, number, kind, date, title FROM document WHERE question_id = 'de-he:19/1126'"
+	           " ORDER BY position",
+	           "0|19/1126|question|2014-11-19|NULL\n1|19/1632|answer|2015-02-23|NULL\n"
+	           "2|19/42|other|2015-04-28|Plenarprotokoll 19/42\n",
+	           "the Hessen papers in the record's order, with kind, date and title");
+	CHECK_ROWS(db, "SELECT url FROM document WHERE question_id = 'de-he:19/1126' AND position = 1",
+	           "http://starweb.hessen.de/cgi-bin/webhltlinks.pl?form=/webhlt_links.html&typ=drs&title=Drucksache&nb=19/1632\n",
+	           "a paper's URL");
+	CHECK_INT(db, "SELECT count(*) FROM document WHERE question_id = 'de-by:17/4838'", 1,
+	          "Bayern 17/4838: one paper, from the detail page (the list's is the same)");
+	CHECK_ROWS(db, "SELECT id FROM question WHERE summary LIKE 'Fragenkatalog zur Entwicklung%'", "de-he:19/1126\n",
+	           "question.summary");
+	CHECK(matches(db, "summary : Lehrkräftebezahlung") == 1, "the summary is searched (its own FTS column)");
+	CHECK(matches(db, "title : Lehrkräftebezahlung") == 0, "... and only there");
+	/* Unchanged pages again: nothing but last_seen. */
+	char *before = dump(db);
+	pqx_store_set_clock(st, "2024-02-01T00:00:00.000Z");
+	for (int i = 3; i >= 0; i--)
+		store(st, 0, de_files[i], de_files[i], recs[i], NULL);
+	char *after = dump(db);
+	CHECK_STR(after, before, "re-storing the German pages changes no author, organisation, document or summary");
+	CHECK_INT(db, "SELECT count(*) FROM question_revision", 0, "... and adds no revision");
+	free(before);
+	free(after);
+	for (int i = 0; i < 4; i++)
+		free(recs[i]);
+
+	/* A party author without `party`: its name is the party. A person named like a group
+	 * stays a person (the kind decides, never the name). */
+	const char *kinds = "[{\"authors\":[{\"kind\":\"party\",\"name\":\"B90/Grüne\"},"
+		"{\"name\":\"Fraktion der SPD\"},{\"kind\":\"government\",\"name\":\"Landesregierung\"}],"
+		"\"dates\":{\"asked\":\"2015-01-01\"},\"id\":\"de-sl:15/1\",\"number\":\"15/1\",\"parliament\":\"de-sl\","
+		"\"schema\":\"pqx.question/1\",\"status\":\"unanswered\",\"type\":\"written\"}]";
+	CHECK(store(st, 0, "kinds.html", "k1", kinds, NULL) == 0, "store a record with three kinds of author");
+	CHECK_ROWS(db, "SELECT a.position, a.kind, p.name, o.name, y.name FROM question_author a"
+	           " LEFT JOIN person p ON p.id = a.person_id LEFT JOIN organisation o ON o.id = a.organisation_id"
+	           " LEFT JOIN party y ON y.id = a.party_id WHERE a.question_id = 'de-sl:15/1' ORDER BY 1",
+	           "0|party|NULL|B90/Grüne|B90/Grüne\n1|person|Fraktion der SPD|NULL|NULL\n"
+	           "2|government|NULL|Landesregierung|NULL\n",
+	           "party author's name is its party; no kind means person; a government is an organisation");
+	CHECK_INT(db, "SELECT count(*) FROM organisation WHERE name = 'Fraktion der SPD'", 1,
+	          "the same name as a person and as a group: one row in each table");
+
+	/* Documents and summaries follow the language of their page: two languages with their
+	 * own titles and URLs are not a disagreement. */
+	const char *nl = "[{\"authors\":[{\"name\":\"A\"}],\"dates\":{\"asked\":\"2015-01-01\"},"
+		"\"documents\":[{\"kind\":\"question\",\"number\":\"6-1/1\",\"title\":\"Vraag\",\"url\":\"https://x.be/?LANG=nl\"}],"
+		"\"id\":\"be-x:6-1\",\"lang\":\"nl\",\"number\":\"6-1\",\"page_lang\":\"nl\",\"parliament\":\"be-x\","
+		"\"schema\":\"pqx.question/1\",\"status\":\"unanswered\",\"summary\":\"Samenvatting over fietspaden\","
+		"\"title\":\"Fietspaden\",\"type\":\"written\"}]";
+	const char *fr = "[{\"authors\":[{\"name\":\"A\"}],\"dates\":{\"asked\":\"2015-01-01\"},"
+		"\"documents\":[{\"kind\":\"question\",\"number\":\"6-1/1\",\"title\":\"Question\",\"url\":\"https://x.be/?LANG=fr\"}],"
+		"\"id\":\"be-x:6-1\",\"lang\":\"nl\",\"number\":\"6-1\",\"page_lang\":\"fr\",\"parliament\":\"be-x\","
+		"\"schema\":\"pqx.question/1\",\"status\":\"unanswered\",\"summary\":\"Résumé sur les pistes cyclables\","
+		"\"title\":\"Pistes cyclables\",\"type\":\"written\"}]";
+	CHECK(store(st, 0, "fr.html", "f1", fr, NULL) == 0 && store(st, 0, "nl.html", "n1", nl, NULL) == 0,
+	      "store a question in French, then in Dutch (the original)");
+	CHECK_ROWS(db, "SELECT title, url FROM document WHERE question_id = 'be-x:6-1'", "Vraag|https://x.be/?LANG=nl\n",
+	           "the document rows are the original language's");
+	CHECK_INT(db, "SELECT count(*) FROM question_conflict WHERE question_id = 'be-x:6-1'", 0,
+	          "two languages' papers and summaries are not a disagreement");
+	CHECK_ROWS(db, "SELECT summary FROM question WHERE id = 'be-x:6-1'", "Samenvatting over fietspaden\n",
+	           "question.summary is the original language's");
+	CHECK_ROWS(db, "SELECT lang, summary, json_extract(record, '$.documents[0].title') FROM question_translation"
+	           " WHERE question_id = 'be-x:6-1' ORDER BY lang",
+	           "fr|Résumé sur les pistes cyclables|Question\nnl|Samenvatting over fietspaden|Vraag\n",
+	           "each translation keeps its summary and its papers");
+	CHECK(matches(db, "cyclables") == 1 && matches(db, "translations : Résumé") == 1,
+	      "the French summary is searchable (through translations)");
+	CHECK(fts_ok(db), "FTS consistent with summaries");
 	pqx_store_close(st);
 }
 
@@ -1464,6 +1617,7 @@ int main(void)
 	test_permutations();
 	test_sources();
 	test_lists();
+	test_v3_rows();
 	test_migration();
 	test_migration3();
 	/* fresh_db removes a database and its WAL files: clean up after ourselves. */
