@@ -97,4 +97,14 @@ check_eq "query 8 with sqlite-utils -p" \
 	"$(sqlite-utils query "$DB" "$(query summary_search)" -p query Sonderungsverbot --csv --no-headers 2>&1 | cut -d, -f1)" \
 	"de-he:19/1126"
 
+# --- a database of schema version 2 (pqx 817661b) opens, is migrated, and stays whole
+cp tests/fixtures/migrate/v2.db "$TMP/v2.db"
+run pqx run --format none --db "$TMP/v2.db" scripts/de-he.lua examples/de-he/detail_major.html
+check_rc "pqx run --db on a version-2 database" 0
+check_eq "it is migrated to version 3" "$(sqlite3 "$TMP/v2.db" 'PRAGMA user_version')" "3"
+check_eq "its documents and summaries are rows and columns now" \
+	"$(sqlite3 "$TMP/v2.db" "select (select count(*) from document) || ' ' || (select count(*) from question where summary is not null) || ' ' || (select count(*) from organisation)")" \
+	"70 7 6"
+check_eq "the page it already held changes nothing" "$(sqlite3 "$TMP/v2.db" 'select count(*) from question_revision')" "1"
+
 done_testing
