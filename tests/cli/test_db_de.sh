@@ -2,7 +2,7 @@
 # test_db_de.sh: schema version 3 on the German example pages: every scripts/de-*.lua over
 # its examples/de-*/ pages into one database, then authors that are groups, parties or
 # committees (organisation, never person), printed papers (document) and summaries (their
-# FTS column), and README queries 6-8 (tests/fixtures/store/queries-de.sql) with their results.
+# FTS column), and README queries 7-9 (tests/fixtures/store/queries-de.sql) with their results.
 # Left out: the three largest list pages (de-ni, de-sh and de-st overviews: 3,740 list
 # records that add nothing these checks need) and the two de-sl fragments that fail on purpose.
 . tests/cli/lib.sh
@@ -64,7 +64,7 @@ else
 	not_ok "sqlite-utils is installed (tools/deps.sh installs it)"
 fi
 
-# --- README queries 6-8
+# --- README queries 7-9
 query() { # NAME -> the SQL of that named query
 	awk -v n="$1" '/^-- name: /{on = ($3 == n); next} on' tests/fixtures/store/queries-de.sql
 }
@@ -75,25 +75,25 @@ for name in questions_by_group question_of_document summary_search; do
 	check_contains "README shows the query $name" "$readme_sql" "$(query $name | norm)"
 	check_contains "docs/schema.md shows the query $name" "$schema_sql" "$(query $name | norm)"
 done
-check_eq "query 6: the questions of the group DIE LINKE" \
+check_eq "query 7: the questions of the group DIE LINKE" \
 	"$(q -cmd ".parameter set :party \"'DIE LINKE'\"" "$(query questions_by_group)")" \
 	"de-he:19/749|Fraktion DIE LINKE||Gesundheit von Kindern und Jugendlichen in Hessen
 de-hh:21/2013|Fraktion DIE LINKE||Auswärtige Unterbringung bei den Hilfen zur Erziehung
 de-he:19/382|Fraktion DIE LINKE|2014-05-08|Geheimdienst-Skandale, Massenüberwachung sowie Grund- und Völkerrechtsverletzungen in Hessen
 de-he:19/1585|Fraktion DIE LINKE|2015-02-10|Nutzung der Fluggastbrücken am Frankfurter Flughafen"
-check_eq "query 7: Drucksache 17/1469 is the answer to Berlin's 17/1262" \
+check_eq "query 8: Drucksache 17/1469 is the answer to Berlin's 17/1262" \
 	"$(q -cmd ".parameter set :number \"'17/1469'\"" "$(query question_of_document)")" \
 	"de-be:17/1262|answer|2014-02-11|Was hat die Errichtung des Flughafens Berlin Brandenburg (BER) bisher gekostet?|answered"
-check_eq "query 7: a number printed on two questions (Saarland 15/1296) finds both" \
+check_eq "query 8: a number printed on two questions (Saarland 15/1296) finds both" \
 	"$(q -cmd ".parameter set :number \"'15/1296'\"" "$(query question_of_document)" | cut -d'|' -f1,2)" \
 	"de-sl:15/1296|question
 de-sl:15/1299|question"
-check_eq "query 8: summary search with a snippet" \
+check_eq "query 9: summary search with a snippet" \
 	"$(q -cmd ".parameter set :query \"'Ersatzschulen'\"" "$(query summary_search)")" \
 	"de-he:19/1126|Fragenkatalog zur Entwicklung und Situation der [Ersatzschulen], zum Schulgeld und Sonderungsverbot sowie…"
-check_eq "query 8 searches summaries only (a title word is not found)" \
+check_eq "query 9 searches summaries only (a title word is not found)" \
 	"$(q -cmd ".parameter set :query \"'Ersatzschulen AND Hessen'\"" "$(query summary_search)")" ""
-check_eq "query 8 with sqlite-utils -p" \
+check_eq "query 9 with sqlite-utils -p" \
 	"$(sqlite-utils query "$DB" "$(query summary_search)" -p query Sonderungsverbot --csv --no-headers 2>&1 | cut -d, -f1)" \
 	"de-he:19/1126"
 
