@@ -22,7 +22,8 @@ local date, text, re, de = pqx.date, pqx.text, pqx.re, pqx.de
 local ABBR = {GrAnfr = "Große Anfrage", KlAnfr = "Kleine Anfrage", DringlAnfr = "Dringliche Anfrage",
   Antw = "Antwort", EntschlAntr = "Entschließungsantrag"}
 -- "<who> DD.MM.YYYY Drucksache 6/3143 Neudruck (1 S.)", in PARLDOK "<who> DD.MM.YYYY Drs 6/114 (8 S.)"
-local PAPER = re.compile([[^(.*?)\s*(\d\d\.\d\d\.\d{4})\s+(?:Drucksache|Drs)\s+(\d+/\d+)\s*(Neudruck)?(?:.*Anlagen \((\d+)\))?]])
+local PAPER = re.compile([[^(.*?)\s*(\d\d\.\d\d\.\d{4})\s+(?:Drucksache|Drs)\s+(\d+/\d+)\s*(Neudruck)?]]
+  .. [[(?:.*Anlagen \((\d+)\))?]])
 
 local function fail(fmt, ...) error(string.format(fmt, ...), 2) end
 
@@ -66,16 +67,20 @@ local function elvis(item, base)
   local head, basis = item:one("div[name=Repeat_TYP]"), item:one("span[name=OFR_BASIS2]"):text()
   local kind, series = re.match(basis, [[^(.+?)\s+(\d+)$]]) -- "Kleine Anfrage 1315", or no number
   if not de.question_type(kind or basis) then return nil, basis end
-  local pdf = head:select1("a[href$='.pdf']")
-  local rec = new_record(kind or basis, series, paper(head:one("span[name=OFR_BASIS3]"):text(), basis), head:one("h4"):text(),
-    pdf and pqx.url.resolve(base, pdf:attr("href")))
+  local function pdf(node) -- the PDF link in node
+    local a = node and node:select1("a[href$='.pdf']")
+    return a and pqx.url.resolve(base, a:attr("href"))
+  end
+  local q = paper(head:one("span[name=OFR_BASIS3]"):text(), basis)
+  local rec = new_record(kind or basis, series, q, head:one("h4"):text(), pdf(head))
   rec.source, rec.status = {kind = "list"}, nil -- a list without an answer row does not say there is none
-  rec.keywords = head:select("a.theslink"):texts():map(function(k) return {label = k, scheme = "elvis-thesaurus", lang = "de"} end)
+  rec.keywords = head:select("a.theslink"):texts()
+    :map(function(k) return {label = k, scheme = "elvis-thesaurus", lang = "de"} end)
   rec.extra.elvis_id = re.match(head:one("a[name=MoreLink]"):attr("onclick") or "", [['ID=(D-\d+)']])
   for _, row in ipairs(item:select("div[name=Repeat_DBE] div.topic2")) do
-    local p, a = paper(row:text(), rec.number), row:next() and row:next():select1("a[href$='.pdf']")
+    local p = paper(row:text(), rec.number)
     local answer = re.find(p.who, [[^Antwort\s+\(]])
-    later(rec, p, {url = a and pqx.url.resolve(base, a:attr("href")), kind = answer and "answer", title = not answer and p.who or p.reprint})
+    later(rec, p, {url = pdf(row:next()), kind = answer and "answer", title = not answer and p.who or p.reprint})
   end
   return rec
 end
@@ -86,22 +91,21 @@ local function parldok(doc, base)
   local title_row = cell:closest("table"):closest("tr"):prev()
   local rec, last
   for _, l in ipairs(de.lines(cell, {base = base})) do
+    if l.text == "" then goto next_line end -- a blank line between steps
     local step, series, rest = re.match(l.text, [[^(\w+)\s+(\d+)?\s*(.*)$]])
     local label, when = step and ABBR[step], date.find(l.text)
-    if l.text == "" then -- between steps
-    elseif not rec then
+    if not rec then
       if not label then fail("the Vorgang starts with %q, not with an Anfrage", l.text) end
       rec = new_record(label, series or nil, paper(rest, l.text), title_row:one("> td:nth-child(2)"):text(), l.urls[1])
       rec.events = {}
     elseif label == "Antwort" or label == "Entschließungsantrag" then
       local p = paper(rest, l.text)
-      last = later(rec, p, {url = l.urls[1], kind = label == "Antwort" and "answer", title = text.trim(label .. " " .. p.who)})
+      local kind = label == "Antwort" and "answer"
+      last = later(rec, p, {url = l.urls[1], kind = kind, title = text.trim(label .. " " .. p.who)})
     elseif step == "Aussprache" then -- "PlPr 6/8  18.03.2015 (S. 443-450) , BePr 6/8": protocols
-      local i, names = 0, {PlPr = "Plenarprotokoll", BePr = "Beschlussprotokoll"}
-      for what, num in rest:gmatch("(%a+)%s+(%d+/%d+)") do
-        i = i + 1
-        rec.documents[#rec.documents + 1] = {number = num, kind = "other", url = l.urls[i],
-          title = names[what] or what, date = what == "PlPr" and when or nil}
+      for i, m in ipairs(re.all(rest, [[(PlPr|BePr)\s+(\d+/\d+)]])) do
+        rec.documents[#rec.documents + 1] = {number = m[2], kind = "other", url = l.urls[i],
+          title = m[1] == "PlPr" and "Plenarprotokoll" or "Beschlussprotokoll", date = m[1] == "PlPr" and when or nil}
       end
       last = nil
     elseif l.text:find("^%(Beschl:") then
@@ -111,12 +115,11 @@ local function parldok(doc, base)
     else
       fail("unknown PARLDOK Vorgang line %q", l.text)
     end
-    if rec and when and l.text ~= "" then rec.events[#rec.events + 1] = {date = when, label = l.text} end
+    if when then rec.events[#rec.events + 1] = {date = when, label = l.text} end
+    ::next_line::
   end
-  rec.extra.speakers = {} -- "Redner:" per protocol, "Schier, Roswitha (CDU) S. 443-444; ..."
-  for pl, list in (doc:select_text("td.klein") or ""):gmatch("(PlPr %d+/%d+):%s*([^\n]+)") do
-    for _, who in ipairs(text.split(list, ";", {trim = true})) do table.insert(rec.extra.speakers, pl .. ": " .. who) end
-  end
+  -- "Redner:", one line per protocol: "PlPr 6/8: Schier, Roswitha (CDU) S. 443-444; Lehmann, Sylvia (SPD) ..."
+  rec.extra.speakers = re.all(doc:select_text("td.klein") or "", [[PlPr \d+/\d+:[^\n]+]])
   rec.keywords = title_row:prev():select("b a"):map(function(a) return {label = text.squish(a:parent():text()),
     scheme = "parldok-thesaurus", lang = "de"} end)
   rec.extra.stand = date.parse(re.match(doc:select_text("td.quelle") or "", [[Stand:\s*(\S+)]]) or "", "de")
@@ -128,7 +131,7 @@ local function extract(doc, ctx)
   local base = ctx.url or (form and form:url()) or doc.base_url
   local out, skipped = {}, {}
   if doc:select1("div[name=ReportGenerated]") then
-    for _, item in ipairs(doc:select("div[name=ReportGenerated] div[name=RecordRepeater]:has(> div[name=Repeat_TYP])", {min = 1})) do
+    for _, item in ipairs(doc:select("[name=RecordRepeater]:has(> [name=Repeat_TYP])", {min = 1})) do
       out[#out + 1], skipped[#skipped + 1] = elvis(item, base) -- a record, or nil and the type of a paper skipped
     end
   elseif doc:select1("div[name=IfReportGenerated] h2:pqx-contains('Vollanzeige')") then
@@ -136,7 +139,8 @@ local function extract(doc, ctx)
   else
     fail("neither an ELVIS result list (div[name=ReportGenerated]) nor a PARLDOK Vollanzeige")
   end
-  if #skipped > 0 then ctx.warn(("%d entries are not Kleine or Große Anfragen (%s): skipped"):format(#skipped, table.concat(skipped, ", "))) end
+  local n = #skipped
+  if n > 0 then ctx.warn(("not a Kleine or Große Anfrage, skipped (%d): %s"):format(n, table.concat(skipped, ", "))) end
   for _, rec in ipairs(out) do rec.source_url = ctx.url end
   return out
 end

@@ -194,7 +194,9 @@ function M.lines(node, opts)
   end
   opts = check_opts("lines", 2, opts)
   for k in pairs(opts) do
-    if k ~= "base" then error(string.format("bad argument #2 to 'lines' (unknown option '%s'; known: base)", tostring(k)), 2) end
+    if k ~= "base" then
+      error(string.format("bad argument #2 to 'lines' (unknown option '%s'; known: base)", tostring(k)), 2)
+    end
   end
   if opts.base ~= nil and type(opts.base) ~= "string" then
     error(string.format("bad argument #2 to 'lines' (opts.base must be a string, got %s)", type(opts.base)), 2)
