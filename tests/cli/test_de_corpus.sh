@@ -39,6 +39,12 @@ check_contains "query 4: ELVIS keywords" "$OUT" "Straßengüterverkehr|elvis-the
 run sqlite3 -batch -noheader "$DB" -cmd ".parameter set :query 'Schwertransporte'" "$(query full_text_search)"
 check_rc "query 5 runs" 0
 check_contains "query 5 finds a Brandenburg title" "$OUT" "de-bb:6/3143|Windenergieanlagen - Begleitung der Schwertransporte durch die Polizei|"
+query_de() { awk -v n="$1" '/^-- name: /{on = ($3 == n); next} on' tests/fixtures/store/queries-de.sql; }
+run sqlite3 -batch -noheader "$DB" -cmd ".parameter set :number \"'6/3264'\"" "$(query_de question_of_document)"
+check_eq "query 8: Brandenburg's answer Drucksache finds its question" "$OUT" \
+	"de-bb:6/3143|answer|2015-12-30|Windenergieanlagen - Begleitung der Schwertransporte durch die Polizei|answered"
+run sqlite3 -batch -noheader "$DB" -cmd ".parameter set :party \"'DIE LINKE'\"" "$(query_de questions_by_group)"
+check_contains "query 7: the Bundestag group DIE LINKE" "$OUT" "de-bundestag:18-83903|Fraktion DIE LINKE|2017-09-13|"
 
 # full-text search by a word of the title, as sqlite-utils does it
 run sqlite-utils search "$DB" question "Kreisumlagen" -c id -c title
