@@ -49,6 +49,13 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
                                 const char *encoding_override, const pqx_limits *lim,
                                 char *err, size_t errlen);
 
+/* The same with a transport label (the charset of an HTTP Content-Type, from a
+ * web archive): step 3 of the encoding decision, after the BOM and the override,
+ * before the <meta> prescan. NULL = none. */
+enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char *bytes, size_t len,
+                                          const char *encoding_override, const char *transport,
+                                          const pqx_limits *lim, char *err, size_t errlen);
+
 void pqx_document_free(pqx_document *doc);
 
 /* The nesting guard, exposed for tests: the estimated element depth of the first

@@ -32,6 +32,14 @@ typedef struct pqx_page_info {
 	const char *status;         /* "ok" or "error" */
 	const char *error;          /* NULL, or the error message when status is "error" */
 	const char *warnings_json;  /* NULL, or a JSON array of strings (page-level warnings) */
+	/* Where the bytes came from (all may be NULL / -1). A page read from a web archive
+	 * is named by its URL as a question's source, so a later crawl of the same URL
+	 * revises it rather than adding a second source. */
+	const char *url;            /* the page's URL: WARC-Target-URI, or --base-url */
+	const char *fetched;        /* WARC-Date (ISO 8601 UTC) */
+	const char *archive;        /* the web archive's path */
+	int64_t record_offset;      /* byte offset of the record (or of its gzip member) in it; -1 */
+	int64_t record_offset_in_member; /* its offset inside a gzip member shared with others; -1 */
 } pqx_page_info;
 
 /* Opens or creates the database, applies migrations. NULL + err on failure. */
@@ -54,7 +62,7 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
                    const char *records_json, pqx_buf *warnings, char *err, size_t errlen);
 
 /* The schema version this build creates and migrates to (PRAGMA user_version). */
-#define PQX_STORE_SCHEMA_VERSION 2
+#define PQX_STORE_SCHEMA_VERSION 3
 
 /* The database's schema version (PRAGMA user_version), or -1 on error. */
 int pqx_store_schema_version(pqx_store *st);
