@@ -1095,6 +1095,17 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 		lua_setfield(L, -2, "replaced");
 		lua_pushstring(L, r->sha256);
 		lua_setfield(L, -2, "sha256");
+		/* where an archived page came from */
+		if (rec) {
+			lua_pushstring(L, rec->url);
+			lua_setfield(L, -2, "url");
+			lua_pushstring(L, rec->fetched);
+			lua_setfield(L, -2, "fetched");
+			lua_pushstring(L, rec->archive);
+			lua_setfield(L, -2, "archive");
+			lua_pushinteger(L, (lua_Integer)rec->offset);
+			lua_setfield(L, -2, "record_offset");
+		}
 		lua_pushvalue(L, wtab);
 		lua_setfield(L, -2, "warnings");
 		lua_pushvalue(L, recs);
