@@ -617,6 +617,13 @@ static const char run_help[] =
 	"or - to read a list of paths from standard input, one per line (read as the\n"
 	"run goes). Symlinks are followed, each directory and file is visited once;\n"
 	"FIFOs, devices and other non-regular files are refused.\n"
+	"A web archive (*.warc, *.warc.gz, also inside directories and lists) is read\n"
+	"as a stream: each response record with HTTP status 200 and an HTML body is a\n"
+	"page named ARCHIVE#OFFSET (the byte offset of the record, or of its gzip\n"
+	"member; ARCHIVE#MEMBER+OFFSET inside a whole-file gzip), with ctx.url its\n"
+	"WARC-Target-URI, ctx.fetched its WARC-Date and the HTTP charset as the\n"
+	"page's declared encoding (ctx.encoding_source \"http\"). Other records are\n"
+	"skipped and counted; an unreadable record is reported with its offset.\n"
 	"Each page runs in its own worker process under a supervisor that stops a\n"
 	"page running longer than --timeout (read, parse, script and validation) and\n"
 	"survives a worker that crashes; a page that fails is reported on stderr\n"
@@ -1029,10 +1036,11 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 	if (ro->st) {
 		pqx_page_info pi = {path, r->sha256, r->bytes, r->encoding, r->encoding_source,
 		                    r->status == PQX_EXIT_OK ? "ok" : "error",
-		                    r->status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r->error), NULL,
-		                    rec ? rec->url : o->base_url, rec ? rec->fetched : NULL,
-		                    rec ? rec->archive : NULL, rec ? (int64_t)rec->offset : -1,
-		                    rec ? rec->inner : -1};
+		                    r->status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r->error), NULL, NULL};
+		pqx_page_origin origin = {rec ? rec->url : o->base_url, rec ? rec->fetched : NULL,
+		                          rec ? rec->archive : NULL, rec ? (int64_t)rec->offset : -1,
+		                          rec ? rec->inner : -1};
+		pi.origin = &origin;
 		pqx_buf wj = PQX_BUF_INIT, sw = PQX_BUF_INIT;
 		/* page warnings as a JSON array of strings */
 		if (nwarn > 0 && pqx_json_encode(L, wtab, 0, &wj, &sw) == 0)

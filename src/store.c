@@ -1686,9 +1686,17 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 	              .bytes = (int64_t)page->bytes, .enc = nonempty(page->encoding),
 	              .encsrc = nonempty(page->encoding_source), .status = page->status,
 	              .error = nonempty(page->error), .w = page->warnings_json,
-	              .url = nonempty(page->url), .fetched = nonempty(page->fetched),
-	              .archive = nonempty(page->archive), .roff = page->archive ? page->record_offset : -1,
-	              .rinner = page->archive ? page->record_offset_in_member : -1};
+	              .roff = -1, .rinner = -1};
+	const pqx_page_origin *o = page->origin;
+	if (o) {
+		b.url = nonempty(o->url);
+		b.fetched = nonempty(o->fetched);
+		b.archive = nonempty(o->archive);
+		if (b.archive) {
+			b.roff = o->record_offset;
+			b.rinner = o->record_offset_in_member;
+		}
+	}
 	sqlite3_stmt *s = stmt(st, S_PAGE_UPSERT, &b);
 	if (!s || sqlite3_step(s) != SQLITE_ROW) {
 		if (s)

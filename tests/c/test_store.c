@@ -104,7 +104,7 @@ static int store(pqx_store *st, int64_t run, const char *path, const char *sha, 
                  pqx_buf *warnings)
 {
 	pqx_page_info pi = {path, sha, records ? strlen(records) : 0, "windows-1252", "meta", "ok",
-	                    NULL, NULL};
+	                    NULL, NULL, NULL};
 	int rc = pqx_store_page(st, run, &pi, records, warnings, err, sizeof err);
 	if (rc != 0)
 		printf("# store: %s\n", err);
@@ -210,7 +210,7 @@ static void test_full(void)
 	pqx_sha256_hex("page bytes v1", 13, pagesha);
 	pqx_buf w = PQX_BUF_INIT;
 	pqx_page_info pi = {"examples/be-senate/5-8916.html", pagesha, 31337, "windows-1252", "meta", "ok", NULL,
-	                    "[\"stray byte 0x8e read as windows-1252\"]"};
+	                    "[\"stray byte 0x8e read as windows-1252\"]", NULL};
 	CHECK(pqx_store_page(st, run, &pi, full, &w, err, sizeof err) == 0, "store the 5-8916 page");
 	CHECK(w.len == 0, "no store warnings for a known-fields record");
 	CHECK(pqx_store_run_end(st, run, 1, 0, err, sizeof err) == 0, "run end");
@@ -221,7 +221,8 @@ static void test_full(void)
 	           "0.1.0|{\"max_bytes\":1000000}|1|0\n", "run row");
 	char want[2048];
 	snprintf(want, sizeof want, "1|examples/be-senate/5-8916.html|%s|31337|windows-1252|meta|ok|NULL|"
-	         "[\"stray byte 0x8e read as windows-1252\"]|1|1|2024-01-01T10:00:00.000Z|2024-01-01T10:00:00.000Z\n",
+	         "[\"stray byte 0x8e read as windows-1252\"]|1|1|2024-01-01T10:00:00.000Z|2024-01-01T10:00:00.000Z"
+	         "|NULL|NULL|NULL|NULL|NULL\n",
 	         pagesha);
 	CHECK_ROWS(db, "SELECT * FROM page", want, "page row");
 	CHECK_ROWS(db, "SELECT page_id, question_id, message FROM page_warning",
@@ -504,7 +505,7 @@ static void expect_refused(pqx_store *st, const char *records, const char *msg, 
 	sqlite3 *db = pqx_store_db(st);
 	char *before = rows(db, snapshot_sql);
 	pqx_buf w = PQX_BUF_INIT;
-	pqx_page_info pi = {"bad.html", "ffff", 10, NULL, NULL, "ok", NULL, "[\"w\"]"};
+	pqx_page_info pi = {"bad.html", "ffff", 10, NULL, NULL, "ok", NULL, "[\"w\"]", NULL};
 	int rc = pqx_store_page(st, 1, &pi, records, &w, err, sizeof err);
 	char *after = rows(db, snapshot_sql);
 	char n1[200], n2[200], n3[200];
@@ -539,7 +540,7 @@ static void test_errors(void)
 	/* An error page: stored as such, no records. */
 	pqx_page_info ep = {"broken.html", "eeee", 5, "utf-8", "bom", "error",
 	                    "be-senate.lua: record be-senate:5-1: dates.asked: \"30 april 2013\" is not YYYY-MM-DD",
-	                    NULL};
+	                    NULL, NULL};
 	CHECK(pqx_store_page(st, run, &ep, NULL, NULL, err, sizeof err) == 0, "store an error page");
 	CHECK_ROWS(db, "SELECT path, status, error, encoding_source FROM page WHERE path = 'broken.html'",
 	           "broken.html|error|be-senate.lua: record be-senate:5-1: dates.asked: \"30 april 2013\" is not "
@@ -576,10 +577,10 @@ static void test_errors(void)
 	CHECK(fts_ok(db), "FTS consistent after rollbacks");
 
 	/* Page-level problems are refused too. */
-	pqx_page_info bad = {"badstatus.html", "dddd", 1, NULL, NULL, "maybe", NULL, NULL};
+	pqx_page_info bad = {"badstatus.html", "dddd", 1, NULL, NULL, "maybe", NULL, NULL, NULL};
 	CHECK(pqx_store_page(st, run, &bad, NULL, NULL, err, sizeof err) == -1 &&
 	      strstr(err, "storing the page row: CHECK constraint failed") != NULL, "bad page status refused");
-	pqx_page_info badw = {"badw.html", "dddd", 1, NULL, NULL, "ok", NULL, "[not json"};
+	pqx_page_info badw = {"badw.html", "dddd", 1, NULL, NULL, "ok", NULL, "[not json", NULL};
 	CHECK(pqx_store_page(st, run, &badw, NULL, NULL, err, sizeof err) == -1 &&
 	      strstr(err, "malformed JSON") != NULL, "malformed page warnings refused");
 	CHECK(pqx_store_run_begin(st, &(pqx_run_info){"s", "p", "v", "h", "x", "{oops"}, err, sizeof err) == -1,
@@ -845,7 +846,7 @@ static void test_sources(void)
 	pqx_buf w = PQX_BUF_INIT;
 	char sha[65];
 	pqx_sha256_hex(recs[1], strlen(recs[1]), sha);
-	pqx_page_info pi = {page_files[1], sha, 10, NULL, NULL, "ok", NULL, NULL};
+	pqx_page_info pi = {page_files[1], sha, 10, NULL, NULL, "ok", NULL, NULL, NULL};
 	CHECK(pqx_store_page(st, run2, &pi, recs[1], &w, err, sizeof err) == 0, "store the answered Dutch page");
 	CHECK_ROWS(db, "SELECT question_id, revision, kind, source, json_extract(record, '$.status'), replaced_at"
 	           " FROM question_revision",
@@ -981,7 +982,8 @@ static int copy_file(const char *from, const char *to)
 /* The rows of a version-1 file that version 2 keeps as they were. */
 static const char *const v1_rows[] = {
 	"SELECT * FROM run ORDER BY id",
-	"SELECT * FROM page ORDER BY id",
+	"SELECT id, path, content_sha256, bytes, encoding, encoding_source, status, error, warnings,"
+	" first_seen_run, last_seen_run, first_seen, last_seen FROM page ORDER BY id",
 	"SELECT * FROM page_warning ORDER BY id",
 	"SELECT question_id, revision, record_sha256, record, page_id, stored, replaced_at, run_id"
 	" FROM question_revision ORDER BY 1, 2",
