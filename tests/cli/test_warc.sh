@@ -120,6 +120,26 @@ check_eq "the provenance columns are there" \
 	"$(q "select group_concat(name, ',') from (select name from pragma_table_info('page') where name in ('url','fetched','archive','record_offset','record_offset_in_member') order by name)")" \
 	"archive,fetched,record_offset,record_offset_in_member,url"
 
+# next week's crawl of the same URL revises the question: the source is the URL
+python3 - "$TMP" <<'EOF'
+import sys
+sys.path.insert(0, "tests")
+import warc_make as w
+u = "https://www.example.org/q/1"
+w.write_plain(sys.argv[1] + "/week1.warc", [w.response(u, b"<h1>1</h1><p>asked</p>", date="2024-01-03T00:00:00Z")], [])
+w.write_plain(sys.argv[1] + "/week2.warc", [w.response(u, b"<h1>1</h1><p>asked</p><p class=answer>done</p>",
+                                                       date="2024-02-10T00:00:00Z")], [])
+EOF
+DB="$TMP/weeks.db"
+pqx run -q --format none --db "$DB" tests/fixtures/warc/q.lua "$TMP/week1.warc"
+pqx run -q --format none --db "$DB" tests/fixtures/warc/q.lua "$TMP/week2.warc"
+check_eq "two crawls of one URL: one source, named by the URL" "$(q "select kind || '|' || source from question_source")" "detail|https://www.example.org/q/1"
+check_eq "... the second crawl revises the question" "$(q "select revision || '|' || status from question")" "2|answered"
+check_eq "... which points at the second archive" \
+	"$(q "select p.fetched || '|' || p.archive from question q join page p on p.id = q.page_id")" "2024-02-10T00:00:00Z|$TMP/week2.warc"
+check_eq "... and its revision at the first" \
+	"$(q "select p.fetched from question_revision r join page p on p.id = r.page_id")" "2024-01-03T00:00:00Z"
+
 # --- hand-made archives
 python3 tests/warc_make.py "$H"
 offs() { awk -v f="$1" '$1 == f {print $0}' "$H/offsets.txt"; }
