@@ -414,10 +414,21 @@ static int take_path(pagesrc *ps, pageitem *it)
 {
 	it->error_status = 0;
 	it->rec = NULL;
-	if (it->error || ps->no_archives || !pqx_warc_is_archive_name(it->path))
+	if (it->error || ps->no_archives)
 		return 1;
-	char err[300];
-	pqx_warc *w = pqx_warc_open(it->path, ps->max_bytes, err, sizeof err);
+	char err[300], *archive = NULL;
+	uint64_t offset;
+	int64_t inner;
+	pqx_warc *w;
+	if (pqx_warc_is_archive_name(it->path)) {
+		w = pqx_warc_open(it->path, ps->max_bytes, err, sizeof err);
+	} else if (access(it->path, F_OK) != 0 && pqx_warc_parse_name(it->path, &archive, &offset, &inner)) {
+		/* one record, named as pqx names it in messages: ARCHIVE#OFFSET */
+		w = pqx_warc_open_record(archive, offset, inner, ps->max_bytes, err, sizeof err);
+		free(archive);
+	} else {
+		return 1;
+	}
 	if (!w) {
 		it->error = strdup(err);
 		return 1;
@@ -624,6 +635,7 @@ static const char run_help[] =
 	"WARC-Target-URI, ctx.fetched its WARC-Date and the HTTP charset as the\n"
 	"page's declared encoding (ctx.encoding_source \"http\"). Other records are\n"
 	"skipped and counted; an unreadable record is reported with its offset.\n"
+	"PAGE ARCHIVE#OFFSET (as messages name a record) runs that one record.\n"
 	"Each page runs in its own worker process under a supervisor that stops a\n"
 	"page running longer than --timeout (read, parse, script and validation) and\n"
 	"survives a worker that crashes; a page that fails is reported on stderr\n"

@@ -72,6 +72,7 @@ struct pqx_warc {
 	int watch, crossed;
 	uint64_t crossed_off;
 	int at_end;
+	int single;               /* opened at one record: read just that one */
 };
 
 typedef struct wpos {
@@ -800,6 +801,12 @@ static void broken(pqx_warc *w, pqx_warc_record *rec, int gz_damage, wpos from, 
 	va_end(ap);
 	w->st.unreadable++;
 	w->watch = 0;
+	if (w->single) {
+		/* one record was asked for: nothing to resynchronise to */
+		rec_error(rec, "unreadable WARC record: %s", m);
+		w->at_end = 1;
+		return;
+	}
 	pqx_buf note = PQX_BUF_INIT;
 	int found;
 	if (gz_damage) {
@@ -1093,12 +1100,79 @@ int pqx_warc_next(pqx_warc *w, pqx_warc_record *rec)
 			return 1;
 		}
 		wpos start = here(w);
-		if (read_record(w, rec, start))
+		int got = read_record(w, rec, start);
+		if (w->single)
+			w->at_end = 1;
+		if (got)
 			return 1;
 		pqx_warc_record_free(rec);
 		memset(rec, 0, sizeof *rec);
 		rec->inner = -1;
 	}
+}
+
+int pqx_warc_parse_name(const char *name, char **archive, uint64_t *offset, int64_t *inner)
+{
+	const char *h = strrchr(name, '#');
+	if (!h || h == name)
+		return 0;
+	char *a = dupn(name, (size_t)(h - name));
+	if (!a)
+		return 0;
+	const char *p = h + 1;
+	char *e;
+	if (!pqx_warc_is_archive_name(a) || !isdigit((unsigned char)*p))
+		goto no;
+	errno = 0;
+	unsigned long long off = strtoull(p, &e, 10);
+	if (errno)
+		goto no;
+	long long in = -1;
+	if (*e == '+') {
+		p = e + 1;
+		if (!isdigit((unsigned char)*p))
+			goto no;
+		in = strtoll(p, &e, 10);
+		if (errno || in < 0)
+			goto no;
+	}
+	if (*e)
+		goto no;
+	*archive = a;
+	*offset = off;
+	*inner = in;
+	return 1;
+no:
+	free(a);
+	return 0;
+}
+
+pqx_warc *pqx_warc_open_record(const char *path, uint64_t offset, int64_t inner, size_t max_bytes,
+                               char *err, size_t errlen)
+{
+	pqx_warc *w = pqx_warc_open(path, max_bytes, err, errlen);
+	if (!w)
+		return NULL;
+	struct stat sb;
+	if (fstat(fileno(w->f), &sb) == 0 && offset >= (uint64_t)sb.st_size) {
+		snprintf(err, errlen, "offset %llu is past the end of the archive (%lld bytes)",
+		         (unsigned long long)offset, (long long)sb.st_size);
+		pqx_warc_close(w);
+		return NULL;
+	}
+	if (!w->gz && inner >= 0) {
+		snprintf(err, errlen, "the archive is not compressed: a record is named by its offset alone");
+		pqx_warc_close(w);
+		return NULL;
+	}
+	wpos p = {w->gz ? offset : 0, w->gz ? (uint64_t)(inner > 0 ? inner : 0) : offset};
+	if (seek_to(w, p) != 0) {
+		snprintf(err, errlen, "%s", w->bad_msg);
+		pqx_warc_close(w);
+		return NULL;
+	}
+	w->single = 1;
+	return w;
 }
 
 void pqx_warc_record_free(pqx_warc_record *rec)

@@ -57,6 +57,16 @@ int pqx_warc_is_archive_name(const char *path);
 /* Opens an archive; max_bytes bounds each HTTP body (0 = none). NULL + err on failure. */
 pqx_warc *pqx_warc_open(const char *path, size_t max_bytes, char *err, size_t errlen);
 
+/* Splits a record's name as pqx gives it, "ARCHIVE#OFFSET" or "ARCHIVE#MEMBER+OFFSET",
+ * where ARCHIVE is an archive by name. Returns 1 with *archive (malloc'd), *offset and
+ * *inner (-1 when there is no +OFFSET), or 0. */
+int pqx_warc_parse_name(const char *name, char **archive, uint64_t *offset, int64_t *inner);
+
+/* Opens an archive at one record (offset and inner as in pqx_warc_record):
+ * pqx_warc_next then gives that record and nothing else. NULL + err. */
+pqx_warc *pqx_warc_open_record(const char *path, uint64_t offset, int64_t inner, size_t max_bytes,
+                               char *err, size_t errlen);
+
 /* The next page or error of the archive: returns 1 with *rec filled (free it with
  * pqx_warc_record_free), or 0 at the end of the archive. */
 int pqx_warc_next(pqx_warc *w, pqx_warc_record *rec);

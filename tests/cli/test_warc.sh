@@ -80,6 +80,18 @@ check_eq "INNER is the record's offset in the uncompressed bytes" \
 run pqx run $S "$TMP/whole.warc.gz"
 check_eq "whole-file gzip gives the same records" "$(printf '%s\n' "$OUT" | cmp - "$TMP/files.jsonl" && echo same)" "same"
 
+# one record by its name, as messages give it
+run pqx run $C "$TMP/crawl.warc.gz#$OFF"
+check_rc "ARCHIVE#OFFSET runs that record alone" 0
+check_eq "... the same page" "$(printf '%s\n' "$OUT")" "$(head -1 "$TMP/ctx.jsonl")"
+run pqx run $C "$TMP/whole.warc.gz#0+$IN"
+check_eq "ARCHIVE#MEMBER+OFFSET too" "$(printf '%s\n' "$OUT")" "$(head -1 "$TMP/whole.jsonl")"
+run pqx run $C "$TMP/crawl.warc.gz#$((OFF + 1))"
+check_rc "an offset where no record starts: exit 3" 3
+check_contains "... says so" "$ERR" "crawl.warc.gz#$((OFF + 1)): unreadable WARC record: the bytes at offset $((OFF + 1)) are not a gzip member"
+run pqx run $C "$TMP/crawl.warc.gz#99999999"
+check_contains "an offset past the end" "$ERR" "crawl.warc.gz#99999999: offset 99999999 is past the end of the archive"
+
 # directories, page lists and -j
 mkdir -p "$TMP/dir/sub"
 cp "$TMP/crawl.warc.gz" "$TMP/dir/sub/"
@@ -238,8 +250,9 @@ M5=$(cut -d' ' -f6 "$TMP/members.txt")
 M6=$(cut -d' ' -f7 "$TMP/members.txt")
 run pqx run $S "$TMP/corrupt.warc.gz"
 check_rc "a corrupt gzip member: exit 3" 3
-check_contains "... named by its offset, zlib's reason" "$ERR" \
-	"corrupt.warc.gz#$M4: unreadable WARC record: corrupt gzip data in the member at offset $M4 (zlib: incorrect data check); reading goes on at the next record, gzip member at offset $M5"
+check_contains "... named by its offset, with zlib's reason" "$ERR" \
+	"corrupt.warc.gz#$M4: unreadable WARC record: corrupt gzip data in the member at offset $M4 (zlib: "
+check_contains "... and where reading goes on" "$ERR" "); reading goes on at the next record, gzip member at offset $M5"
 check_eq "... the other four pages are read" "$(printf '%s\n' "$OUT" | wc -l | tr -d ' ')" "4"
 run pqx run $S "$TMP/cut.warc.gz"
 check_rc "a cut archive: exit 3" 3
