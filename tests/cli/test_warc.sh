@@ -68,6 +68,11 @@ check_eq "chunked + gzip response undone" "$(jf "$TMP/ctx.jsonl" 3 text)" "L'hon
 check_eq "the decoded body's size" "$(jf "$TMP/ctx.jsonl" 3 bytes)" "$(wc -c <$E/5-8916-fr.html | tr -d ' ')"
 check_eq "a response without Content-Type is sniffed as HTML" "$(jf "$TMP/ctx.jsonl" 4 url)" "$B/no-type/be-senate/5-8916-unanswered.html"
 
+run pqx run --format json $S "$TMP/crawl.warc.gz"
+check_eq "--format json: url, fetched, archive, record_offset of each page" \
+	"$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; p = json.load(sys.stdin)[0]; print(p["url"], p["fetched"], p["archive"], p["record_offset"], p["page"])')" \
+	"$B/be-senate/5-8916.html $DATE $TMP/crawl.warc.gz $OFF $TMP/crawl.warc.gz#$OFF"
+
 # whole-file gzip: one member, records named by their offset inside it
 gzip -dc "$TMP/crawl.warc.gz" | gzip >"$TMP/whole.warc.gz"
 run pqx run $C "$TMP/whole.warc.gz"
