@@ -364,6 +364,12 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 	process_document(vm, script_idx, script_name, doc_idx, NULL, res);
 }
 
+void pqx_process_document_fetched(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
+                                  const char *fetched, pqx_page_result *res)
+{
+	process_document(vm, script_idx, script_name, doc_idx, fetched, res);
+}
+
 static void process_bytes(pqx_vm *vm, int script_idx, const char *script_name, const char *path,
                           const char *bytes, size_t len, const pqx_page_source *src,
                           const pqx_common_opts *opts, pqx_page_result *res, double t0);
@@ -430,11 +436,6 @@ static void process_bytes(pqx_vm *vm, int script_idx, const char *script_name, c
 	enum pqx_parse_status st = pqx_parse_transport(&d, (const unsigned char *)bytes, len, enc,
 	                                               src ? src->transport : NULL, &opts->limits,
 	                                               err, sizeof err);
-	/* a label from the HTTP header says so */
-	if (d.text.source && strcmp(d.text.source, "transport") == 0)
-		d.text.source = "http";
-	else if (d.text.source && strcmp(d.text.source, "transport-but-utf8") == 0)
-		d.text.source = "http-but-utf8";
 	if (st != PQX_PARSE_OK) {
 		snprintf(res->encoding, sizeof res->encoding, "%s", d.text.encoding);
 		res->encoding_source = d.text.source ? d.text.source : "";

@@ -52,8 +52,11 @@ void pqx_process_bytes(pqx_vm *vm, int script_idx, const char *script_name, cons
                        const char *bytes, size_t len, const pqx_page_source *src,
                        const pqx_common_opts *opts, pqx_page_result *res);
 
-/* Same, for a document already on the stack at doc_idx (the REPL's .run). */
+/* Same, for a document already on the stack at doc_idx (the REPL's .run); fetched
+ * (may be NULL) is ctx.fetched. */
 void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
                           pqx_page_result *res);
+void pqx_process_document_fetched(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
+                                  const char *fetched, pqx_page_result *res);
 
 #endif

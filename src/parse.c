@@ -323,6 +323,11 @@ enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char
 	}
 	if (pqx_enc_decode(bytes, len, encoding_override, transport, &doc->text, err, errlen) != 0)
 		return PQX_PARSE_INPUT;
+	/* the only transport there is: HTTP */
+	if (doc->text.source && strcmp(doc->text.source, "transport") == 0)
+		doc->text.source = "http";
+	else if (doc->text.source && strcmp(doc->text.source, "transport-but-utf8") == 0)
+		doc->text.source = "http-but-utf8";
 
 	unsigned line = 0, col = 0;
 	if (pqx_depth_exceeds(doc->text.utf8, doc->text.len, lim->max_depth, &line, &col)) {

@@ -51,7 +51,8 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
 
 /* The same with a transport label (the charset of an HTTP Content-Type, from a
  * web archive): step 3 of the encoding decision, after the BOM and the override,
- * before the <meta> prescan. NULL = none. */
+ * before the <meta> prescan. NULL = none. A decision it made is reported as
+ * text.source "http" ("http-but-utf8" for a single-byte label on UTF-8 bytes). */
 enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char *bytes, size_t len,
                                           const char *encoding_override, const char *transport,
                                           const pqx_limits *lim, char *err, size_t errlen);

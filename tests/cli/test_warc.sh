@@ -97,6 +97,14 @@ check_contains "... says so" "$ERR" "crawl.warc.gz#$((OFF + 1)): unreadable WARC
 run pqx run $C "$TMP/crawl.warc.gz#99999999"
 check_contains "an offset past the end" "$ERR" "crawl.warc.gz#99999999: offset 99999999 is past the end of the archive"
 
+run sh -c "printf 'ctx.url\nctx.fetched\nctx.encoding_source\n' | '$PQX' repl $C '$TMP/crawl.warc.gz#$(sed -n 2p "$TMP/ctx.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["path"].split("#")[1])')'"
+check_eq "pqx repl ARCHIVE#OFFSET: ctx.url, ctx.fetched, encoding_source http" "$OUT" \
+	"$(printf '%s\n%s\n%s' "$B/header-charset/5-8916.html" "$(jf "$TMP/ctx.jsonl" 2 fetched)" http)"
+run sh -c "echo .run | '$PQX' repl $C '$TMP/crawl.warc.gz#$OFF'"
+check_contains "... and .run sees ctx.fetched" "$OUT" "\"fetched\": \"$DATE\""
+run sh -c "echo 1 | '$PQX' repl '$TMP/crawl.warc.gz#0'"
+check_contains "pqx repl on a record that is no page says so" "$ERR" "crawl.warc.gz#0: this record is not an HTML page"
+
 # directories, page lists and -j
 mkdir -p "$TMP/dir/sub"
 cp "$TMP/crawl.warc.gz" "$TMP/dir/sub/"
