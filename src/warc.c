@@ -657,35 +657,57 @@ static int generic_type(const char *mt)
 	return 0;
 }
 
+/* What the HTTP header alone says: 0 maybe a page, 1 another status, 2 not HTML
+ * by its declared type, -1 no status line. */
+static int http_verdict(const char *hdr, const char **fields, const char **ct, size_t *ctl, int *html)
+{
+	if (strncmp(hdr, "HTTP/", 5) != 0)
+		return -1;
+	const char *sp = strchr(hdr, ' ');
+	const char *eol = strchr(hdr, '\n');
+	if (!sp || (eol && sp > eol) || !isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) ||
+	    !isdigit((unsigned char)sp[3]))
+		return -1;
+	int status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+	*fields = eol ? eol + 1 : "";
+	*ct = field(*fields, "Content-Type", ctl);
+	char mt[128];
+	media_type(*ct ? *ct : "", *ct ? *ctl : 0, mt, sizeof mt);
+	*html = strcmp(mt, "text/html") == 0 || strcmp(mt, "application/xhtml+xml") == 0;
+	if (status != 200)
+		return 1;
+	return !*html && !generic_type(mt) ? 2 : 0;
+}
+
+/* A body that is plainly markup already (after white space, '<'): a crawler
+ * that stored it decoded but kept the header that says otherwise. */
+static int looks_like_markup(const pqx_buf *b)
+{
+	size_t i = 0;
+	while (i < b->len && (b->s[i] == ' ' || b->s[i] == '\t' || b->s[i] == '\r' || b->s[i] == '\n'))
+		i++;
+	return i < b->len && b->s[i] == '<';
+}
+
 /* Takes the HTTP response in block[0..hdr) + body apart. Returns 1 for a page,
  * 0 for a skipped response, -1 for an error (rec->error). */
 static int http_page(pqx_warc *w, pqx_warc_record *rec, const char *hdr, pqx_buf *raw, int truncated)
 {
-	/* status line */
-	const char *sl = hdr;
-	if (strncmp(sl, "HTTP/", 5) != 0) {
-		rec_error(rec, "the response record holds no HTTP response (its block does not start \"HTTP/\")");
+	const char *fields = "", *ct = NULL;
+	size_t ctl = 0;
+	int html = 0;
+	int v = http_verdict(hdr, &fields, &ct, &ctl, &html);
+	if (v < 0) {
+		rec_error(rec, strncmp(hdr, "HTTP/", 5) != 0
+		          ? "the response record holds no HTTP response (its block does not start \"HTTP/\")"
+		          : "the HTTP status line is malformed");
 		return -1;
 	}
-	const char *sp = strchr(sl, ' ');
-	const char *eol = strchr(sl, '\n');
-	if (!sp || (eol && sp > eol) || !isdigit((unsigned char)sp[1]) || !isdigit((unsigned char)sp[2]) ||
-	    !isdigit((unsigned char)sp[3])) {
-		rec_error(rec, "the HTTP status line is malformed");
-		return -1;
-	}
-	int status = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
-	if (status != 200) {
+	if (v == 1) {
 		w->st.status++;
 		return 0;
 	}
-	const char *fields = eol ? eol + 1 : "";
-	size_t ctl = 0;
-	const char *ct = field(fields, "Content-Type", &ctl);
-	char mt[128];
-	media_type(ct ? ct : "", ct ? ctl : 0, mt, sizeof mt);
-	int html = strcmp(mt, "text/html") == 0 || strcmp(mt, "application/xhtml+xml") == 0;
-	if (!html && !generic_type(mt)) {
+	if (v == 2) {
 		w->st.not_html++;
 		return 0;
 	}
@@ -706,20 +728,25 @@ static int http_page(pqx_warc *w, pqx_warc_record *rec, const char *hdr, pqx_buf
 			pqx_buf_free(&cur);
 			return -1;
 		}
-		const char *why = dechunk(&cur, &tmp, w->max_bytes);
-		pqx_buf_free(&cur);
-		cur = tmp;
-		tmp = (pqx_buf)PQX_BUF_INIT;
-		if (why) {
-			if (*why)
-				rec_error(rec, "HTTP body: %s", why);
-			else {
-				rec_error(rec, "the page is over the limit of %zu bytes (--max-bytes); reading stopped there",
-				          w->max_bytes);
-				rec->error_limit = 1;
-			}
+		if (looks_like_markup(&cur)) {
+			pqx_buf_adds(&rec->warnings, "the response says Transfer-Encoding: chunked, but its body is "
+			             "not chunked (the crawler stored it decoded); read as it is\n");
+		} else {
+			const char *why = dechunk(&cur, &tmp, w->max_bytes);
 			pqx_buf_free(&cur);
-			return -1;
+			cur = tmp;
+			tmp = (pqx_buf)PQX_BUF_INIT;
+			if (why) {
+				if (*why)
+					rec_error(rec, "HTTP body: %s", why);
+				else {
+					rec_error(rec, "the page is over the limit of %zu bytes (--max-bytes); reading stopped there",
+					          w->max_bytes);
+					rec->error_limit = 1;
+				}
+				pqx_buf_free(&cur);
+				return -1;
+			}
 		}
 	}
 	size_t cel;
@@ -738,6 +765,12 @@ static int http_page(pqx_warc *w, pqx_warc_record *rec, const char *hdr, pqx_buf
 		cel = c > ce ? (size_t)(c - 1 - ce) : 0;
 		if (n == 0 || (n == 8 && strncasecmp(cs, "identity", 8) == 0))
 			continue;
+		int zipped = cur.len >= 2 && (unsigned char)cur.s[0] == 0x1f && (unsigned char)cur.s[1] == 0x8b;
+		if (!zipped && looks_like_markup(&cur)) {
+			pqx_buf_addf(&rec->warnings, "the response says Content-Encoding: %.*s, but its body is plain "
+			             "markup (the crawler stored it decoded); read as it is\n", (int)(n > 40 ? 40 : n), cs);
+			continue;
+		}
 		const char *why;
 		if ((n == 4 && strncasecmp(cs, "gzip", 4) == 0) || (n == 6 && strncasecmp(cs, "x-gzip", 6) == 0)) {
 			why = inflate_body(&cur, &tmp, w->max_bytes, 15 + 16);
@@ -953,6 +986,11 @@ static int read_record(pqx_warc *w, pqx_warc_record *rec, wpos start)
 		}
 		if (r == 0) {
 			size_t keep = w->max_bytes ? w->max_bytes + 1 : (size_t)-1;
+			const char *f, *c;
+			size_t cl;
+			int html;
+			if (http_verdict(pqx_buf_cstr(&http), &f, &c, &cl, &html) > 0)
+				keep = 0; /* another status, or not HTML: not worth holding */
 			r = wread(w, left, &raw, keep, &got);
 			left -= got;
 			truncated = w->max_bytes && raw.len > w->max_bytes;
@@ -1014,6 +1052,17 @@ static int read_record(pqx_warc *w, pqx_warc_record *rec, wpos start)
 	if (hp == 0) {
 		out = 0;
 		goto done;
+	}
+	size_t trn;
+	const char *trv = field(h, "WARC-Truncated", &trn);
+	if (hp > 0 && trv) {
+		/* the crawler stopped reading: the page is incomplete, its text would be wrong */
+		rec_error(rec, "the crawler cut this record short (WARC-Truncated: %.*s); the page is incomplete",
+		          (int)(trn > 40 ? 40 : trn), trv);
+		pqx_buf_free(&rec->body);
+		free(rec->charset);
+		rec->charset = NULL;
+		hp = -1;
 	}
 	if (uv && un && pqx_url_is_absolute(uv, un))
 		rec->url = dupn(uv, un);

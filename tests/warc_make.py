@@ -128,6 +128,14 @@ def small(d):
         response(u + "badgzip", b"\x1f\x8b\x08\x00garbage", extra=[("Content-Encoding", "gzip")]),
         response("relative/path", page(b"odd headers"), date="yesterday"),
     ], offs)
+    # what crawlers do: a record they cut short; bodies stored decoded under headers that say otherwise
+    cut = response(u + "cut", page(b"cut by the crawler")).replace(
+        b"Content-Type: application/http", b"WARC-Truncated: length\r\nContent-Type: application/http", 1)
+    write_plain(d + "/crawlers.warc", [
+        cut,
+        response(u + "dechunked", page(b"stored dechunked"), extra=[("Transfer-Encoding", "chunked")]),
+        response(u + "unzipped", page(b"stored unzipped"), extra=[("Content-Encoding", "gzip")]),
+    ], offs)
     # WARC/1.1 with a fractional WARC-Date; a version pqx does not read
     r11 = response(u + "v11", page(b"eleven"), date="2024-05-06T07:08:09.123456Z").replace(b"WARC/1.0", b"WARC/1.1", 1)
     r09 = response(u + "v09", page(b"old")).replace(b"WARC/1.0", b"WARC/0.9", 1)

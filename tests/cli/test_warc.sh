@@ -234,6 +234,15 @@ check_contains "a relative WARC-Target-URI: warning" "$ERR" "bodies.warc#2314: w
 check_contains "a malformed WARC-Date: warning" "$ERR" "warning: the record's WARC-Date \"yesterday\" is not an ISO 8601 UTC time"
 check_eq "... and the page still runs, without url and fetched" "$(jf "$TMP/bd.jsonl" 3 url)|$(jf "$TMP/bd.jsonl" 3 fetched)" "nil|nil"
 
+run pqx run $C "$H/crawlers.warc"
+check_rc "a record the crawler cut short: exit 3" 3
+check_contains "... is not run, and says why" "$ERR" "crawlers.warc#0: the crawler cut this record short (WARC-Truncated: length); the page is incomplete"
+printf '%s\n' "$OUT" >"$TMP/cr.jsonl"
+check_eq "chunked in the header, not in the body: read as it is" "$(jf "$TMP/cr.jsonl" 1 text)" "stored dechunked"
+check_contains "... with a warning" "$ERR" "warning: the response says Transfer-Encoding: chunked, but its body is not chunked"
+check_eq "gzip in the header, plain markup in the body: read as it is" "$(jf "$TMP/cr.jsonl" 2 text)" "stored unzipped"
+check_contains "... with a warning" "$ERR" "warning: the response says Content-Encoding: gzip, but its body is plain markup"
+
 run pqx run --max-bytes 2000 $C "$H/big.warc"
 check_rc "a page over --max-bytes: exit 6" 6
 check_contains "... named" "$ERR" "big.warc#0: the page is over the limit of 2000 bytes (--max-bytes)"
