@@ -448,7 +448,7 @@ static void process_bytes(pqx_vm *vm, int script_idx, const char *script_name, c
 	pqx_push_document(L, &d, path);
 	int doc = lua_gettop(L);
 	/* checked by the option parser and the archive reader: absolute URLs */
-	pqx_doc_set_url(L, doc, src && src->url ? src->url : opts->base_url);
+	pqx_doc_set_url(L, doc, src ? src->url : opts->base_url);
 	process_document(vm, script_idx, script_name, doc, src ? src->fetched : NULL, res);
 	/* the page is done: free the tree now, not at the next collection */
 	pqx_close_document(L, doc);

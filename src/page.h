@@ -41,7 +41,8 @@ void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const
 /* Where a page given as bytes came from: a web archive's response record. */
 typedef struct pqx_page_source {
 	const char *transport;   /* the HTTP Content-Type charset (encoding step 3), or NULL */
-	const char *url;         /* WARC-Target-URI: ctx.url, doc.url (an absolute URL), or NULL */
+	const char *url;         /* WARC-Target-URI: ctx.url, doc.url (an absolute URL), or NULL;
+	                            it takes the place of --base-url, also when NULL */
 	const char *fetched;     /* WARC-Date: ctx.fetched, or NULL */
 } pqx_page_source;
 

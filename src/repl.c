@@ -736,7 +736,7 @@ static int open_page(repl *r, const char *path, int announce)
 	}
 	pqx_push_document(L, &d, path);
 	/* checked by the option parser and the archive reader */
-	pqx_doc_set_url(L, -1, rec.url ? rec.url : r->opts.base_url);
+	pqx_doc_set_url(L, -1, in_archive ? rec.url : r->opts.base_url);
 	free(r->fetched);
 	r->fetched = rec.fetched;
 	rec.fetched = NULL;

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "parse.h"
 #include "t.h"
 #include "warc.h"
 
@@ -24,6 +25,7 @@ static const char *const bodies[NPAGES] = {
 };
 
 static char dir[64];
+static char err_buf[512];
 
 static void add_record(pqx_buf *out, const char *type, const char *uri, const char *ctype,
                        const char *block, size_t blen)
@@ -269,6 +271,29 @@ int main(void)
 		}
 		CHECK(limit == 1 && pages == 2, "max_bytes 70: one page over the limit, two read");
 		pqx_warc_close(w);
+	}
+
+	/* the HTTP charset is the transport label, reported as "http" */
+	{
+		pqx_limits lim;
+		pqx_limits_default(&lim);
+		pqx_document d;
+		const char *html = "<meta charset=windows-1252><p>\xa4</p>";
+		int st = pqx_parse_transport(&d, (const unsigned char *)html, strlen(html), NULL, "iso-8859-15",
+		                             &lim, err_buf, sizeof err_buf);
+		CHECK(st == PQX_PARSE_OK, "parse with a transport label");
+		CHECK_STR(d.text.encoding, "ISO-8859-15", "the transport label beats <meta>");
+		CHECK_STR(d.text.source, "http", "... and is reported as http");
+		pqx_document_free(&d);
+		const char *u8 = "<p>caf\xc3\xa9</p>";
+		st = pqx_parse_transport(&d, (const unsigned char *)u8, strlen(u8), NULL, "windows-1252",
+		                         &lim, err_buf, sizeof err_buf);
+		CHECK_STR(d.text.source, "http-but-utf8", "a single-byte label on UTF-8 bytes: http-but-utf8");
+		pqx_document_free(&d);
+		st = pqx_parse_transport(&d, (const unsigned char *)html, strlen(html), "windows-1252", "iso-8859-15",
+		                         &lim, err_buf, sizeof err_buf);
+		CHECK_STR(d.text.source, "override", "an override beats the transport label");
+		pqx_document_free(&d);
 	}
 
 	CHECK(pqx_warc_is_archive_name("x/CRAWL.WARC.GZ") && pqx_warc_is_archive_name("a.warc") &&

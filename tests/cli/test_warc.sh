@@ -233,6 +233,8 @@ check_contains "a gzip body cut short" "$ERR" "bodies.warc#1978: HTTP Content-En
 check_contains "a relative WARC-Target-URI: warning" "$ERR" "bodies.warc#2314: warning: the record's WARC-Target-URI \"relative/path\" is not an absolute URL; ctx.url is nil"
 check_contains "a malformed WARC-Date: warning" "$ERR" "warning: the record's WARC-Date \"yesterday\" is not an ISO 8601 UTC time"
 check_eq "... and the page still runs, without url and fetched" "$(jf "$TMP/bd.jsonl" 3 url)|$(jf "$TMP/bd.jsonl" 3 fetched)" "nil|nil"
+run pqx run --base-url https://www.example.org/ $C "$H/bodies.warc#2314"
+check_eq "--base-url does not stand in for an archived page's URL" "$(jf "$TMP/out" 1 url)" "nil"
 
 run pqx run $C "$H/crawlers.warc"
 check_rc "a record the crawler cut short: exit 3" 3
