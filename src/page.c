@@ -172,6 +172,11 @@ static void process_document(pqx_vm *vm, int script_idx, const char *script_name
 			pqx_buf_adds(&res->warnings, d->text.warning);
 			pqx_buf_addc(&res->warnings, '\n');
 		}
+		if (d->fragment)
+			pqx_buf_addf(&res->warnings,
+			             "the page is a bare table fragment (no <table> around it): parsed "
+			             "inside <%s> so that its rows and cells are kept (ctx.fragment)\n",
+			             d->fragment);
 	}
 
 	/* ctx */
@@ -198,6 +203,8 @@ static void process_document(pqx_vm *vm, int script_idx, const char *script_name
 	if (d && d->text.warning[0])
 		set_str(L, "encoding_warning", d->text.warning);
 	set_int(L, "replaced", (lua_Integer)res->replaced);
+	if (d && d->fragment)
+		set_str(L, "fragment", d->fragment);
 	set_int(L, "parse_errors", (lua_Integer)res->parse_errors);
 	set_int(L, "bytes", (lua_Integer)res->bytes);
 	if (res->sha256[0])

@@ -648,6 +648,8 @@ static void make_ctx(repl *r)
 		lua_setfield(L, -2, "parse_errors");
 		lua_pushinteger(L, (lua_Integer)d->raw_bytes);
 		lua_setfield(L, -2, "bytes");
+		if (d->fragment)
+			set_string(L, "fragment", d->fragment);
 	}
 	if (r->script_path) {
 		const char *s = strrchr(r->script_path, '/');
@@ -1348,7 +1350,7 @@ static void names_of_value(lua_State *L, int idx, int set, int colon)
 	static const char *const node_props[] = {"tag", "type", "line", "col", "offset", NULL};
 	static const char *const doc_props[] = {
 		"root", "body", "head", "node", "path", "closed", "encoding", "encoding_source",
-		"encoding_warning", "replaced", "parse_errors", "bytes", NULL,
+		"encoding_warning", "replaced", "parse_errors", "bytes", "fragment", NULL,
 	};
 	if (!colon) {
 		const char *const *props = luaL_testudata(L, idx, PQX_NODE_MT) ? node_props

@@ -64,6 +64,8 @@ local list = doc:select("p")
 local sel = pqx.selector("p")
 local regex = pqx.re.compile("x")
 local receivers = {doc = doc, node = node, list = list, sel = sel, regex = regex}
+-- properties that only some pages have, checked on such a page
+local samples = {["doc.fragment"] = assert(pqx.parse("<tr><td>a</td></tr>", {path = "row.html"}))}
 
 -- ctx fields: the names page.c sets on ctx ...
 local ctx_src = page_c:match("/%* ctx %*/(.-)/%* extract%(doc, ctx%)")
@@ -79,9 +81,11 @@ local ctx_live
 do
   local pqx_bin = os.getenv("PQX") or "build/pqx"
   local base = os.tmpname()
-  local script, page, warc = base .. "-ctx.lua", base .. "-ctx.html", base .. "-ctx.warc"
-  local f1, f2, f3 = io.open(script, "wb"), io.open(page, "wb"), io.open(warc, "wb")
-  if f1 and f2 and f3 then
+  local script, page, frag, warc = base .. "-ctx.lua", base .. "-ctx.html", base .. "-frag.html",
+    base .. "-ctx.warc"
+  local f1, f2, f3, f4 = io.open(script, "wb"), io.open(page, "wb"), io.open(frag, "wb"),
+    io.open(warc, "wb")
+  if f1 and f2 and f3 and f4 then
     f1:write([[
 return {name = "ctx", version = "1", description = "ctx fields", extract = function(doc, ctx)
   local keys = {}
@@ -92,15 +96,18 @@ end}
 ]])
     local html = '<meta charset="windows-1252"><p>caf\xC3\xA9</p>'
     f2:write(html)
+    -- a bare table row: ctx.fragment is set only for such a page
+    f3:write('<tr><td>a</td></tr>')
     local http = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" .. html
-    f3:write("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: https://www.landtag.example/q\r\n",
+    f4:write("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: https://www.landtag.example/q\r\n",
       "WARC-Date: 2024-05-06T07:08:09Z\r\nContent-Type: application/http; msgtype=response\r\n",
       "Content-Length: ", #http, "\r\n\r\n", http, "\r\n\r\n")
     f1:close()
     f2:close()
     f3:close()
-    local p = io.popen(string.format("'%s' run --base-url https://www.landtag.example/ '%s' '%s' '%s' 2>/dev/null",
-      pqx_bin, script, page, warc))
+    f4:close()
+    local p = io.popen(string.format("'%s' run --base-url https://www.landtag.example/ '%s' '%s' '%s' '%s' 2>/dev/null",
+      pqx_bin, script, page, frag, warc))
     local out = p and p:read("a") or ""
     if p then p:close() end
     for line in out:gmatch("[^\n]+") do
@@ -113,6 +120,7 @@ end}
   end
   os.remove(script)
   os.remove(page)
+  os.remove(frag)
   os.remove(warc)
   os.remove(base)
 end
@@ -159,7 +167,7 @@ for _, e in ipairs(entries) do
     T.ok(ctx_c[member] and (ctx_live == nil or ctx_live[member]) or false, name,
       "not set on ctx in src/page.c, or not seen by a script run by pqx run")
   elseif receivers[recv] then
-    local obj = receivers[recv]
+    local obj = samples[key] or receivers[recv]
     local ok, v = pcall(function() return obj[member] end)
     if sep == ":" then
       T.ok(ok and type(v) == "function", name, "no method '" .. member .. "' on a " .. recv)
