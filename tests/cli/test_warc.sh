@@ -73,6 +73,21 @@ check_eq "--format json: url, fetched, archive, record_offset of each page" \
 	"$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; p = json.load(sys.stdin)[0]; print(p["url"], p["fetched"], p["archive"], p["record_offset"], p["page"])')" \
 	"$B/be-senate/5-8916.html $DATE $TMP/crawl.warc.gz $OFF $TMP/crawl.warc.gz#$OFF"
 
+# a Landtag page that declares no charset (Schleswig-Holstein): the header's charset decides
+python3 - "$TMP" <<'EOF'
+import sys
+sys.path.insert(0, "tests")
+import warc_make as w
+body = open("examples/de-sh/major_detail.html", "rb").read()
+w.write_plain(sys.argv[1] + "/sh.warc", [w.response("http://lissh.lvn.parlanet.de/cgi-bin/starfinder/0", body,
+                                                    ctype="text/html; charset=ISO-8859-1")], [])
+EOF
+run pqx run scripts/de-sh.lua "$TMP/sh.warc"
+check_eq "de-sh from an archive: the records of the file" "$OUT" "$(pqx run scripts/de-sh.lua examples/de-sh/major_detail.html 2>/dev/null)"
+run pqx run --format json scripts/de-sh.lua "$TMP/sh.warc"
+check_eq "... decoded by the header's charset" \
+	"$(printf '%s\n' "$OUT" | python3 -c 'import json,sys; p = json.load(sys.stdin)[0]; print(p["encoding"], p["encoding_source"])')" "windows-1252 http"
+
 # whole-file gzip: one member, records named by their offset inside it
 gzip -dc "$TMP/crawl.warc.gz" | gzip >"$TMP/whole.warc.gz"
 run pqx run $C "$TMP/whole.warc.gz"
