@@ -366,6 +366,13 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
                                 const char *encoding_override, const pqx_limits *lim,
                                 char *err, size_t errlen)
 {
+	return pqx_parse_transport(doc, bytes, len, encoding_override, NULL, lim, err, errlen);
+}
+
+enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char *bytes, size_t len,
+                                          const char *encoding_override, const char *transport,
+                                          const pqx_limits *lim, char *err, size_t errlen)
+{
 	memset(doc, 0, sizeof *doc);
 	pqx_arena_init(&doc->arena, lim->max_parse_memory);
 	doc->raw_bytes = len;
@@ -374,8 +381,13 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
 		         len, lim->max_bytes);
 		return PQX_PARSE_LIMIT;
 	}
-	if (pqx_enc_decode(bytes, len, encoding_override, NULL, &doc->text, err, errlen) != 0)
+	if (pqx_enc_decode(bytes, len, encoding_override, transport, &doc->text, err, errlen) != 0)
 		return PQX_PARSE_INPUT;
+	/* the only transport there is: HTTP */
+	if (doc->text.source && strcmp(doc->text.source, "transport") == 0)
+		doc->text.source = "http";
+	else if (doc->text.source && strcmp(doc->text.source, "transport-but-utf8") == 0)
+		doc->text.source = "http-but-utf8";
 
 	unsigned line = 0, col = 0;
 	if (pqx_depth_exceeds(doc->text.utf8, doc->text.len, lim->max_depth, &line, &col)) {

@@ -51,6 +51,14 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
                                 const char *encoding_override, const pqx_limits *lim,
                                 char *err, size_t errlen);
 
+/* The same with a transport label (the charset of an HTTP Content-Type, from a
+ * web archive): step 3 of the encoding decision, after the BOM and the override,
+ * before the <meta> prescan. NULL = none. A decision it made is reported as
+ * text.source "http" ("http-but-utf8" for a single-byte label on UTF-8 bytes). */
+enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char *bytes, size_t len,
+                                          const char *encoding_override, const char *transport,
+                                          const pqx_limits *lim, char *err, size_t errlen);
+
 void pqx_document_free(pqx_document *doc);
 
 /* A page that is a bare piece of a table (it starts, after white space, comments and a

@@ -487,6 +487,16 @@ static const char migration3b[] =
 	FTS_V3
 	"INSERT INTO question_fts (question_fts) VALUES ('rebuild');\n";
 
+/* 4: where a page's bytes came from: its URL and fetch time, and for a page read
+ * from a web archive the archive and the record's offset in it */
+static const char migration4[] =
+	"ALTER TABLE page ADD COLUMN url TEXT;\n"
+	"ALTER TABLE page ADD COLUMN fetched TEXT;\n"
+	"ALTER TABLE page ADD COLUMN archive TEXT;\n"
+	"ALTER TABLE page ADD COLUMN record_offset INTEGER;\n"
+	"ALTER TABLE page ADD COLUMN record_offset_in_member INTEGER;\n"
+	"CREATE INDEX page_url ON page(url);\n";
+
 struct pqx_store;
 static int migrate_rebuild(struct pqx_store *st, char *err, size_t errlen);
 
@@ -503,6 +513,7 @@ static const struct migration {
 	{migration1, NULL, NULL, 0},
 	{migration2a, migrate_rebuild, migration2b, 1},
 	{migration3a, migrate_rebuild, migration3b, 1},
+	{migration4, NULL, NULL, 0},
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -642,13 +653,17 @@ static const char *const stmt_sql[S_COUNT] = {
 		"UPDATE run SET finished = :now, pages_ok = :ok, pages_failed = :failed WHERE id = :run",
 	[S_PAGE_UPSERT] =
 		"INSERT INTO page (path, content_sha256, bytes, encoding, encoding_source, status, error,"
-		" warnings, first_seen_run, last_seen_run, first_seen, last_seen)"
-		" VALUES (:path, :sha, :bytes, :enc, :encsrc, :status, :error, json(:w), :run, :run, :now, :now)"
+		" warnings, first_seen_run, last_seen_run, first_seen, last_seen,"
+		" url, fetched, archive, record_offset, record_offset_in_member)"
+		" VALUES (:path, :sha, :bytes, :enc, :encsrc, :status, :error, json(:w), :run, :run, :now, :now,"
+		" :url, :fetched, :archive, :roff, :rinner)"
 		" ON CONFLICT (path, content_sha256) DO UPDATE SET"
 		" bytes = excluded.bytes, encoding = excluded.encoding,"
 		" encoding_source = excluded.encoding_source, status = excluded.status,"
 		" error = excluded.error, warnings = excluded.warnings,"
-		" last_seen_run = excluded.last_seen_run, last_seen = excluded.last_seen"
+		" last_seen_run = excluded.last_seen_run, last_seen = excluded.last_seen,"
+		" url = excluded.url, fetched = excluded.fetched, archive = excluded.archive,"
+		" record_offset = excluded.record_offset, record_offset_in_member = excluded.record_offset_in_member"
 		" RETURNING id",
 	[S_PAGE_WARN_DEL] = "DELETE FROM page_warning WHERE page_id = :page",
 	[S_PAGE_WARN_ADD] =
@@ -956,7 +971,9 @@ typedef struct bindings {
 	const char *now, *r, *a, *j, *w, *id, *sha, *qtext, *atext, *extra, *msg;
 	const char *path, *enc, *encsrc, *status, *error, *name, *version, *pqx, *options;
 	const char *kind, *src, *view, *lang, *asof, *orig, *lead, *kw, *tr, *ldonly;
+	const char *url, *fetched, *archive;
 	int64_t page, run, bytes, ok, failed, pos;
+	int64_t roff, rinner;  /* record offsets; < 0 binds NULL */
 } bindings;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -991,6 +1008,7 @@ static const struct { const char *name; size_t off; } text_params[] = {
 	TEXT_PARAM(error), TEXT_PARAM(name), TEXT_PARAM(version), TEXT_PARAM(pqx), TEXT_PARAM(options),
 	TEXT_PARAM(kind), TEXT_PARAM(src), TEXT_PARAM(view), TEXT_PARAM(lang), TEXT_PARAM(asof),
 	TEXT_PARAM(orig), TEXT_PARAM(lead), TEXT_PARAM(kw), TEXT_PARAM(tr), TEXT_PARAM(ldonly),
+	TEXT_PARAM(url), TEXT_PARAM(fetched), TEXT_PARAM(archive),
 };
 #undef TEXT_PARAM
 
@@ -1022,6 +1040,10 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 			rc = sqlite3_bind_int64(s, i, b->failed);
 		else if (strcmp(p, ":pos") == 0)
 			rc = sqlite3_bind_int64(s, i, b->pos);
+		else if (strcmp(p, ":roff") == 0)
+			rc = b->roff >= 0 ? sqlite3_bind_int64(s, i, b->roff) : sqlite3_bind_null(s, i);
+		else if (strcmp(p, ":rinner") == 0)
+			rc = b->rinner >= 0 ? sqlite3_bind_int64(s, i, b->rinner) : sqlite3_bind_null(s, i);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
@@ -1807,7 +1829,18 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 	bindings b = {.now = ts, .run = run_id, .path = path, .sha = page->sha256,
 	              .bytes = (int64_t)page->bytes, .enc = nonempty(page->encoding),
 	              .encsrc = nonempty(page->encoding_source), .status = page->status,
-	              .error = nonempty(page->error), .w = page->warnings_json};
+	              .error = nonempty(page->error), .w = page->warnings_json,
+	              .roff = -1, .rinner = -1};
+	const pqx_page_origin *o = page->origin;
+	if (o) {
+		b.url = nonempty(o->url);
+		b.fetched = nonempty(o->fetched);
+		b.archive = nonempty(o->archive);
+		if (b.archive) {
+			b.roff = o->record_offset;
+			b.rinner = o->record_offset_in_member;
+		}
+	}
 	sqlite3_stmt *s = stmt(st, S_PAGE_UPSERT, &b);
 	if (!s || sqlite3_step(s) != SQLITE_ROW) {
 		if (s)
@@ -1818,6 +1851,9 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 	b.page = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	b.sha = NULL;
+	/* an archived page's source is its URL: the same page in next week's crawl */
+	if (b.archive && b.url)
+		b.path = b.url;
 	if (exec_stmt(st, S_PAGE_WARN_DEL, &b) != 0 ||
 	    (page->warnings_json && exec_stmt(st, S_PAGE_WARN_ADD, &b) != 0)) {
 		pqx_buf_adds(&what, "storing the page's warnings");

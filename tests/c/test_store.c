@@ -22,6 +22,9 @@
 #include "store.h"
 #include "t.h"
 
+#define PQX_STR_(x) #x
+#define PQX_STR(x) PQX_STR_(x)
+
 #define FIX "tests/fixtures/store/"
 
 static char dbpath[256];
@@ -108,7 +111,7 @@ static int store(pqx_store *st, int64_t run, const char *path, const char *sha, 
                  pqx_buf *warnings)
 {
 	pqx_page_info pi = {path, sha, records ? strlen(records) : 0, "windows-1252", "meta", "ok",
-	                    NULL, NULL};
+	                    NULL, NULL, NULL};
 	int rc = pqx_store_page(st, run, &pi, records, warnings, err, sizeof err);
 	if (rc != 0)
 		printf("# store: %s\n", err);
@@ -155,7 +158,7 @@ static void test_schema(void)
 		return;
 	sqlite3 *db = pqx_store_db(st);
 	CHECK(pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, "schema version after creation");
-	CHECK_INT(db, "PRAGMA user_version", 3, "user_version is 3");
+	CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "user_version is the latest");
 	CHECK_ROWS(db, "PRAGMA journal_mode", "wal\n", "journal mode is WAL");
 	CHECK_INT(db, "PRAGMA foreign_keys", 1, "foreign keys on");
 	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'question_fts%'"
@@ -183,7 +186,7 @@ static void test_schema(void)
 	CHECK(st != NULL, "store reopens");
 	if (!st)
 		return;
-	CHECK(pqx_store_schema_version(st) == 3, "reopen keeps version 3");
+	CHECK(pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, "reopen keeps the version");
 	CHECK_INT(pqx_store_db(st), "SELECT count(*) FROM sqlite_master", tables, "reopen creates nothing twice");
 	sqlite3_exec(pqx_store_db(st), "PRAGMA user_version = 99", NULL, NULL, NULL);
 	pqx_store_close(st);
@@ -214,7 +217,7 @@ static void test_full(void)
 	pqx_sha256_hex("page bytes v1", 13, pagesha);
 	pqx_buf w = PQX_BUF_INIT;
 	pqx_page_info pi = {"examples/be-senate/5-8916.html", pagesha, 31337, "windows-1252", "meta", "ok", NULL,
-	                    "[\"stray byte 0x8e read as windows-1252\"]"};
+	                    "[\"stray byte 0x8e read as windows-1252\"]", NULL};
 	CHECK(pqx_store_page(st, run, &pi, full, &w, err, sizeof err) == 0, "store the 5-8916 page");
 	CHECK(w.len == 0, "no store warnings for a known-fields record");
 	CHECK(pqx_store_run_end(st, run, 1, 0, err, sizeof err) == 0, "run end");
@@ -225,7 +228,8 @@ static void test_full(void)
 	           "0.1.0|{\"max_bytes\":1000000}|1|0\n", "run row");
 	char want[2048];
 	snprintf(want, sizeof want, "1|examples/be-senate/5-8916.html|%s|31337|windows-1252|meta|ok|NULL|"
-	         "[\"stray byte 0x8e read as windows-1252\"]|1|1|2024-01-01T10:00:00.000Z|2024-01-01T10:00:00.000Z\n",
+	         "[\"stray byte 0x8e read as windows-1252\"]|1|1|2024-01-01T10:00:00.000Z|2024-01-01T10:00:00.000Z"
+	         "|NULL|NULL|NULL|NULL|NULL\n",
 	         pagesha);
 	CHECK_ROWS(db, "SELECT * FROM page", want, "page row");
 	CHECK_ROWS(db, "SELECT page_id, question_id, message FROM page_warning",
@@ -508,7 +512,7 @@ static void expect_refused(pqx_store *st, const char *records, const char *msg, 
 	sqlite3 *db = pqx_store_db(st);
 	char *before = rows(db, snapshot_sql);
 	pqx_buf w = PQX_BUF_INIT;
-	pqx_page_info pi = {"bad.html", "ffff", 10, NULL, NULL, "ok", NULL, "[\"w\"]"};
+	pqx_page_info pi = {"bad.html", "ffff", 10, NULL, NULL, "ok", NULL, "[\"w\"]", NULL};
 	int rc = pqx_store_page(st, 1, &pi, records, &w, err, sizeof err);
 	char *after = rows(db, snapshot_sql);
 	char n1[200], n2[200], n3[200];
@@ -543,7 +547,7 @@ static void test_errors(void)
 	/* An error page: stored as such, no records. */
 	pqx_page_info ep = {"broken.html", "eeee", 5, "utf-8", "bom", "error",
 	                    "be-senate.lua: record be-senate:5-1: dates.asked: \"30 april 2013\" is not YYYY-MM-DD",
-	                    NULL};
+	                    NULL, NULL};
 	CHECK(pqx_store_page(st, run, &ep, NULL, NULL, err, sizeof err) == 0, "store an error page");
 	CHECK_ROWS(db, "SELECT path, status, error, encoding_source FROM page WHERE path = 'broken.html'",
 	           "broken.html|error|be-senate.lua: record be-senate:5-1: dates.asked: \"30 april 2013\" is not "
@@ -580,10 +584,10 @@ static void test_errors(void)
 	CHECK(fts_ok(db), "FTS consistent after rollbacks");
 
 	/* Page-level problems are refused too. */
-	pqx_page_info bad = {"badstatus.html", "dddd", 1, NULL, NULL, "maybe", NULL, NULL};
+	pqx_page_info bad = {"badstatus.html", "dddd", 1, NULL, NULL, "maybe", NULL, NULL, NULL};
 	CHECK(pqx_store_page(st, run, &bad, NULL, NULL, err, sizeof err) == -1 &&
 	      strstr(err, "storing the page row: CHECK constraint failed") != NULL, "bad page status refused");
-	pqx_page_info badw = {"badw.html", "dddd", 1, NULL, NULL, "ok", NULL, "[not json"};
+	pqx_page_info badw = {"badw.html", "dddd", 1, NULL, NULL, "ok", NULL, "[not json", NULL};
 	CHECK(pqx_store_page(st, run, &badw, NULL, NULL, err, sizeof err) == -1 &&
 	      strstr(err, "malformed JSON") != NULL, "malformed page warnings refused");
 	CHECK(pqx_store_run_begin(st, &(pqx_run_info){"s", "p", "v", "h", "x", "{oops"}, err, sizeof err) == -1,
@@ -893,7 +897,7 @@ static void test_sources(void)
 	pqx_buf w = PQX_BUF_INIT;
 	char sha[65];
 	pqx_sha256_hex(recs[1], strlen(recs[1]), sha);
-	pqx_page_info pi = {page_files[1], sha, 10, NULL, NULL, "ok", NULL, NULL};
+	pqx_page_info pi = {page_files[1], sha, 10, NULL, NULL, "ok", NULL, NULL, NULL};
 	CHECK(pqx_store_page(st, run2, &pi, recs[1], &w, err, sizeof err) == 0, "store the answered Dutch page");
 	CHECK_ROWS(db, "SELECT question_id, revision, kind, source, json_extract(record, '$.status'), replaced_at"
 	           " FROM question_revision",
@@ -1136,7 +1140,8 @@ static int copy_file(const char *from, const char *to)
 /* The rows of a version-1 file that version 2 keeps as they were. */
 static const char *const v1_rows[] = {
 	"SELECT * FROM run ORDER BY id",
-	"SELECT * FROM page ORDER BY id",
+	"SELECT id, path, content_sha256, bytes, encoding, encoding_source, status, error, warnings,"
+	" first_seen_run, last_seen_run, first_seen, last_seen FROM page ORDER BY id",
 	"SELECT * FROM page_warning ORDER BY id",
 	"SELECT question_id, revision, record_sha256, record, page_id, stored, replaced_at, run_id"
 	" FROM question_revision ORDER BY 1, 2",
@@ -1185,7 +1190,7 @@ static void test_migration(void)
 		return;
 	}
 	sqlite3 *db = pqx_store_db(st);
-	CHECK_INT(db, "PRAGMA user_version", 3, "migrated to version 3, in one transaction");
+	CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "migrated to the latest version");
 	for (size_t i = 0; i < NV1; i++) {
 		char name[80];
 		snprintf(name, sizeof name, "migration keeps every row: query %zu", i + 1);
@@ -1285,7 +1290,8 @@ static char *schema_of(sqlite3 *db)
  * rows' new columns, the summary columns and the person rows that moved. */
 static const char *const v2_rows[] = {
 	"SELECT * FROM run ORDER BY id",
-	"SELECT * FROM page ORDER BY id",
+	"SELECT id, path, content_sha256, bytes, encoding, encoding_source, status, error, warnings,"
+	" first_seen_run, last_seen_run, first_seen, last_seen FROM page ORDER BY id",
 	"SELECT * FROM page_warning ORDER BY id",
 	"SELECT * FROM question_source ORDER BY 1, 2, 3",
 	"SELECT * FROM question_revision ORDER BY 1, 2",
@@ -1416,7 +1422,7 @@ static void test_migration3(void)
 		return;
 	}
 	sqlite3 *db = pqx_store_db(st);
-	CHECK_INT(db, "PRAGMA user_version", 3, "migrated to version 3");
+	CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "migrated to the latest version");
 	for (size_t i = 0; i < NV2; i++) {
 		char name[100];
 		snprintf(name, sizeof name, "migration 3 keeps every row: query %zu (%.40s)", i + 1, v2_rows[i] + 14);
@@ -1534,8 +1540,8 @@ static void test_migration3(void)
 	 * again just before the commit): the file stays at its version, byte for byte. */
 	static const struct { const char *fixture; int version; const char *at; int nth; const char *what; } kills[] = {
 		{"tests/fixtures/migrate/v2.db", 2, "INSERT INTO question (id,", 30, "while rebuilding question 30"},
-		{"tests/fixtures/migrate/v2.db", 2, "PRAGMA user_version = 3", 1, "just before the commit"},
-		{"tests/fixtures/migrate/v1.db", 1, "PRAGMA user_version = 3", 1, "just before the commit (version 1)"},
+		{"tests/fixtures/migrate/v2.db", 2, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), 1, "just before the commit"},
+		{"tests/fixtures/migrate/v1.db", 1, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), 1, "just before the commit (version 1)"},
 	};
 	for (size_t k = 0; k < sizeof kills / sizeof kills[0]; k++) {
 		char name[160], sha0[65], sha1[65];
@@ -1563,7 +1569,7 @@ static void test_migration3(void)
 		sqlite3_close(raw);
 		st = pqx_store_open(dbpath, err, sizeof err);
 		snprintf(name, sizeof name, "kill -9 %s: the next open migrates", kills[k].what);
-		CHECK(st && pqx_store_schema_version(st) == 3, name);
+		CHECK(st && pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, name);
 		pqx_store_close(st);
 	}
 
