@@ -197,6 +197,8 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 	if (d && d->text.warning[0])
 		set_str(L, "encoding_warning", d->text.warning);
 	set_int(L, "replaced", (lua_Integer)res->replaced);
+	set_int(L, "fallback_bytes", d ? (lua_Integer)d->text.fallback_bytes : 0);
+	set_int(L, "double_encoded", d ? (lua_Integer)d->text.double_encoded : 0);
 	set_int(L, "parse_errors", (lua_Integer)res->parse_errors);
 	set_int(L, "bytes", (lua_Integer)res->bytes);
 	if (res->sha256[0])
