@@ -15,6 +15,9 @@
 
 #include <errno.h>
 #include <iconv.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1000,15 +1003,35 @@ struct comments {
 	size_t open, close; /* the next comment: its "<!--" and the end of its "-->" */
 };
 
-static size_t find_str(const unsigned char *s, size_t n, size_t from, const char *lit, size_t ll)
+/* The offset of the next "<!--" at or after `from`, or n. It looks for the
+ * '!' (rare in HTML outside comments and doctypes), not for every '<'. */
+static size_t find_comment_open(const unsigned char *s, size_t n, size_t from)
 {
-	while (from + ll <= n) {
-		const unsigned char *q = memchr(s + from, lit[0], n - from - ll + 1);
+	from++; /* the '!' is the second byte */
+	while (from + 3 <= n) {
+		const unsigned char *q = memchr(s + from, '!', n - from - 2);
 		if (!q)
 			break;
 		from = (size_t)(q - s);
-		if (memcmp(q, lit, ll) == 0)
-			return from;
+		if (s[from - 1] == '<' && s[from + 1] == '-' && s[from + 2] == '-')
+			return from - 1;
+		from++;
+	}
+	return n;
+}
+
+/* The offset just past the next "-->" whose first '-' is at or after
+ * `from`, or n. */
+static size_t find_comment_close(const unsigned char *s, size_t n, size_t from)
+{
+	from += 2; /* the '>' is the third byte */
+	while (from < n) {
+		const unsigned char *q = memchr(s + from, '>', n - from);
+		if (!q)
+			break;
+		from = (size_t)(q - s);
+		if (s[from - 1] == '-' && s[from - 2] == '-')
+			return from + 1;
 		from++;
 	}
 	return n;
@@ -1016,14 +1039,9 @@ static size_t find_str(const unsigned char *s, size_t n, size_t from, const char
 
 static void next_comment(struct comments *c, size_t from)
 {
-	c->open = find_str(c->s, c->n, from, "<!--", 4);
-	if (c->open >= c->n) {
-		c->close = c->n;
-		return;
-	}
+	c->open = find_comment_open(c->s, c->n, from);
 	/* from the second byte on, so "<!-->" is an (empty) comment too */
-	size_t e = find_str(c->s, c->n, c->open + 2, "-->", 3);
-	c->close = e >= c->n ? c->n : e + 3;
+	c->close = c->open >= c->n ? c->n : find_comment_close(c->s, c->n, c->open + 2);
 }
 
 static int in_comment(struct comments *c, size_t i)
@@ -1082,45 +1100,88 @@ static void show_sequence(const unsigned char *s, size_t n, char *out, size_t si
 	}
 }
 
+#if !defined(__SSE2__)
+/* Whether one of 8 bytes is below 0x20 or at or above 0x7F. (A carry out of
+ * an 0xFF byte can only add a false "yes" next to a byte that says yes.) */
+static int word_special(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	const uint64_t ones = 0x0101010101010101ull, hi = 0x8080808080808080ull;
+	uint64_t below20 = (w - 0x20 * ones) & ~w & hi;
+	uint64_t from7f = (w | (w + ones)) & hi;
+	return (below20 | from7f) != 0;
+}
+#endif
+
+/* 1: a byte that can start what scan_text looks for (in valid UTF-8 it is
+ * ASCII or a lead byte, so each one starts a code point of its own) */
+static const unsigned char scan_stop[256] = {
+	[0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+	[0x08] = 1, [0x0B] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1,
+	[0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
+	[0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
+	[0xC2] = 1, [0xC3] = 1, [0xEF] = 1, [0xF0] = 1, [0xF1] = 1, [0xF2] = 1, [0xF3] = 1,
+	[0xF4] = 1,
+};
+
+/* The code point that starts at s[i] (a scan_stop byte). */
+static void scan_at(const unsigned char *s, size_t n, size_t i, struct text_scan *t,
+                    struct comments *com)
+{
+	size_t l;
+	uint32_t cp = cp_at(s, i, &l);
+	if (parser_replaces(cp)) {
+		if (t->controls++ == 0) {
+			t->first_control = i;
+			t->control_cp = cp;
+		}
+	} else if (s[i] == 0xC3) {
+		/* the pattern's own characters are looked at too: the C1
+		 * control of a latin-1 route ("Ã" U+009F for "ß") is the
+		 * parser's to replace */
+		size_t d = double_encoded_at(s, n, i);
+		if (d && !in_comment(com, i) && !in_tag(s, i) && t->doubles++ == 0) {
+			t->first_double = i;
+			show_sequence(s + i, d, t->double_seq, sizeof t->double_seq);
+		}
+	}
+}
+
 static void scan_text(const unsigned char *s, size_t n, struct text_scan *t)
 {
-	/* 1: a byte that can start what we look for */
-	static const unsigned char stop[256] = {
-		[0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
-		[0x08] = 1, [0x0B] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1,
-		[0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
-		[0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
-		[0xC2] = 1, [0xC3] = 1, [0xEF] = 1, [0xF0] = 1, [0xF1] = 1, [0xF2] = 1, [0xF3] = 1,
-		[0xF4] = 1,
-	};
 	struct comments com = {s, n, 0, 0};
 	size_t i = 0;
 
 	memset(t, 0, sizeof *t);
 	next_comment(&com, 0);
-	for (;;) {
-		while (i < n && !stop[s[i]])
-			i++;
-		if (i >= n)
-			break;
-		size_t l;
-		uint32_t cp = cp_at(s, i, &l);
-		if (parser_replaces(cp)) {
-			if (t->controls++ == 0) {
-				t->first_control = i;
-				t->control_cp = cp;
-			}
-		} else if (s[i] == 0xC3) {
-			size_t d = double_encoded_at(s, n, i);
-			if (d && !in_comment(&com, i) && !in_tag(s, i) && t->doubles++ == 0) {
-				t->first_double = i;
-				show_sequence(s + i, d, t->double_seq, sizeof t->double_seq);
-			}
-			/* a pattern is not skipped: the C1 control of a latin-1
-			 * route ("Ã" U+009F for "ß") is the parser's to replace */
+#if defined(__SSE2__)
+	/* 16 bytes at a time: only the bytes below 0x20 or from 0x7F up are
+	 * looked at (signed compare: 0x80..0xFF are below 0x20 too) */
+	const __m128i c20 = _mm_set1_epi8(0x20), c7f = _mm_set1_epi8(0x7F);
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(v, c20),
+		                                                         _mm_cmpeq_epi8(v, c7f)));
+		while (bits) {
+			size_t k = i + (size_t)__builtin_ctz(bits);
+			bits &= bits - 1;
+			if (scan_stop[s[k]])
+				scan_at(s, n, k, t, &com);
 		}
-		i += l;
 	}
+#else
+	for (; i + 8 <= n; i += 8) {
+		if (!word_special(s + i))
+			continue;
+		for (size_t k = i; k < i + 8; k++)
+			if (scan_stop[s[k]])
+				scan_at(s, n, k, t, &com);
+	}
+#endif
+	for (; i < n; i++)
+		if (scan_stop[s[i]])
+			scan_at(s, n, i, t, &com);
 }
 
 /* Line and column (in characters, 1-based) of offset `at` of the text, as the
