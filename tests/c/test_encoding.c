@@ -577,6 +577,20 @@ static void test_double(void)
 			printf("#   double_encoded=%zu want %ld\n", d.double_encoded, c[i].n);
 		pqx_decoded_free(&d);
 	}
+	/* at every place in and across the scan's 16-byte blocks */
+	int all = 1;
+	for (size_t k = 0; k < 48; k++) {
+		char b[96];
+		memset(b, 'x', sizeof b);
+		memcpy(b + k, "\xc3\x83\xc2\xa4", 4);     /* Ã¤ */
+		b[(k + 23) % 90 + 4] = '\x01';
+		pqx_decoded d;
+		if (dec(b, sizeof b, "utf-8", NULL, &d) != 0 || d.double_encoded != 1 || d.controls != 1 ||
+		    d.replaced != 1)
+			all = 0;
+		pqx_decoded_free(&d);
+	}
+	CHECK(all, "double encoding and a control found at each of 48 offsets");
 	counts("double encoding: the warning names count, pattern and place",
 	       L("<p>x</p>\n<p>Die St\xc3\x83\xc2\xa4rkung der \xc3\xa2\xe2\x82\xac\xc5\xbe" "D\xc3\x83\xc2\xb6rfer</p>"),
 	       NULL, NULL, "UTF-8", "detected", NULL, 0, 0, 3,
