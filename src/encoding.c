@@ -1051,6 +1051,112 @@ static int in_comment(struct comments *c, size_t i)
 	return c->open < c->n && i >= c->open;
 }
 
+/* Where the parser does not decode character references: comments,
+ * CDATA sections and the raw-text elements (gumbo decodes them in
+ * <noscript>, <title> and <textarea>). Found lazily, like the comments. */
+struct undecoded {
+	const unsigned char *s;
+	size_t n;
+	size_t open, close; /* the next such region, [open, close) */
+};
+
+static int ascii_ieq(const unsigned char *a, const char *lit, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lower(a[i]) != (unsigned char)lit[i])
+			return 0;
+	return 1;
+}
+
+/* The offset of "</name" (any case) at or after `from`, or n. */
+static size_t find_end_tag(const unsigned char *s, size_t n, size_t from, const char *name, size_t nl)
+{
+	while (from + 2 + nl <= n) {
+		const unsigned char *q = memchr(s + from, '<', n - from - 1 - nl);
+		if (!q)
+			break;
+		from = (size_t)(q - s);
+		if (s[from + 1] == '/' && ascii_ieq(s + from + 2, name, nl))
+			return from;
+		from++;
+	}
+	return n;
+}
+
+static void next_undecoded(struct undecoded *u, size_t from)
+{
+	static const char *const raw[] = {"script", "style", "xmp", "iframe", "noembed", "noframes",
+	                                  "plaintext"};
+	const unsigned char *s = u->s;
+	size_t n = u->n;
+	while (from < n) {
+		const unsigned char *q = memchr(s + from, '<', n - from);
+		if (!q)
+			break;
+		size_t k = (size_t)(q - s);
+		from = k + 1;
+		if (n - k >= 4 && memcmp(s + k, "<!--", 4) == 0) {
+			u->open = k;
+			u->close = find_comment_close(s, n, k + 2);
+			return;
+		}
+		if (n - k >= 9 && memcmp(s + k, "<![CDATA[", 9) == 0) {
+			size_t e = k + 9;
+			while (e + 3 <= n && memcmp(s + e, "]]>", 3) != 0)
+				e++;
+			u->open = k;
+			u->close = e + 3 <= n ? e + 3 : n;
+			return;
+		}
+		for (size_t r = 0; r < sizeof raw / sizeof raw[0]; r++) {
+			size_t nl = strlen(raw[r]);
+			if (n - k - 1 > nl && ascii_ieq(s + k + 1, raw[r], nl) &&
+			    (is_ws(s[k + 1 + nl]) || s[k + 1 + nl] == '>' || s[k + 1 + nl] == '/')) {
+				/* the start tag's attributes are decoded; its content is not */
+				const unsigned char *gt = memchr(s + k, '>', n - k);
+				u->open = gt ? (size_t)(gt - s) + 1 : n;
+				u->close = r == 6 ? n : find_end_tag(s, n, u->open, raw[r], nl);
+				return;
+			}
+		}
+	}
+	u->open = u->close = n;
+}
+
+static int in_undecoded(struct undecoded *u, size_t i)
+{
+	while (u->open < u->n && i >= u->close)
+		next_undecoded(u, u->close);
+	return u->open < u->n && i >= u->open;
+}
+
+/* A numeric character reference at s[i] that the parser turns into U+FFFD:
+ * &#0;, a surrogate, or beyond U+10FFFF (the semicolon is optional). */
+static int bad_reference_at(const unsigned char *s, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	if (j >= n || s[j] != '#')
+		return 0;
+	j++;
+	int hex = j < n && (s[j] == 'x' || s[j] == 'X');
+	if (hex)
+		j++;
+	uint32_t v = 0;
+	size_t digits = 0;
+	for (; j < n; j++, digits++) {
+		unsigned char c = s[j];
+		int d = c >= '0' && c <= '9' ? c - '0'
+		      : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+		      : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			break;
+		v = v * (hex ? 16u : 10u) + (uint32_t)d;
+		if (v > 0x10FFFF)
+			v = 0x110000; /* saturate: any longer number is out of range too */
+	}
+	return digits > 0 && (v == 0 || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF);
+}
+
 /* Whether offset i is inside a tag (an attribute value, mostly a URL whose
  * query the site itself double-encoded, harmless to the text): the nearest
  * '<' or '>' before it decides, looked for over a bounded distance. */
@@ -1073,6 +1179,7 @@ static int in_tag(const unsigned char *s, size_t i)
 struct text_scan {
 	size_t controls, first_control;
 	uint32_t control_cp;
+	size_t refs, first_ref;
 	size_t doubles, first_double;
 	char double_seq[32];
 };
@@ -1101,8 +1208,8 @@ static void show_sequence(const unsigned char *s, size_t n, char *out, size_t si
 }
 
 #if !defined(__SSE2__)
-/* Whether one of 8 bytes is below 0x20 or at or above 0x7F. (A carry out of
- * an 0xFF byte can only add a false "yes" next to a byte that says yes.) */
+/* Whether one of 8 bytes is below 0x20, at or above 0x7F, or '&'. (Carries
+ * and borrows can only add a false "yes" next to a byte that says yes.) */
 static int word_special(const unsigned char *p)
 {
 	uint64_t w;
@@ -1110,7 +1217,9 @@ static int word_special(const unsigned char *p)
 	const uint64_t ones = 0x0101010101010101ull, hi = 0x8080808080808080ull;
 	uint64_t below20 = (w - 0x20 * ones) & ~w & hi;
 	uint64_t from7f = (w | (w + ones)) & hi;
-	return (below20 | from7f) != 0;
+	uint64_t x = w ^ ('&' * ones);
+	uint64_t amp = (x - ones) & ~x & hi;
+	return (below20 | from7f | amp) != 0;
 }
 #endif
 
@@ -1122,14 +1231,19 @@ static const unsigned char scan_stop[256] = {
 	[0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
 	[0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
 	[0xC2] = 1, [0xC3] = 1, [0xEF] = 1, [0xF0] = 1, [0xF1] = 1, [0xF2] = 1, [0xF3] = 1,
-	[0xF4] = 1,
+	[0xF4] = 1, ['&'] = 1,
 };
 
 /* The code point that starts at s[i] (a scan_stop byte). */
 static void scan_at(const unsigned char *s, size_t n, size_t i, struct text_scan *t,
-                    struct comments *com)
+                    struct comments *com, struct undecoded *und)
 {
 	size_t l;
+	if (s[i] == '&') {
+		if (bad_reference_at(s, n, i) && !in_undecoded(und, i) && t->refs++ == 0)
+			t->first_ref = i;
+		return;
+	}
 	uint32_t cp = cp_at(s, i, &l);
 	if (parser_replaces(cp)) {
 		if (t->controls++ == 0) {
@@ -1151,23 +1265,25 @@ static void scan_at(const unsigned char *s, size_t n, size_t i, struct text_scan
 static void scan_text(const unsigned char *s, size_t n, struct text_scan *t)
 {
 	struct comments com = {s, n, 0, 0};
+	struct undecoded und = {s, n, 0, 0};
 	size_t i = 0;
 
 	memset(t, 0, sizeof *t);
 	next_comment(&com, 0);
+	next_undecoded(&und, 0);
 #if defined(__SSE2__)
-	/* 16 bytes at a time: only the bytes below 0x20 or from 0x7F up are
-	 * looked at (signed compare: 0x80..0xFF are below 0x20 too) */
-	const __m128i c20 = _mm_set1_epi8(0x20), c7f = _mm_set1_epi8(0x7F);
+	/* 16 bytes at a time: only the bytes below 0x20 or from 0x7F up, and
+	 * '&', are looked at (signed compare: 0x80..0xFF are below 0x20 too) */
+	const __m128i c20 = _mm_set1_epi8(0x20), c7f = _mm_set1_epi8(0x7F), amp = _mm_set1_epi8('&');
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(v, c20),
-		                                                         _mm_cmpeq_epi8(v, c7f)));
+		__m128i m = _mm_or_si128(_mm_cmplt_epi8(v, c20), _mm_cmpeq_epi8(v, c7f));
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, _mm_cmpeq_epi8(v, amp)));
 		while (bits) {
 			size_t k = i + (size_t)__builtin_ctz(bits);
 			bits &= bits - 1;
 			if (scan_stop[s[k]])
-				scan_at(s, n, k, t, &com);
+				scan_at(s, n, k, t, &com, &und);
 		}
 	}
 #else
@@ -1176,12 +1292,12 @@ static void scan_text(const unsigned char *s, size_t n, struct text_scan *t)
 			continue;
 		for (size_t k = i; k < i + 8; k++)
 			if (scan_stop[s[k]])
-				scan_at(s, n, k, t, &com);
+				scan_at(s, n, k, t, &com, &und);
 	}
 #endif
 	for (; i < n; i++)
 		if (scan_stop[s[i]])
-			scan_at(s, n, i, t, &com);
+			scan_at(s, n, i, t, &com, &und);
 }
 
 /* Line and column (in characters, 1-based) of offset `at` of the text, as the
@@ -1453,9 +1569,10 @@ int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
 	out->source = source;
 	out->nuls = nuls;
 	out->controls = ts.controls;
+	out->references = ts.refs;
 	out->fallback_bytes = fallback_bytes;
 	out->double_encoded = ts.doubles;
-	out->replaced = errors + nuls + ts.controls;
+	out->replaced = errors + nuls + ts.controls + ts.refs;
 
 	unsigned long line, col;
 	const unsigned char *u = (const unsigned char *)s;
@@ -1486,6 +1603,11 @@ int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
 		warn(out, "%zu control character%s or noncharacter%s replaced by U+FFFD (the first, U+%04lX, "
 		     "at line %lu, column %lu)", ts.controls, ts.controls == 1 ? "" : "s",
 		     ts.controls == 1 ? "" : "s", (unsigned long)ts.control_cp, line, col);
+	}
+	if (ts.refs) {
+		text_position(u, ts.first_ref, &line, &col);
+		warn(out, "%zu character reference%s to U+0000, a surrogate or beyond U+10FFFF replaced by "
+		     "U+FFFD (the first at line %lu, column %lu)", ts.refs, ts.refs == 1 ? "" : "s", line, col);
 	}
 	if (ts.doubles) {
 		text_position(u, ts.first_double, &line, &col);

@@ -24,10 +24,13 @@ typedef struct pqx_decoded {
 	                          mostly invalid: decoded as windows-1252),
 	                          "detected" (undeclared, valid non-ASCII UTF-8), "default" */
 	size_t replaced;       /* U+FFFD the text gains: invalid sequences (bytes, in fallback),
-	                          NULs, and the controls the HTML parser replaces */
+	                          NULs, and the controls and references the HTML parser
+	                          replaces */
 	size_t nuls;           /* NUL bytes replaced by U+FFFD (also counted in replaced) */
 	size_t controls;       /* C0/C1 controls, DEL and noncharacters that gumbo turns into
 	                          U+FFFD (also counted in replaced) */
+	size_t references;     /* numeric character references gumbo turns into U+FFFD
+	                          (&#0;, surrogates, beyond U+10FFFF; also in replaced) */
 	size_t fallback_bytes; /* bytes of a UTF-8 page that are not UTF-8 and were read as
 	                          windows-1252 (not counted in replaced) */
 	size_t double_encoded; /* double-encoding sequences ("Ã¤", "â€ž") outside comments */

@@ -638,6 +638,14 @@ static size_t fffd_in_tree(const GumboNode *n)
 	}
 	if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT)
 		return 0;
+	if (n->type == GUMBO_NODE_ELEMENT) {
+		const GumboVector *at = &n->v.element.attributes;
+		for (unsigned i = 0; i < at->length; i++) {
+			const GumboAttribute *a = at->data[i];
+			for (const char *p = a->value; (p = strstr(p, "\xef\xbf\xbd")) != NULL; p += 3)
+				c++;
+		}
+	}
 	const GumboVector *ch = n->type == GUMBO_NODE_ELEMENT ? &n->v.element.children : &n->v.document.children;
 	for (unsigned i = 0; i < ch->length; i++)
 		c += fffd_in_tree(ch->data[i]);
@@ -646,6 +654,25 @@ static size_t fffd_in_tree(const GumboNode *n)
 
 static void test_controls_match_gumbo(void)
 {
+	/* numeric references: decoded in text, attributes, <title>, <textarea>
+	 * and <noscript>; left alone in comments, raw text and CDATA */
+	static const char refs[] =
+		"<title>&#0;</title><body title=\"&#xD800;\"><p>a&#0;b&#x110000;c&#99999999999;d&#x0 "
+		"e&#xdfff;f&#x81;g&#1;h&#x10FFFF;</p><textarea>&#0;</textarea><noscript>&#0;</noscript>"
+		"<!-- &#0; --><script src=\"&#0;\">&#0;</script><style>&#0;</style><xmp>&#0;</xmp>"
+		"<svg><![CDATA[&#0;]]></svg><iframe>&#0;</iframe></body>";
+	pqx_decoded rd;
+	if (dec(L(refs), "utf-8", NULL, &rd) == 0) {
+		GumboOutput *o = gumbo_parse_with_options(&kGumboDefaultOptions, rd.utf8, rd.len);
+		size_t in_tree = fffd_in_tree(o->root);
+		CHECK(in_tree == rd.replaced && rd.references == 10, "replaced equals gumbo's new U+FFFD (references)");
+		printf("#   references: %zu U+FFFD in the tree, replaced %zu\n", in_tree, rd.replaced);
+		CHECK(strstr(rd.warning, "10 character references to U+0000, a surrogate or beyond U+10FFFF "
+		                          "replaced by U+FFFD (the first at line 1, column 8)") != NULL,
+		      "references: warned with the count and the place");
+		gumbo_destroy_output(&kGumboDefaultOptions, o);
+		pqx_decoded_free(&rd);
+	}
 	const char *encs[] = {"utf-8", "windows-1252"};
 	for (int k = 0; k < 2; k++) {
 		unsigned char page[1024];
