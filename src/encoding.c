@@ -567,6 +567,28 @@ struct utf8_scan {
 	size_t first_err_out; /* its output offset */
 };
 
+/* The length of the run of plain bytes (ASCII, not NUL) at p, in whole
+ * 16-byte blocks (SSE2) and then 8-byte words; the caller finishes the
+ * bytes after it one by one. */
+static int word_plain(const unsigned char *p);
+
+static size_t plain_run(const unsigned char *p, size_t n)
+{
+	size_t r = 0;
+#if defined(__SSE2__)
+	const __m128i zero = _mm_setzero_si128();
+	while (r + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + r));
+		if (_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero))) != 0)
+			break;
+		r += 16;
+	}
+#endif
+	while (r + 8 <= n && word_plain(p + r))
+		r += 8;
+	return r;
+}
+
 static int word_plain(const unsigned char *p)
 {
 	/* true when 8 bytes are ASCII and none is NUL: the common fast path */
@@ -603,9 +625,7 @@ static void utf8_walk(const unsigned char *p, size_t n, unsigned char *dst, stru
 	memset(st, 0, sizeof *st);
 	while (i < n) {
 		size_t o = mode == WALK_STRICT ? os : of;
-		size_t run = i;
-		while (run + 8 <= n && word_plain(p + run))
-			run += 8;
+		size_t run = i + plain_run(p + i, n - i);
 		while (run < n && p[run] != 0 && p[run] < 0x80)
 			run++;
 		if (run > i) {
@@ -1087,6 +1107,7 @@ static void next_undecoded(struct undecoded *u, size_t from)
 {
 	static const char *const raw[] = {"script", "style", "xmp", "iframe", "noembed", "noframes",
 	                                  "plaintext"};
+	static const unsigned char rawlen[] = {6, 5, 3, 6, 7, 8, 9};
 	const unsigned char *s = u->s;
 	size_t n = u->n;
 	while (from < n) {
@@ -1108,8 +1129,11 @@ static void next_undecoded(struct undecoded *u, size_t from)
 			u->close = e + 3 <= n ? e + 3 : n;
 			return;
 		}
+		unsigned char c1 = k + 1 < n ? lower(s[k + 1]) : 0;
+		if (c1 != 's' && c1 != 'x' && c1 != 'i' && c1 != 'n' && c1 != 'p')
+			continue;
 		for (size_t r = 0; r < sizeof raw / sizeof raw[0]; r++) {
-			size_t nl = strlen(raw[r]);
+			size_t nl = rawlen[r];
 			if (n - k - 1 > nl && ascii_ieq(s + k + 1, raw[r], nl) &&
 			    (is_ws(s[k + 1 + nl]) || s[k + 1 + nl] == '>' || s[k + 1 + nl] == '/')) {
 				/* the start tag's attributes are decoded; its content is not */
@@ -1268,17 +1292,21 @@ static void scan_text(const unsigned char *s, size_t n, struct text_scan *t)
 	struct undecoded und = {s, n, 0, 0};
 	size_t i = 0;
 
+	/* both trackers start as an empty region at 0, so the page is searched
+	 * for comments and raw text only once a candidate asks */
 	memset(t, 0, sizeof *t);
-	next_comment(&com, 0);
-	next_undecoded(&und, 0);
 #if defined(__SSE2__)
-	/* 16 bytes at a time: only the bytes below 0x20 or from 0x7F up, and
-	 * '&', are looked at (signed compare: 0x80..0xFF are below 0x20 too) */
+	/* 32 bytes at a time: only bytes below 0x20 or from 0x7F up, and '&',
+	 * are looked at one by one */
+	/* signed compare: 0x80..0xFF are below 0x20 too */
 	const __m128i c20 = _mm_set1_epi8(0x20), c7f = _mm_set1_epi8(0x7F), amp = _mm_set1_epi8('&');
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i m = _mm_or_si128(_mm_cmplt_epi8(v, c20), _mm_cmpeq_epi8(v, c7f));
-		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(m, _mm_cmpeq_epi8(v, amp)));
+#define FLAGGED(v) _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, c20), _mm_cmpeq_epi8(v, c7f)), \
+                                _mm_cmpeq_epi8(v, amp))
+	for (; i + 32 <= n; i += 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+		uint32_t bits = (uint32_t)_mm_movemask_epi8(FLAGGED(a)) |
+		                (uint32_t)_mm_movemask_epi8(FLAGGED(b)) << 16;
 		while (bits) {
 			size_t k = i + (size_t)__builtin_ctz(bits);
 			bits &= bits - 1;
@@ -1286,6 +1314,7 @@ static void scan_text(const unsigned char *s, size_t n, struct text_scan *t)
 				scan_at(s, n, k, t, &com, &und);
 		}
 	}
+#undef FLAGGED
 #else
 	for (; i + 8 <= n; i += 8) {
 		if (!word_special(s + i))
