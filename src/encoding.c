@@ -559,19 +559,27 @@ struct utf8_scan {
 	size_t errors;    /* maximal subparts that are not UTF-8 */
 	size_t err_bytes; /* the bytes in them */
 	size_t undefined; /* of err_bytes, those windows-1252 leaves undefined too */
+	size_t fallback;  /* and those it reads */
 	size_t nuls;
 	size_t multibyte; /* valid non-ASCII sequences */
-	size_t outlen;    /* exact size of the output in the walk's mode */
-	size_t outlen_strict, outlen_fallback; /* and in each mode */
-	size_t first_err; /* input offset of the first invalid byte (valid when errors) */
-	size_t first_err_out; /* its output offset */
+	size_t outlen_strict, outlen_fallback; /* exact output size in each mode */
+	size_t first_err, first_err_out;     /* first invalid byte: input, output offset */
+	size_t first_fb, first_fb_out;       /* first one windows-1252 reads */
+	size_t first_undef, first_undef_out; /* first one it does not */
 };
+
+static int word_plain(const unsigned char *p)
+{
+	/* true when 8 bytes are ASCII and none is NUL: the common fast path */
+	uint64_t w;
+	memcpy(&w, p, 8);
+	const uint64_t hi = 0x8080808080808080ull, lo = 0x0101010101010101ull;
+	return (((w - lo) & ~w) | w) & hi ? 0 : 1;
+}
 
 /* The length of the run of plain bytes (ASCII, not NUL) at p, in whole
  * 16-byte blocks (SSE2) and then 8-byte words; the caller finishes the
  * bytes after it one by one. */
-static int word_plain(const unsigned char *p);
-
 static size_t plain_run(const unsigned char *p, size_t n)
 {
 	size_t r = 0;
@@ -587,15 +595,6 @@ static size_t plain_run(const unsigned char *p, size_t n)
 	while (r + 8 <= n && word_plain(p + r))
 		r += 8;
 	return r;
-}
-
-static int word_plain(const unsigned char *p)
-{
-	/* true when 8 bytes are ASCII and none is NUL: the common fast path */
-	uint64_t w;
-	memcpy(&w, p, 8);
-	const uint64_t hi = 0x8080808080808080ull, lo = 0x0101010101010101ull;
-	return (((w - lo) & ~w) | w) & hi ? 0 : 1;
 }
 
 /* The five bytes windows-1252 does not define (WHATWG maps them to C1
@@ -615,8 +614,8 @@ enum walk_mode {
  * decoder: a maximal subpart is invalid, the byte that broke a sequence is
  * looked at again. In WALK_STRICT each maximal subpart becomes one U+FFFD; in
  * WALK_FALLBACK each of its bytes is read as windows-1252, and the five bytes
- * windows-1252 leaves undefined become U+FFFD. The counts are the same in both
- * modes; outlen is the output size of the mode asked for. */
+ * windows-1252 leaves undefined become U+FFFD. The counts, and both output
+ * sizes, are the same whichever mode writes. */
 static void utf8_walk(const unsigned char *p, size_t n, unsigned char *dst, struct utf8_scan *st,
                       enum walk_mode mode)
 {
@@ -694,17 +693,25 @@ static void utf8_walk(const unsigned char *p, size_t n, unsigned char *dst, stru
 		os += 3;
 		for (size_t b = i; b < j; b++) {
 			const unsigned char *t = W_FFFD;
-			if (w1252_undefined(p[b]))
-				st->undefined++;
-			else
+			size_t at = mode == WALK_STRICT ? o : of;
+			if (w1252_undefined(p[b])) {
+				if (st->undefined++ == 0) {
+					st->first_undef = b;
+					st->first_undef_out = at;
+				}
+			} else {
+				if (st->fallback++ == 0) {
+					st->first_fb = b;
+					st->first_fb_out = at;
+				}
 				t = w1252[p[b]];
+			}
 			if (mode == WALK_FALLBACK && dst)
 				memcpy(dst + of, t + 1, t[0]);
 			of += t[0];
 		}
 		i = j;
 	}
-	st->outlen = mode == WALK_STRICT ? os : of;
 	st->outlen_strict = os;
 	st->outlen_fallback = of;
 }
@@ -1553,7 +1560,7 @@ int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
 			nuls = st.nuls;
 			if (fallback) {
 				errors = st.undefined;
-				fallback_bytes = st.err_bytes - st.undefined;
+				fallback_bytes = st.fallback;
 			} else {
 				errors = st.errors;
 			}
@@ -1608,22 +1615,24 @@ int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
 	if (nuls)
 		warn(out, "%zu NUL byte%s replaced by U+FFFD", nuls, nuls == 1 ? "" : "s");
 	if (e->kind == K_UTF8 && st.errors) {
-		text_position(u, st.first_err_out, &line, &col);
-		size_t at = (size_t)(p - bytes) + st.first_err;
-		if (fallback_bytes)
+		size_t base = (size_t)(p - bytes); /* the BOM, for offsets in the file */
+		if (fallback_bytes) {
+			text_position(u, st.first_fb_out, &line, &col);
 			warn(out, "%zu byte%s not valid UTF-8 read as windows-1252 (the first at line %lu, "
 			     "column %lu, offset %zu: 0x%02X)", fallback_bytes, fallback_bytes == 1 ? "" : "s",
-			     line, col, at, p[st.first_err]);
-		if (fallback && errors && fallback_bytes)
-			warn(out, "%zu byte%s valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD",
-			     errors, errors == 1 ? "" : "s");
-		else if (fallback && errors)
+			     line, col, base + st.first_fb, p[st.first_fb]);
+		}
+		if (fallback && errors) {
+			text_position(u, st.first_undef_out, &line, &col);
 			warn(out, "%zu byte%s valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD "
 			     "(the first at line %lu, column %lu, offset %zu: 0x%02X)", errors,
-			     errors == 1 ? "" : "s", line, col, at, p[st.first_err]);
-		else if (!fallback)
+			     errors == 1 ? "" : "s", line, col, base + st.first_undef, p[st.first_undef]);
+		} else if (!fallback) {
+			text_position(u, st.first_err_out, &line, &col);
 			warn(out, "%zu invalid UTF-8 sequence%s replaced by U+FFFD (the first at line %lu, "
-			     "column %lu, offset %zu)", errors, errors == 1 ? "" : "s", line, col, at);
+			     "column %lu, offset %zu)", errors, errors == 1 ? "" : "s", line, col,
+			     base + st.first_err);
+		}
 	} else if (errors) {
 		warn(out, "%zu invalid %s sequence%s replaced by U+FFFD", errors, e->name, errors == 1 ? "" : "s");
 	}

@@ -493,6 +493,11 @@ static void test_fallback(void)
 	       "UTF-8", "meta", M8 UE UE UE "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 5, 0, 0,
 	       "5 bytes valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD (the first at line 1, "
 	       "column 24, offset 26: 0x81)");
+	counts("fallback: each kind of byte gives its own first place", L(M8 UE UE UE UE "\x81 \xe4"), NULL, NULL,
+	       "UTF-8", "meta", M8 UE UE UE UE "\xef\xbf\xbd \xc3\xa4", 1, 1, 0,
+	       "1 byte not valid UTF-8 read as windows-1252 (the first at line 1, column 27, offset 30: 0xE4); "
+	       "1 byte valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD (the first at line 1, "
+	       "column 25, offset 28: 0x81)");
 	counts("fallback: a cut sequence is read byte by byte", L(M8 UE "\xe2\x82 x"), NULL, NULL, "UTF-8", "meta",
 	       M8 UE "\xc3\xa2\xe2\x80\x9a x", 0, 2, 0, "2 bytes not valid UTF-8");
 	counts("fallback: transport label", L(UE "\x96"), NULL, "utf-8", "UTF-8", "transport",
