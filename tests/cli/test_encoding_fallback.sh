@@ -35,6 +35,7 @@ check_contains "stray bytes: the UTF-8 text is intact" "$OUT" 'Flüchtlingsunter
 W='4 bytes not valid UTF-8 read as windows-1252 (the first at line 11, column 24, offset 373: 0xE4)'
 check_contains "stray bytes: ctx.encoding_warning names count and place" "$OUT" "$W"
 check_contains "stray bytes: the warning is on stderr with the file" "$ERR" "pqx: $F/stray_w1252.html: warning: $W"
+check_contains "stray bytes: the undefined byte's own place" "$OUT" '1 byte valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD (the first at line 11, column 64, offset 413: 0x81)'
 run pqx run --format json "$TMP/enc.lua" $F/stray_w1252.html
 check_contains "stray bytes: the warning is among the page's warnings (json)" "$OUT" "\"warnings\": [
     \"$W"
