@@ -745,22 +745,27 @@ static char *w1252_decode(const unsigned char *p, size_t n, size_t *outlen)
 	size_t i, o = 0, len = 0;
 	unsigned char *dst;
 
-	for (i = 0; i < n; i++)
-		len += w1252[p[i]][0];
+	/* plain runs are copied as they are; each other byte is one table entry */
+	for (i = 0; i < n;) {
+		size_t r = plain_run(p + i, n - i);
+		len += r;
+		i += r;
+		if (i < n)
+			len += w1252[p[i++]][0];
+	}
 	dst = malloc(len + 1);
 	if (!dst)
 		return NULL;
-	i = 0;
-	while (i < n) {
-		if (i + 8 <= n && word_plain(p + i)) {
-			memcpy(dst + o, p + i, 8);
-			o += 8;
-			i += 8;
-			continue;
+	for (i = 0; i < n;) {
+		size_t r = plain_run(p + i, n - i);
+		memcpy(dst + o, p + i, r);
+		o += r;
+		i += r;
+		if (i < n) {
+			const unsigned char *t = w1252[p[i++]];
+			memcpy(dst + o, t + 1, t[0]);
+			o += t[0];
 		}
-		const unsigned char *t = w1252[p[i++]];
-		memcpy(dst + o, t + 1, t[0]);
-		o += t[0];
 	}
 	dst[o] = '\0';
 	*outlen = o;
