@@ -172,6 +172,11 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 			pqx_buf_adds(&res->warnings, d->text.warning);
 			pqx_buf_addc(&res->warnings, '\n');
 		}
+		if (d->fragment)
+			pqx_buf_addf(&res->warnings,
+			             "the page is a bare table fragment (no <table> around it): parsed "
+			             "inside <%s> so that its rows and cells are kept (ctx.fragment)\n",
+			             d->fragment);
 	}
 
 	/* ctx */
@@ -199,6 +204,8 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 	set_int(L, "replaced", (lua_Integer)res->replaced);
 	set_int(L, "fallback_bytes", d ? (lua_Integer)d->text.fallback_bytes : 0);
 	set_int(L, "double_encoded", d ? (lua_Integer)d->text.double_encoded : 0);
+	if (d && d->fragment)
+		set_str(L, "fragment", d->fragment);
 	set_int(L, "parse_errors", (lua_Integer)res->parse_errors);
 	set_int(L, "bytes", (lua_Integer)res->bytes);
 	if (res->sha256[0])

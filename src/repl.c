@@ -648,6 +648,8 @@ static void make_ctx(repl *r)
 		lua_setfield(L, -2, "parse_errors");
 		lua_pushinteger(L, (lua_Integer)d->raw_bytes);
 		lua_setfield(L, -2, "bytes");
+		if (d->fragment)
+			set_string(L, "fragment", d->fragment);
 	}
 	if (r->script_path) {
 		const char *s = strrchr(r->script_path, '/');
@@ -1300,7 +1302,7 @@ static void names_of_value(lua_State *L, int idx, int set, int colon)
 	static const char *const doc_props[] = {
 		"root", "body", "head", "node", "path", "closed", "encoding", "encoding_source",
 		"encoding_warning", "replaced", "fallback_bytes", "double_encoded", "parse_errors", "bytes",
-		NULL,
+		"fragment", NULL,
 	};
 	if (!colon) {
 		const char *const *props = luaL_testudata(L, idx, PQX_NODE_MT) ? node_props
