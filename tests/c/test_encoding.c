@@ -582,7 +582,7 @@ static void test_double(void)
 			printf("#   double_encoded=%zu want %ld\n", d.double_encoded, c[i].n);
 		pqx_decoded_free(&d);
 	}
-	/* at every place in and across the scan's 16-byte blocks */
+	/* at every place in and across the scan's 32-byte blocks */
 	int all = 1;
 	for (size_t k = 0; k < 48; k++) {
 		char b[96];
