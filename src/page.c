@@ -203,6 +203,8 @@ static void process_document(pqx_vm *vm, int script_idx, const char *script_name
 	if (d && d->text.warning[0])
 		set_str(L, "encoding_warning", d->text.warning);
 	set_int(L, "replaced", (lua_Integer)res->replaced);
+	set_int(L, "fallback_bytes", d ? (lua_Integer)d->text.fallback_bytes : 0);
+	set_int(L, "double_encoded", d ? (lua_Integer)d->text.double_encoded : 0);
 	if (d && d->fragment)
 		set_str(L, "fragment", d->fragment);
 	set_int(L, "parse_errors", (lua_Integer)res->parse_errors);

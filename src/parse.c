@@ -388,6 +388,8 @@ enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char
 		doc->text.source = "http";
 	else if (doc->text.source && strcmp(doc->text.source, "transport-but-utf8") == 0)
 		doc->text.source = "http-but-utf8";
+	else if (doc->text.source && strcmp(doc->text.source, "transport-but-not-utf8") == 0)
+		doc->text.source = "http-but-not-utf8";
 
 	unsigned line = 0, col = 0;
 	if (pqx_depth_exceeds(doc->text.utf8, doc->text.len, lim->max_depth, &line, &col)) {

@@ -644,6 +644,10 @@ static void make_ctx(repl *r)
 			set_string(L, "encoding_warning", d->text.warning);
 		lua_pushinteger(L, (lua_Integer)d->text.replaced);
 		lua_setfield(L, -2, "replaced");
+		lua_pushinteger(L, (lua_Integer)d->text.fallback_bytes);
+		lua_setfield(L, -2, "fallback_bytes");
+		lua_pushinteger(L, (lua_Integer)d->text.double_encoded);
+		lua_setfield(L, -2, "double_encoded");
 		lua_pushinteger(L, (lua_Integer)d->parse_errors);
 		lua_setfield(L, -2, "parse_errors");
 		lua_pushinteger(L, (lua_Integer)d->raw_bytes);
@@ -1350,7 +1354,8 @@ static void names_of_value(lua_State *L, int idx, int set, int colon)
 	static const char *const node_props[] = {"tag", "type", "line", "col", "offset", NULL};
 	static const char *const doc_props[] = {
 		"root", "body", "head", "node", "path", "closed", "encoding", "encoding_source",
-		"encoding_warning", "replaced", "parse_errors", "bytes", "fragment", NULL,
+		"encoding_warning", "replaced", "fallback_bytes", "double_encoded", "parse_errors", "bytes",
+		"fragment", NULL,
 	};
 	if (!colon) {
 		const char *const *props = luaL_testudata(L, idx, PQX_NODE_MT) ? node_props

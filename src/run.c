@@ -32,7 +32,8 @@
 
 const char pqx_common_help[] =
 	"  --encoding LABEL        decode pages as LABEL (WHATWG label, e.g. windows-1252),\n"
-	"                          overriding the script's `encoding` and the page's <meta>\n"
+	"                          overriding the script's `encoding` and the page's <meta>;\n"
+	"                          strict: utf-8 makes every invalid byte U+FFFD\n"
 	"  --base-url URL          the URL the pages were fetched from: ctx.url and doc.url,\n"
 	"                          and the base of relative links (node:url); overrides the\n"
 	"                          script's `base_url`\n"

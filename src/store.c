@@ -1093,23 +1093,39 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen, cons
 
 /* ---------- open, migrate, close ---------- */
 
-int pqx_store_schema_version(pqx_store *st)
+/* 0 and the version in *v, or -1 when SQLite cannot read it */
+static int read_version(pqx_store *st, int *v)
 {
 	sqlite3_stmt *s;
-	int v = -1;
+	int rc = -1;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*v = sqlite3_column_int(s, 0);
+		rc = 0;
+	}
 	sqlite3_finalize(s);
-	return v;
+	return rc;
+}
+
+int pqx_store_schema_version(pqx_store *st)
+{
+	int v;
+	return read_version(st, &v) == 0 ? v : -1;
 }
 
 static int migrate(pqx_store *st, char *err, size_t errlen)
 {
-	int v = pqx_store_schema_version(st);
-	if (v < 0) {
+	int v;
+	if (read_version(st, &v) != 0) {
 		set_err(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (v < 0) {
+		/* a version pqx never writes: another program set it; touch nothing */
+		set_err(err, errlen, "database schema version %d (PRAGMA user_version) is not one pqx "
+		        "writes (0 to %d); the file is not a pqx database or another program changed it",
+		        v, NMIGRATIONS);
 		return -1;
 	}
 	if (v > NMIGRATIONS) {
