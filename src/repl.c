@@ -63,6 +63,8 @@ typedef struct repl {
 	int interactive;
 	int continuing;            /* inside an incomplete chunk (the completer must know) */
 	int failed;                /* something failed: the exit status when not interactive */
+	char *page_path;           /* the page `doc` was opened from (open_page), or NULL */
+	const pqx_document *page_doc; /* ...and that document, to tell if `doc` still is it */
 	char *history;             /* NULL: no history file */
 } repl;
 
@@ -689,6 +691,9 @@ static int open_page(repl *r, const char *path, int announce)
 		return st == PQX_PARSE_LIMIT ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT;
 	}
 	pqx_push_document(L, &d, path);
+	free(r->page_path);
+	r->page_path = strdup(path);
+	r->page_doc = r->page_path ? pqx_to_document(L, -1) : NULL;
 	pqx_doc_set_url(L, -1, r->opts.base_url); /* checked by the option parser */
 	if (r->script_ref != LUA_NOREF) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, r->script_ref);
@@ -1126,6 +1131,11 @@ static const char *status_name(int status)
 	}
 }
 
+/* .run on the page `doc` was opened from runs as `pqx run` runs a page: in a
+ * fresh Lua state with the script loaded anew, so that nothing the script (or
+ * the session) changed in the library or in the script's own state carries
+ * over from one .run to the next. A `doc` made in the session (pqx.parse) is
+ * run on in the session's state. */
 static void cmd_run(repl *r)
 {
 	lua_State *L = r->L;
@@ -1136,18 +1146,44 @@ static void cmd_run(repl *r)
 	if (!push_doc(r))
 		return;
 	int doc = lua_gettop(L);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->script_ref);
 	const char *name = strrchr(r->script_path, '/');
 	name = name ? name + 1 : r->script_path;
 	pqx_page_result res;
 	pqx_page_result_init(&res);
-	g_running = L;
-	pqx_process_document(r->vm, doc + 1, name, doc, &res);
+	pqx_vm *fresh = NULL;
+	lua_State *RL = L; /* where the records are */
+	if (r->page_path && pqx_to_document(L, doc) == r->page_doc) {
+		char err[512];
+		pqx_buf lerr = PQX_BUF_INIT;
+		fresh = pqx_vm_new(&r->opts.vm, err, sizeof err);
+		if (!fresh) {
+			say_error(r, "pqx: %s", err);
+			pqx_page_result_free(&res);
+			lua_settop(L, doc - 1);
+			return;
+		}
+		if (pqx_vm_load_script(fresh, r->script_path, &lerr) != 0) {
+			say_error(r, "pqx: script error: %s", pqx_buf_cstr(&lerr));
+			pqx_buf_free(&lerr);
+			pqx_vm_free(fresh);
+			pqx_page_result_free(&res);
+			lua_settop(L, doc - 1);
+			return;
+		}
+		pqx_buf_free(&lerr);
+		RL = pqx_vm_state(fresh);
+		g_running = RL;
+		pqx_process_page(fresh, lua_gettop(RL), name, r->page_path, &r->opts, &res);
+	} else {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->script_ref);
+		g_running = L;
+		pqx_process_document(r->vm, doc + 1, name, doc, &res);
+	}
 	g_running = NULL;
 	g_sigint = 0;
 	pqx_buf b = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
 	if (res.status == PQX_EXIT_OK) {
-		pqx_json_encode(L, -1, 1, &b, &jerr);
+		pqx_json_encode(RL, -1, 1, &b, &jerr);
 		pqx_buf_addf(&b, "\n%zu record%s, valid\n", res.nrecords, res.nrecords == 1 ? "" : "s");
 		put_out(&b);
 	} else {
@@ -1172,6 +1208,8 @@ static void cmd_run(repl *r)
 	pqx_buf_free(&b);
 	pqx_buf_free(&jerr);
 	pqx_page_result_free(&res);
+	if (fresh)
+		pqx_vm_free(fresh);
 	lua_settop(L, doc - 1);
 }
 
@@ -1962,6 +2000,8 @@ int pqx_cmd_repl(int argc, char **argv)
 	luaL_newmetatable(L, BUF_MT);
 	lua_pushcfunction(L, buf_gc);
 	lua_setfield(L, -2, "__gc");
+	lua_pushboolean(L, 0); /* getmetatable gives false: no __gc for a chunk to call */
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 	lua_getglobal(L, "table");
 	lua_getfield(L, -1, "sort");
@@ -2012,6 +2052,7 @@ int pqx_cmd_repl(int argc, char **argv)
 	}
 	fflush(stdout);
 	free(r.history);
+	free(r.page_path);
 	pqx_vm_free(r.vm);
 	g_repl = NULL;
 	return !r.interactive && r.failed ? PQX_EXIT_SCRIPT : PQX_EXIT_OK;
