@@ -64,6 +64,9 @@ for n in svg svg-slash-value svg-title svg-style svg-script svg-plaintext math-m
          quoted-attr template div spans; do
 	row "4 100,000 levels: $n" "$PQX" run $F/titles.lua "$P/$n.html"
 done
+row "4 300,000 end tags under 3,990 levels" "$PQX" run $F/titles.lua "$P/deep-tags.html"
+row "4 100,000 paragraphs under 3,990 levels" "$PQX" run $F/titles.lua "$P/deep-paras.html"
+row "4 100,000 paragraphs under 200 levels" "$PQX" run $F/titles.lua "$P/shallow-tags.html"
 for n in style script-escaped plaintext comment attr-value svg-selfclosing; do
 	row "4 text, not nesting: $n" "$PQX" run $H/depth.lua "$P/$n.html"
 done

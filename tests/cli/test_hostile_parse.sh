@@ -92,6 +92,19 @@ check_rc "links: not within 2" 6
 go links --max-depth 0
 check_rc "--max-depth 0: no limit" 0
 
+# below the limit: many tags under deep nesting are charged as gumbo's work
+for n in deep-tags deep-paras; do
+	go $n
+	check_rc "$n: tags under 3,990 levels are refused (exit 6)" 6
+	check_contains "$n: saying why" "$ERR" "too many tags under elements nested"
+	check_contains "$n: naming the option" "$ERR" "(lower --max-depth to refuse such nesting sooner)"
+	measure "$n"
+done
+rm -f "$TMP/time"
+run timeout 60 $TIMECMD $PQX_WRAP "$PQX" run tests/fixtures/cli/titles.lua "$P/shallow-tags.html"
+check_rc "100,000 paragraphs under 200 levels parse (never charged)" 0
+measure shallow-tags
+
 # point 5: attributes
 go attributes
 check_rc "100,000 attributes on one element: exit 6" 6
