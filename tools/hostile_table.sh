@@ -103,9 +103,14 @@ done
 row "held: while true (with pcall) in extract" "$PQX" run --max-instructions 10000000 $F/budget.lua $F/page-loop.html
 row "held: growing a table (with pcall)" "$PQX" run --max-memory 64M $F/budget.lua $F/page-memory.html
 head -c 100000 /dev/urandom >"$T/garbage.db"
+before=$(cksum <"$T/garbage.db")
 row "held: a garbage database" "$PQX" run --db "$T/garbage.db" scripts/be-senate.lua examples/be-senate/5-8916.html
+[ "$(cksum <"$T/garbage.db")" = "$before" ] && g=unchanged || g=CHANGED
 sqlite3 "$T/new.db" 'PRAGMA user_version = 99;' 2>/dev/null
+before=$(cksum <"$T/new.db")
 row "held: a database of a newer schema" "$PQX" run --db "$T/new.db" scripts/be-senate.lua examples/be-senate/5-8916.html
+[ "$(cksum <"$T/new.db")" = "$before" ] && n=unchanged || n=CHANGED
+echo "| held: the two files above afterwards | | garbage: $g, newer schema: $n (cksum) | | |"
 "$PQX" run -q --format none --db "$T/l.db" scripts/be-senate.lua examples/be-senate/5-8916.html
 python3 -c "
 import sqlite3, sys, time
