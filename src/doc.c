@@ -1192,6 +1192,10 @@ static int doc_index_mm(lua_State *L)
 			lua_pushinteger(L, (lua_Integer)d->d.raw_bytes);
 			return 1;
 		}
+		if (strcmp(key, "fragment") == 0) {
+			if (d->d.fragment) lua_pushstring(L, d->d.fragment); else lua_pushnil(L);
+			return 1;
+		}
 	}
 	luaL_getmetatable(L, PQX_DOCUMENT_MT);
 	lua_getfield(L, -1, "methods");

@@ -45,6 +45,8 @@ typedef struct pqx_document {
 	size_t parse_errors;     /* recorded by gumbo (at most max_errors) */
 	unsigned max_depth_seen; /* deepest element nesting of the tree (when max_depth is set) */
 	size_t raw_bytes;
+	const char *fragment;    /* the context a bare table fragment was parsed in
+	                          * ("table", "tbody", "tr", "colgroup"), else NULL */
 } pqx_document;
 
 /* Decodes and parses. On failure returns the status and writes a message to err
@@ -55,39 +57,22 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
                                 const char *encoding_override, const pqx_limits *lim,
                                 char *err, size_t errlen);
 
-void pqx_document_free(pqx_document *doc);
-
-/* Decodes and parses. On failure returns the status and writes a message to err
- * that gives, where it applies, the line and column ("line 3, column 120:
- * elements nest deeper than 4000 (--max-depth)"). The document needs
- * pqx_document_free in every case. */
-enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, size_t len,
-                                const char *encoding_override, const pqx_limits *lim,
-                                char *err, size_t errlen);
+/* The same with a transport label (the charset of an HTTP Content-Type, from a
+ * web archive): step 3 of the encoding decision, after the BOM and the override,
+ * before the <meta> prescan. NULL = none. A decision it made is reported as
+ * text.source "http" ("http-but-utf8" for a single-byte label on UTF-8 bytes). */
+enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char *bytes, size_t len,
+                                          const char *encoding_override, const char *transport,
+                                          const pqx_limits *lim, char *err, size_t errlen);
 
 void pqx_document_free(pqx_document *doc);
 
-/* The attribute pre-scan, exposed for tests: follows the tokenizer over the
- * decoded text and stops at the first tag with more than max_attrs attributes
- * or more than max_attr_bytes bytes of attribute names and values (0 = no
- * limit). Returns 1 and fills res (the tag's '<' as a byte offset, its name,
- * the count reached) if one is found, else 0. The depth limit is not checked
- * here: it is measured on the tree gumbo builds (pqx_parse). */
-enum pqx_scan_status {
-	PQX_SCAN_OK = 0,
-	PQX_SCAN_ATTRIBUTES,
-	PQX_SCAN_ATTRIBUTE_BYTES,
-	PQX_SCAN_DEPTH,
-};
-
-typedef struct pqx_scan_result {
-	enum pqx_scan_status status;
-	size_t offset;
-	size_t count;
-	char tag[33];
-} pqx_scan_result;
-
-int pqx_attribute_scan(const char *html, size_t len, unsigned max_attrs, size_t max_attr_bytes,
-                       pqx_scan_result *res);
+/* A page that is a bare piece of a table (it starts, after white space, comments and a
+ * doctype-less prologue, with <tr>, <td>, <th>, <tbody>, <thead>, <tfoot>, <caption>,
+ * <colgroup> or <col>) loses its rows and cells when parsed as a document: the HTML5
+ * tree builder drops those tags outside a table. Such a page is parsed as a fragment
+ * in the table context its first tag needs. Returns that context's tag (and its name
+ * in *name), or GUMBO_TAG_LAST for an ordinary page. Exposed for tests. */
+GumboTag pqx_fragment_context(const char *html, size_t len, const char **name);
 
 #endif
