@@ -3,12 +3,12 @@
  *
  * Measured on Debian's gumbo 0.10.1, the tree builder is quadratic in nesting
  * depth, the tokenizer is quadratic in the attributes of one tag, and every
- * parse error records a copy of the open-element stack. So: a scan before the
- * parse bounds attributes per tag (pqx_attribute_scan), the allocator gumbo
- * uses measures the depth of the tree it really builds and stops the parse past
- * max_depth (and counts attribute records as a backstop), and max_errors bounds
- * the error copies. The tree lives in an arena so that freeing never walks it
- * recursively, and the arena limit bounds parse memory.
+ * parse error records a copy of the open-element stack. So the allocator pqx
+ * gives gumbo measures the depth of the tree it really builds and stops the
+ * parse past max_depth, counts the attribute records of each tag and the
+ * attribute bytes of each element, and charges tags under deep nesting as
+ * work; max_errors bounds the error copies. The tree lives in an arena so that
+ * freeing never walks it recursively, and the arena limit bounds parse memory.
  */
 #include "parse.h"
 
