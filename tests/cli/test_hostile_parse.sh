@@ -140,12 +140,13 @@ return {name = "inner", version = "1", description = "parse from a script",
     local names = {}
     for i = 1, 1001 do names[i] = "a" .. i end
     local ok2, err2 = pqx.parse("<p " .. table.concat(names, " ") .. ">")
-    return {depth = err, attrs = err2, links = pqx.parse(("<a href=x>y"):rep(5000)) ~= nil}
+    local _, err3 = pqx.parse(("<div>"):rep(20000))
+    return {depth = err, attrs = err2, divs = err3, links = pqx.parse(("<a href=x>y"):rep(5000)) ~= nil}
   end}
 LUA
 printf '<p>x</p>' >"$TMP/x.html"
 run pqx run "$TMP/inner.lua" "$TMP/x.html"
 check_eq "pqx.parse: nil and the message" "$OUT" \
-	'{"attrs":"line 1, column 4891: an element has more than 1000 attributes (--max-attributes)","depth":"line 1, column 11997: elements nest deeper than 4000 (--max-depth)","links":true}'
+	'{"attrs":"line 1, column 4891: an element has more than 1000 attributes (--max-attributes)","depth":"line 1, column 11997: elements nest deeper than 4000 (--max-depth)","divs":"line 1, column 19991: elements nest deeper than 4000 (--max-depth)","links":true}'
 
 done_testing
