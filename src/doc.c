@@ -53,6 +53,7 @@ typedef struct lsel {
 
 static pqx_limits g_limits = {
 	PQX_DEFAULT_MAX_BYTES, PQX_DEFAULT_MAX_DEPTH, PQX_DEFAULT_MAX_PARSE_MEMORY, PQX_DEFAULT_MAX_ERRORS,
+	PQX_DEFAULT_MAX_ATTRIBUTES, PQX_DEFAULT_MAX_ATTRIBUTE_BYTES,
 };
 
 static const char SELCACHE_KEY = 's'; /* registry: css string -> Selector */

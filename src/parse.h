@@ -1,8 +1,9 @@
 /*
  * parse.h: bytes to a bounded gumbo tree. Plain C, no Lua. Owns the decoded
  * UTF-8 copy of the page (gumbo points into it) and the arena that holds the
- * whole tree. Enforces the size limit, the nesting guard and the parse memory
- * limit before or while gumbo runs, so that hostile pages end as an error.
+ * whole tree. Enforces the size limit, the attribute caps, the nesting limit
+ * and the parse memory limit before or while gumbo runs, so that hostile pages
+ * end as an error.
  */
 #ifndef PQX_PARSE_H
 #define PQX_PARSE_H
@@ -18,12 +19,16 @@ typedef struct pqx_limits {
 	unsigned max_depth;      /* element nesting limit, 0 = none */
 	size_t max_parse_memory; /* arena limit in bytes, 0 = none */
 	int max_errors;          /* parse errors gumbo records (each copies the open-element stack) */
+	unsigned max_attributes; /* attributes on one tag, 0 = none */
+	size_t max_attribute_bytes; /* names and values of one tag's attributes, 0 = none */
 } pqx_limits;
 
 #define PQX_DEFAULT_MAX_BYTES ((size_t)64 * 1024 * 1024)
 #define PQX_DEFAULT_MAX_DEPTH 4000u
 #define PQX_DEFAULT_MAX_PARSE_MEMORY ((size_t)1024 * 1024 * 1024)
 #define PQX_DEFAULT_MAX_ERRORS 100
+#define PQX_DEFAULT_MAX_ATTRIBUTES 1000u
+#define PQX_DEFAULT_MAX_ATTRIBUTE_BYTES ((size_t)16 * 1024 * 1024)
 
 void pqx_limits_default(pqx_limits *lim);
 
@@ -38,15 +43,16 @@ typedef struct pqx_document {
 	GumboOutput *out;
 	pqx_decoded text;        /* the UTF-8 input and how it was decided */
 	size_t parse_errors;     /* recorded by gumbo (at most max_errors) */
+	unsigned max_depth_seen; /* deepest element nesting of the tree (when max_depth is set) */
 	size_t raw_bytes;
 	const char *fragment;    /* the context a bare table fragment was parsed in
 	                          * ("table", "tbody", "tr", "colgroup"), else NULL */
 } pqx_document;
 
 /* Decodes and parses. On failure returns the status and writes a message to err
- * that gives, where it applies, the line and column ("nesting deeper than 4000
- * elements at line 3, column 120"). The document needs pqx_document_free in
- * every case. */
+ * that gives, where it applies, the line and column ("line 3, column 120:
+ * elements nest deeper than 4000 (--max-depth)"). The document needs
+ * pqx_document_free in every case. */
 enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, size_t len,
                                 const char *encoding_override, const pqx_limits *lim,
                                 char *err, size_t errlen);
@@ -68,11 +74,5 @@ void pqx_document_free(pqx_document *doc);
  * in the table context its first tag needs. Returns that context's tag (and its name
  * in *name), or GUMBO_TAG_LAST for an ordinary page. Exposed for tests. */
 GumboTag pqx_fragment_context(const char *html, size_t len, const char **name);
-
-/* The nesting guard, exposed for tests: the estimated element depth of the first
- * point where the depth exceeds max_depth; returns 1 and sets *line, *col there,
- * 0 if the page stays within max_depth. */
-int pqx_depth_exceeds(const char *html, size_t len, unsigned max_depth,
-                      unsigned *line, unsigned *col);
 
 #endif

@@ -64,6 +64,12 @@ typedef struct repl {
 	int interactive;
 	int continuing;            /* inside an incomplete chunk (the completer must know) */
 	int failed;                /* something failed: the exit status when not interactive */
+	char *page_path;           /* the page `doc` was opened from (open_page), or NULL */
+	const pqx_document *page_doc; /* ...and that document, to tell if `doc` still is it */
+	pqx_buf page_bytes;        /* ...its bytes, for .run in a fresh state */
+	int page_in_archive;       /* ...it is a web archive's record: */
+	char *page_charset;        /* its HTTP charset and URL (ctx.fetched is `fetched`) */
+	char *page_url;
 	char *history;             /* NULL: no history file */
 	char *fetched;             /* ctx.fetched of a page from a web archive, or NULL */
 } repl;
@@ -733,14 +739,25 @@ static int open_page(repl *r, const char *path, int announce)
 	enum pqx_parse_status st = pqx_parse_transport(&d, (const unsigned char *)(bytes.s ? bytes.s : ""),
 	                                               bytes.len, enc, rec.charset, &r->opts.limits,
 	                                               err, sizeof err);
-	pqx_buf_free(&bytes);
+	pqx_buf kept = bytes; /* for .run */
 	if (st != PQX_PARSE_OK) {
+		pqx_buf_free(&kept);
 		pqx_document_free(&d);
 		pqx_warc_record_free(&rec);
 		say_error(r, "pqx: %s: %s", path, err);
 		return st == PQX_PARSE_LIMIT ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT;
 	}
 	pqx_push_document(L, &d, path);
+	free(r->page_path);
+	r->page_path = strdup(path);
+	r->page_doc = r->page_path ? pqx_to_document(L, -1) : NULL;
+	pqx_buf_free(&r->page_bytes);
+	r->page_bytes = kept;
+	r->page_in_archive = in_archive;
+	free(r->page_charset);
+	free(r->page_url);
+	r->page_charset = in_archive && rec.charset ? strdup(rec.charset) : NULL;
+	r->page_url = in_archive && rec.url ? strdup(rec.url) : NULL;
 	/* checked by the option parser and the archive reader */
 	pqx_doc_set_url(L, -1, in_archive ? rec.url : r->opts.base_url);
 	free(r->fetched);
@@ -1185,6 +1202,11 @@ static const char *status_name(int status)
 	}
 }
 
+/* .run on the page `doc` was opened from runs as `pqx run` runs a page: in a
+ * fresh Lua state with the script loaded anew, so that nothing the script (or
+ * the session) changed in the library or in the script's own state carries
+ * over from one .run to the next. A `doc` made in the session (pqx.parse) is
+ * run on in the session's state. */
 static void cmd_run(repl *r)
 {
 	lua_State *L = r->L;
@@ -1195,18 +1217,47 @@ static void cmd_run(repl *r)
 	if (!push_doc(r))
 		return;
 	int doc = lua_gettop(L);
-	lua_rawgeti(L, LUA_REGISTRYINDEX, r->script_ref);
 	const char *name = strrchr(r->script_path, '/');
 	name = name ? name + 1 : r->script_path;
 	pqx_page_result res;
 	pqx_page_result_init(&res);
-	g_running = L;
-	pqx_process_document_fetched(r->vm, doc + 1, name, doc, r->fetched, &res);
+	pqx_vm *fresh = NULL;
+	lua_State *RL = L; /* where the records are */
+	if (r->page_path && pqx_to_document(L, doc) == r->page_doc) {
+		char err[512];
+		pqx_buf lerr = PQX_BUF_INIT;
+		fresh = pqx_vm_new(&r->opts.vm, err, sizeof err);
+		if (!fresh) {
+			say_error(r, "pqx: %s", err);
+			pqx_page_result_free(&res);
+			lua_settop(L, doc - 1);
+			return;
+		}
+		if (pqx_vm_load_script(fresh, r->script_path, &lerr) != 0) {
+			say_error(r, "pqx: script error: %s", pqx_buf_cstr(&lerr));
+			pqx_buf_free(&lerr);
+			pqx_vm_free(fresh);
+			pqx_page_result_free(&res);
+			lua_settop(L, doc - 1);
+			return;
+		}
+		pqx_buf_free(&lerr);
+		RL = pqx_vm_state(fresh);
+		g_running = RL;
+		pqx_page_source src = {r->page_charset, r->page_url, r->fetched};
+		pqx_process_bytes(fresh, lua_gettop(RL), name, r->page_path,
+		                  r->page_bytes.s ? r->page_bytes.s : "", r->page_bytes.len,
+		                  r->page_in_archive ? &src : NULL, &r->opts, &res);
+	} else {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, r->script_ref);
+		g_running = L;
+		pqx_process_document_fetched(r->vm, doc + 1, name, doc, r->fetched, &res);
+	}
 	g_running = NULL;
 	g_sigint = 0;
 	pqx_buf b = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
 	if (res.status == PQX_EXIT_OK) {
-		pqx_json_encode(L, -1, 1, &b, &jerr);
+		pqx_json_encode(RL, -1, 1, &b, &jerr);
 		pqx_buf_addf(&b, "\n%zu record%s, valid\n", res.nrecords, res.nrecords == 1 ? "" : "s");
 		put_out(&b);
 	} else {
@@ -1231,6 +1282,8 @@ static void cmd_run(repl *r)
 	pqx_buf_free(&b);
 	pqx_buf_free(&jerr);
 	pqx_page_result_free(&res);
+	if (fresh)
+		pqx_vm_free(fresh);
 	lua_settop(L, doc - 1);
 }
 
@@ -2022,6 +2075,8 @@ int pqx_cmd_repl(int argc, char **argv)
 	luaL_newmetatable(L, BUF_MT);
 	lua_pushcfunction(L, buf_gc);
 	lua_setfield(L, -2, "__gc");
+	lua_pushboolean(L, 0); /* getmetatable gives false: no __gc for a chunk to call */
+	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
 	lua_getglobal(L, "table");
 	lua_getfield(L, -1, "sort");
@@ -2072,6 +2127,10 @@ int pqx_cmd_repl(int argc, char **argv)
 	}
 	fflush(stdout);
 	free(r.history);
+	free(r.page_path);
+	pqx_buf_free(&r.page_bytes);
+	free(r.page_charset);
+	free(r.page_url);
 	free(r.fetched);
 	pqx_vm_free(r.vm);
 	g_repl = NULL;

@@ -38,7 +38,12 @@ const char pqx_common_help[] =
 	"                          and the base of relative links (node:url); overrides the\n"
 	"                          script's `base_url`\n"
 	"  --max-bytes N           refuse pages larger than N bytes (default 64M; K/M/G suffixes)\n"
-	"  --max-depth N           refuse pages whose elements nest deeper than N (default 4000)\n"
+	"  --max-depth N           refuse pages whose elements nest deeper than N (default 4000;\n"
+	"                          measured on the tree the parser builds; 0 = no limit)\n"
+	"  --max-attributes N      refuse pages with an element of more than N attributes\n"
+	"                          (default 1000; 0 = no limit)\n"
+	"  --max-attribute-bytes N refuse pages with an element whose attribute names and\n"
+	"                          values add up to more than N bytes (default 16M; 0 = none)\n"
 	"  --max-parse-memory N    memory the HTML parser may use per page (default 1G)\n"
 	"  --max-memory N          memory a script may add per page (default 512M; 0 = no limit)\n"
 	"  --max-instructions N    Lua instructions per page (default 2000000000; 0 = no limit)\n"
@@ -107,7 +112,8 @@ int pqx_common_option(pqx_common_opts *o, int argc, char **argv, int *i)
 		o->quiet = 1;
 		return 1;
 	}
-	static const char *const sizes[] = {"--max-bytes", "--max-parse-memory", "--max-memory", NULL};
+	static const char *const sizes[] = {"--max-bytes", "--max-parse-memory", "--max-memory",
+	                                    "--max-attribute-bytes", NULL};
 	for (const char *const *s = sizes; *s; s++) {
 		if (!is_opt(a, *s))
 			continue;
@@ -120,22 +126,25 @@ int pqx_common_option(pqx_common_opts *o, int argc, char **argv, int *i)
 		}
 		if (strcmp(*s, "--max-bytes") == 0) o->limits.max_bytes = sz;
 		else if (strcmp(*s, "--max-parse-memory") == 0) o->limits.max_parse_memory = sz;
+		else if (strcmp(*s, "--max-attribute-bytes") == 0) o->limits.max_attribute_bytes = sz;
 		else o->vm.max_memory = sz;
 		return 1;
 	}
-	if (is_opt(a, "--max-depth") || is_opt(a, "--max-instructions")) {
-		int depth = is_opt(a, "--max-depth");
-		v = option_value(argc, argv, i, depth ? "--max-depth" : "--max-instructions");
+	if (is_opt(a, "--max-depth") || is_opt(a, "--max-instructions") || is_opt(a, "--max-attributes")) {
+		int depth = is_opt(a, "--max-depth"), attrs = is_opt(a, "--max-attributes");
+		const char *name = depth ? "--max-depth" : attrs ? "--max-attributes" : "--max-instructions";
+		v = option_value(argc, argv, i, name);
 		if (!*v)
 			return -1;
 		char *end;
 		errno = 0;
 		long long n = strtoll(v, &end, 10);
-		if (*end || errno || n < 0 || (depth && n > 1000000)) {
-			fprintf(stderr, "pqx: %s: '%s' is not a valid count\n", a, v);
+		if (*end || errno || n < 0 || ((depth || attrs) && n > 1000000)) {
+			fprintf(stderr, "pqx: %s: '%s' is not a valid count\n", name, v);
 			return -1;
 		}
 		if (depth) o->limits.max_depth = (unsigned)n;
+		else if (attrs) o->limits.max_attributes = (unsigned)n;
 		else o->vm.max_instructions = n;
 		return 1;
 	}

@@ -54,6 +54,20 @@ struct nthcache {
 	long before, total;
 };
 
+/* Memos of :has() and :pqx-contains() within one public call (gen), which
+ * make them near linear in the page where the answer for one element implies
+ * the answer for the next (see match_has and match_text). NEG entries are
+ * anchors known not to match whose descendants cannot match either. */
+#define MEMO_NEG 16
+struct memo {
+	unsigned gen;
+	const GumboNode *anchor;   /* :has(): the last anchor a scan answered */
+	const GumboNode *witness;  /* ...the sibling or descendant it matched at, or NULL */
+	const GumboNode *neg[MEMO_NEG];
+	unsigned nneg;
+	int ok;                    /* 0 unknown, 1 the relative selector allows a memo, -1 not */
+};
+
 struct cond {
 	int kind;
 	int op, icase, last, oftype;
@@ -65,6 +79,7 @@ struct cond {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
 	struct nthcache nc;
+	struct memo memo;
 };
 
 struct compound {
@@ -101,6 +116,13 @@ struct pqx_sel {
 	unsigned gen;
 	pqx_buf text, fold;
 };
+
+static int memo_on = 1;
+
+void pqx_sel_set_memo(int on)
+{
+	memo_on = on;
+}
 
 /* ------------------------------------------------------------------------ */
 /* memory helpers */
@@ -1374,7 +1396,97 @@ static int match_checked(const GumboNode *n)
 	              ieq(ty->value, strlen(ty->value), "radio", 5));
 }
 
+/* Negative memo of :pqx-contains (inner text): an element whose text lacks the
+ * needle and whose descendants all render into it as they render alone (no
+ * element that is left out, hidden, styled, a super-/subscript, foreign, or
+ * skipped like <script>) answers no for all of them: the text of a descendant is
+ * then a piece of the ancestor's, trimmed, and a needle that neither starts nor
+ * ends with white space is in the piece only if it is in the whole. */
+static int renders_plainly(const GumboNode *root)
+{
+	for (const GumboNode *d = next_node(root, root); d; d = next_node(d, root)) {
+		if (d->type == GUMBO_NODE_TEMPLATE)
+			return 0;
+		if (d->type != GUMBO_NODE_ELEMENT)
+			continue;
+		const GumboElement *e = &d->v.element;
+		if (e->tag_namespace != GUMBO_NAMESPACE_HTML)
+			return 0;
+		switch (e->tag) {
+		case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_NOSCRIPT:
+		case GUMBO_TAG_HEAD: case GUMBO_TAG_IFRAME: case GUMBO_TAG_NOEMBED: case GUMBO_TAG_NOFRAMES:
+		case GUMBO_TAG_DATALIST: case GUMBO_TAG_META: case GUMBO_TAG_LINK: case GUMBO_TAG_BASE:
+		case GUMBO_TAG_SUP: case GUMBO_TAG_SUB:
+			return 0;
+		default:
+			break;
+		}
+		if (has_attr(d, "hidden") || has_attr(d, "style"))
+			return 0;
+	}
+	return 1;
+}
+
+static int is_space_byte(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || (unsigned char)ch >= 0x80;
+}
+
+static int text_memo_usable(const struct cond *c)
+{
+	return memo_on && c->kind == K_CONTAINS && !c->last && c->vlen > 0 &&
+	       !is_space_byte(c->val[0]) && !is_space_byte(c->val[c->vlen - 1]);
+}
+
+static void memo_add_neg(M *m, struct memo *mo, const GumboNode *n);
+
+/* Is n inside a known negative? Only the nearest MEMO_CLIMB ancestors are
+ * looked at, and an element answered this way becomes a negative itself, so
+ * that nested elements asked in document order find one a step or two up. */
+#define MEMO_CLIMB 32
+static int memo_neg_above(M *m, struct memo *mo, const GumboNode *n)
+{
+	if (mo->gen != m->sel->gen || mo->nneg == 0)
+		return 0;
+	unsigned steps = 0;
+	for (const GumboNode *a = n->parent; a && steps < MEMO_CLIMB; a = a->parent, steps++)
+		for (unsigned i = mo->nneg; i-- > 0;)
+			if (mo->neg[i] == a) {
+				memo_add_neg(m, mo, n);
+				return 1;
+			}
+	return 0;
+}
+
+static void memo_add_neg(M *m, struct memo *mo, const GumboNode *n)
+{
+	if (mo->gen != m->sel->gen) {
+		mo->gen = m->sel->gen;
+		mo->nneg = 0;
+		mo->anchor = mo->witness = NULL;
+	}
+	if (mo->nneg == MEMO_NEG) {
+		memmove(mo->neg, mo->neg + 1, sizeof mo->neg[0] * (MEMO_NEG - 1));
+		mo->nneg--;
+	}
+	mo->neg[mo->nneg++] = n;
+}
+
+static int text_has_needle(M *m, struct cond *c, const GumboNode *n);
+
 static int match_text(M *m, struct cond *c, const GumboNode *n)
+{
+	if (!text_memo_usable(c))
+		return text_has_needle(m, c, n);
+	if (memo_neg_above(m, &c->memo, n))
+		return 0;
+	int r = text_has_needle(m, c, n);
+	if (!r && renders_plainly(n))
+		memo_add_neg(m, &c->memo, n);
+	return r;
+}
+
+static int text_has_needle(M *m, struct cond *c, const GumboNode *n)
 {
 	pqx_sel *s = m->sel;
 	pqx_buf_reset(&s->text);
@@ -1540,9 +1652,88 @@ static int match_list(M *m, struct list *l, const GumboNode *n)
 	return 0;
 }
 
-/* :has(): scan only the region a relative selector can reach from the anchor,
- * iteratively, with the anchor as :scope. */
+/* Does the list use :scope anywhere (the relative selector's own leading
+ * :scope aside)? Then an answer depends on the anchor, not just on where it is. */
+static int list_uses_scope(const struct list *l, int depth)
+{
+	if (depth > MAX_NEST)
+		return 1;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct complex *cx = &l->v[i];
+		for (size_t j = 0; j < cx->n; j++) {
+			const struct compound *cp = &cx->c[j];
+			if (cp->scope_only && depth == 0 && j + 1 == cx->n)
+				continue; /* the relative selector's own start */
+			for (size_t k = 0; k < cp->nconds; k++) {
+				const struct cond *d = &cp->conds[k];
+				if (d->kind == K_SCOPE || (d->sub && list_uses_scope(d->sub, depth + 1)))
+					return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int has_scan(M *m, struct cond *c, const GumboNode *anchor, const GumboNode **witness);
+
+/* :has() with a memo, for one relative selector led by "~" or by a descendant
+ * combinator and free of :scope (then matching from one anchor implies matching
+ * from an earlier sibling, or from an ancestor):
+ * - "~ X": document order asks the siblings of one parent in turn; an anchor
+ *   after one that did not match does not match, and an anchor before the
+ *   sibling where an earlier one matched matches.
+ * - "X" (descendant): an anchor inside one that did not match does not match;
+ *   for a single compound, an anchor above the descendant where the last one
+ *   matched matches. */
 static int match_has(M *m, struct cond *c, const GumboNode *anchor)
+{
+	struct memo *mo = &c->memo;
+	if (!memo_on || c->sub->n != 1)
+		return has_scan(m, c, anchor, NULL);
+	struct complex *cx = &c->sub->v[0];
+	int lead = cx->c[cx->n - 2].comb;
+	if (mo->ok == 0)
+		mo->ok = (lead == COMB_SIB || lead == COMB_DESC) && !list_uses_scope(c->sub, 0) ? 1 : -1;
+	if (mo->ok < 0)
+		return has_scan(m, c, anchor, NULL);
+	int single = cx->n == 2;
+	if (mo->gen == m->sel->gen && mo->anchor) {
+		const GumboNode *a = mo->anchor, *w = mo->witness;
+		if (lead == COMB_SIB && a->parent == anchor->parent &&
+		    a->index_within_parent < anchor->index_within_parent) {
+			if (!w)
+				return 0;
+			if (anchor->index_within_parent < w->index_within_parent)
+				return 1;
+		}
+		if (lead == COMB_DESC && single && w) {
+			/* w is inside a: climbing from it meets anchor before a iff it is inside anchor too */
+			const GumboNode *x = w->parent;
+			while (x && x != anchor && x != a)
+				x = x->parent;
+			if (x == anchor)
+				return 1;
+		}
+	}
+	if (lead == COMB_DESC && memo_neg_above(m, mo, anchor))
+		return 0;
+	const GumboNode *w = NULL;
+	int r = has_scan(m, c, anchor, &w);
+	if (lead == COMB_DESC && !r)
+		memo_add_neg(m, mo, anchor);
+	if (mo->gen != m->sel->gen) {
+		mo->gen = m->sel->gen;
+		mo->nneg = 0;
+	}
+	mo->anchor = anchor;
+	mo->witness = r ? w : NULL;
+	return r;
+}
+
+/* :has(): scan only the region a relative selector can reach from the anchor,
+ * iteratively, with the anchor as :scope. *witness (if asked) gets the
+ * following sibling ("~", "+") or the descendant where it matched. */
+static int has_scan(M *m, struct cond *c, const GumboNode *anchor, const GumboNode **witness)
 {
 	M in = {m->sel, anchor};
 	for (size_t li = 0; li < c->sub->n; li++) {
@@ -1553,23 +1744,35 @@ static int match_has(M *m, struct cond *c, const GumboNode *anchor)
 			if (single && lead == COMB_CHILD) {
 				const GumboVector *k = kids(anchor);
 				for (unsigned i = 0; k && i < k->length; i++)
-					if (is_el(k->data[i]) && match_complex(&in, cx, 0, k->data[i]) == M_OK)
+					if (is_el(k->data[i]) && match_complex(&in, cx, 0, k->data[i]) == M_OK) {
+						if (witness)
+							*witness = k->data[i];
 						return 1;
+					}
 				continue;
 			}
 			for (const GumboNode *d = next_node(anchor, anchor); d; d = next_node(d, anchor))
-				if (is_el(d) && match_complex(&in, cx, 0, d) == M_OK)
+				if (is_el(d) && match_complex(&in, cx, 0, d) == M_OK) {
+					if (witness)
+						*witness = d;
 					return 1;
+				}
 			continue;
 		}
 		for (const GumboNode *s = next_el(anchor); s; s = next_el(s)) {
 			if (single) {
-				if (match_complex(&in, cx, 0, s) == M_OK)
+				if (match_complex(&in, cx, 0, s) == M_OK) {
+					if (witness)
+						*witness = s;
 					return 1;
+				}
 			} else {
 				for (const GumboNode *d = s; d; d = next_node(d, s))
-					if (is_el(d) && match_complex(&in, cx, 0, d) == M_OK)
+					if (is_el(d) && match_complex(&in, cx, 0, d) == M_OK) {
+						if (witness)
+							*witness = s;
 						return 1;
+					}
 			}
 			if (lead == COMB_ADJ)
 				break;

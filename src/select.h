@@ -46,4 +46,8 @@ void pqx_nodevec_free(pqx_nodevec *v);
  * otherwise stop after `limit` matches. Returns 0, or -1 on out of memory. */
 int pqx_sel_select(pqx_sel *sel, const GumboNode *root, size_t limit, pqx_nodevec *out);
 
+/* Memos of :has() and :pqx-contains() (on by default); off only to test that
+ * they never change a result. */
+void pqx_sel_set_memo(int on);
+
 #endif

@@ -229,8 +229,8 @@ static int check_site_dir(lua_State *L, const char *script, const char *exdir, c
 	return bad ? -1 : 0;
 }
 
-static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int update, int tap,
-                     const pqx_common_opts *o)
+static int run_tests(pqx_vm *vm, const pqx_vm_opts *vo, const char *script, const char *exdir_opt,
+                     int update, int tap, const pqx_common_opts *o)
 {
 	lua_State *L = pqx_vm_state(vm);
 	pqx_buf lerr = PQX_BUF_INIT;
@@ -265,11 +265,33 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 		return PQX_EXIT_USAGE;
 	}
 	int failures = 0;
+	/* this state only checked the script; every page gets a fresh one below */
+	lua_settop(L, script_idx - 1);
 	for (size_t i = 0; i < npages; i++) {
 		const char *page = pages[i];
+		/* Each page runs in a fresh Lua state with the script loaded anew, as
+		 * `pqx run` runs each page in a fresh worker: what a script changes in
+		 * the library (pqx.text.squish, require("pqx.core").node_methods) or in
+		 * its own upvalues on one page cannot reach the next. */
+		char verr[512];
+		pqx_vm *pv = pqx_vm_new(vo, verr, sizeof verr);
+		if (!pv) {
+			printf("%s %s: %s\n", tap ? "not ok -" : "FAIL", page, verr);
+			failures++;
+			continue;
+		}
+		if (pqx_vm_load_script(pv, script, &lerr) != 0) {
+			printf("%s %s: pqx test: %s\n", tap ? "not ok -" : "FAIL", page, pqx_buf_cstr(&lerr));
+			pqx_buf_free(&lerr);
+			pqx_vm_free(pv);
+			failures++;
+			continue;
+		}
+		L = pqx_vm_state(pv);
+		script_idx = lua_gettop(L);
 		pqx_page_result r;
 		pqx_page_result_init(&r);
-		pqx_process_page(vm, script_idx, sname, page, o, &r);
+		pqx_process_page(pv, script_idx, sname, page, o, &r);
 		int recs = lua_gettop(L);
 		/* actual value, normalised through JSON like the expected one */
 		if (r.status == PQX_EXIT_OK) {
@@ -453,14 +475,13 @@ static int run_tests(pqx_vm *vm, const char *script, const char *exdir_opt, int 
 			failures++;
 		}
 		free(exp);
-		lua_settop(L, script_idx);
 		pqx_page_result_free(&r);
+		pqx_vm_free(pv);
 	}
 	if (!tap)
 		printf("%s: %zu page%s, %d failed\n", sname, npages, npages == 1 ? "" : "s", failures);
 	free(exdir);
 	pqx_free_pages(pages, npages);
-	lua_settop(L, script_idx - 1);
 	return failures ? 1 : 0;
 }
 
@@ -513,7 +534,7 @@ int pqx_cmd_test(int argc, char **argv)
 	}
 	int code = 0;
 	for (int i = 0; i < n; i++) {
-		int rc = run_tests(vm, scripts[i], exdir, update, tap, &o);
+		int rc = run_tests(vm, &o.vm, scripts[i], exdir, update, tap, &o);
 		if (rc > code)
 			code = rc;
 	}

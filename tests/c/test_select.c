@@ -654,6 +654,96 @@ static void test_reuse(void)
 	pqx_sel_free(s);
 }
 
+
+/* The memos of :has() and :pqx-contains() never change a result: random
+ * pages (nesting, siblings, hidden and styled elements, scripts, super-
+ * scripts, text spread over elements) against selectors of both, with the
+ * memos on and off. */
+static unsigned long memo_rng = 0x9E3779B97F4A7C15ul;
+static unsigned long memo_rand(void)
+{
+	memo_rng ^= memo_rng << 13;
+	memo_rng ^= memo_rng >> 7;
+	memo_rng ^= memo_rng << 17;
+	return memo_rng;
+}
+
+static void select_names(pqx_sel *sel, const GumboNode *root, pqx_buf *out)
+{
+	pqx_nodevec v = {0};
+	pqx_buf_reset(out);
+	if (pqx_sel_select(sel, root, 0, &v) != 0) {
+		pqx_buf_adds(out, "oom");
+		return;
+	}
+	for (size_t i = 0; i < v.n; i++) {
+		char num[32];
+		snprintf(num, sizeof num, "%u,", v.v[i]->v.element.start_pos.offset);
+		pqx_buf_adds(out, num);
+	}
+	pqx_nodevec_free(&v);
+}
+
+static void test_memo(void)
+{
+	static const char *const pieces[] = {
+		"<div>", "</div>", "<span>", "</span>", "<i>", "</i>", "<b>", "</b>", "<p>", "</p>",
+		"zzz", "zz", "z z", "x", " ", "\n", "<br>", "<div hidden>", "<span style=\"display:none\">",
+		"<span style=\"visibility:hidden\">", "<em style=\"visibility:visible\">", "</em>",
+		"<script>zzz</script>", "<sup>1</sup>", "<sub>2</sub>", "<pre>", "</pre>", "<table><tr><td>",
+		"</td><td>", "</table>", "<ul><li>", "<li>", "</ul>", "ZZZ", "<nope>", "</nope>",
+		"<noscript>zzz</noscript>", "<template>zzz</template>", "<svg><title>zzz</title></svg>",
+	};
+	static const char *const sels[] = {
+		"div:pqx-contains('zzz')", "span:pqx-contains('zzz')", "*:pqx-contains('z z')",
+		"div:pqx-contains('ZZZ' i)", "p:pqx-contains('zz')", ":pqx-contains('x')",
+		"i:has(~ nope)", "i:has(~ b)", "b:has(~ i span)", "div:has(span)", "div:has(i b)",
+		"span:has(nope)", "*:has(~ p)", "div:has(> span)", "li:has(+ li)",
+		"div:has(span:pqx-contains('zzz'))", "i:not(:has(~ i))", ":is(div, span):has(b)",
+		"div:has(:scope > span)", "div:has(~ div:pqx-contains('x'))", "div div:has(span)",
+		":pqx-contains('zzz') > :pqx-contains('zzz')", "td:pqx-contains('x')",
+		"span:has(span)", "div:has(div)", "i:has(~ i)", "div:pqx-contains('zzz') div",
+	};
+	size_t np = sizeof pieces / sizeof pieces[0], ns = sizeof sels / sizeof sels[0];
+	pqx_sel *compiled[sizeof sels / sizeof sels[0]];
+	for (size_t i = 0; i < ns; i++) {
+		compiled[i] = pqx_sel_compile(sels[i], strlen(sels[i]), g_err, sizeof g_err);
+		if (!compiled[i])
+			printf("# %s: %s\n", sels[i], g_err);
+	}
+	pqx_buf page = PQX_BUF_INIT, on = PQX_BUF_INIT, off = PQX_BUF_INIT;
+	int pages = 400, differ = 0, matched = 0;
+	for (int k = 0; k < pages; k++) {
+		pqx_buf_reset(&page);
+		int n = 10 + (int)(memo_rand() % 300);
+		for (int j = 0; j < n; j++)
+			pqx_buf_adds(&page, pieces[memo_rand() % np]);
+		GumboOutput *o = gumbo_parse_with_options(&kGumboDefaultOptions, page.s, page.len);
+		for (size_t i = 0; i < ns; i++) {
+			if (!compiled[i])
+				continue;
+			pqx_sel_set_memo(1);
+			select_names(compiled[i], o->document, &on);
+			pqx_sel_set_memo(0);
+			select_names(compiled[i], o->document, &off);
+			pqx_sel_set_memo(1);
+			if (on.len != off.len || (on.len && memcmp(on.s, off.s, on.len) != 0)) {
+				if (differ++ < 3)
+					printf("# memo changes %s on: %.*s\n", sels[i], (int)page.len, page.s);
+			}
+			matched += on.len > 0;
+		}
+		gumbo_destroy_output(&kGumboDefaultOptions, o);
+	}
+	printf("# memo: %d random pages x %zu selectors, %d with matches, %d differ\n", pages, ns, matched, differ);
+	CHECK(differ == 0, "memo: :has() and :pqx-contains() give the same nodes with and without memos");
+	for (size_t i = 0; i < ns; i++)
+		pqx_sel_free(compiled[i]);
+	pqx_buf_free(&page);
+	pqx_buf_free(&on);
+	pqx_buf_free(&off);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : ".";
@@ -670,6 +760,7 @@ int main(int argc, char **argv)
 	test_pages(dir);
 	test_deep();
 	test_reuse();
+	test_memo();
 	gumbo_destroy_output(&kGumboDefaultOptions, g_out);
 	pqx_buf_free(&g_res);
 	T_DONE();
