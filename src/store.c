@@ -1216,6 +1216,15 @@ pqx_store *pqx_store_open(const char *path, char *err, size_t errlen)
 	sqlite3_extended_result_codes(st->db, 1);
 	/* Another pqx (or a Datasette reader) may hold the lock briefly; wait, not fail. */
 	sqlite3_busy_timeout(st->db, 5000);
+	/* A database pqx must not touch (a newer or foreign schema version) is refused
+	 * before anything is written to it, even the switch to WAL below: migrate() finds
+	 * it without writing and says why. */
+	int v;
+	if (read_version(st, &v) == 0 && (v < 0 || v > NMIGRATIONS)) {
+		migrate(st, err, errlen);
+		pqx_store_close(st);
+		return NULL;
+	}
 	/* WAL + synchronous=NORMAL: a killed process never corrupts the file or loses a
 	 * committed page; only a power cut may lose the last commits. */
 	if (exec_sql(st->db, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL;"

@@ -26,6 +26,13 @@ check_rc "newer schema: exit 7" 7
 check_contains "newer schema: named, with its version" "$ERR" "new.db: "
 check_contains "newer schema: says it is newer" "$ERR" "newer"
 check_eq "newer schema: the file is unchanged" "$(sum "$TMP/new.db")" "$before"
+# one that another program made (rollback journal, not WAL) is not switched to WAL either
+sqlite3 "$TMP/other.db" "CREATE TABLE t(x); PRAGMA user_version = 99"
+before=$(sum "$TMP/other.db")
+run pqx run --format none --db "$TMP/other.db" $S $E/5-8916-fr.html
+check_rc "newer schema from another program: exit 7" 7
+check_eq "newer schema from another program: still a rollback-journal file" "$(sqlite3 "$TMP/other.db" "PRAGMA journal_mode")" "delete"
+check_eq "newer schema from another program: the file is unchanged" "$(sum "$TMP/other.db")" "$before"
 
 # --- a read-only file (root may write anything: run pqx as nobody)
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
