@@ -539,10 +539,10 @@ static const char run_help[] =
 	"with the cause and the run goes on with the next.\n"
 	"\n"
 	"options:\n"
-	"  --format jsonl|json|none  jsonl (default): one record per line, compact;\n"
-	"                          json: one pretty JSON array of pages, each with its\n"
-	"                          records and metadata (encoding and its source, status);\n"
-	"                          none: no records on stdout (with --db)\n"
+	"  --format jsonl|json|none  jsonl (default without --db): one record per line,\n"
+	"                          compact; json: one pretty JSON array of pages, each with\n"
+	"                          its records and metadata (encoding and its source, status);\n"
+	"                          none (default with --db): no records on stdout\n"
 	"  -j, --jobs N            run the script in N processes (1-64); output, database\n"
 	"                          and messages stay in page order, as with one\n"
 	"  --db FILE               store pqx.question/1 records in the SQLite database FILE\n"
@@ -1147,7 +1147,7 @@ int pqx_cmd_run(int argc, char **argv)
 {
 	pqx_common_opts o;
 	pqx_common_defaults(&o);
-	const char *format = "jsonl", *db = NULL;
+	const char *format = NULL, *db = NULL;
 	int nargs = 0, jobs = 1, worker_memory_set = 0;
 	size_t worker_memory = 0;
 	char **args = calloc((size_t)argc + 1, sizeof *args);
@@ -1225,6 +1225,9 @@ int pqx_cmd_run(int argc, char **argv)
 		return PQX_EXIT_USAGE;
 	}
 	const char *script = args[0];
+	/* With --db the records are in the database; stdout gets them only on request. */
+	if (!format)
+		format = db ? "none" : "jsonl";
 	int json = strcmp(format, "json") == 0, jsonl = strcmp(format, "jsonl") == 0;
 
 	pqx_doc_set_limits(&o.limits);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sha256.h"
 
@@ -397,6 +398,46 @@ static const char migration2b[] =
 	FTS_V2
 	"INSERT INTO question_fts (question_fts) VALUES ('rebuild');\n";
 
+/* 3: long runs. A run gets a uid (so `pqx merge` recognises a run it has merged
+ * before), the database it was merged from, and its end figures; run_stat keeps its
+ * coverage, failure, warning and re-run counts; page_check is the last processing of
+ * each path by each script, which an incremental re-run compares before parsing. */
+static const char migration3[] =
+	"ALTER TABLE run ADD COLUMN uid TEXT;\n"
+	"UPDATE run SET uid = lower(hex(randomblob(16)));\n"
+	"CREATE UNIQUE INDEX run_uid ON run(uid);\n"
+	"ALTER TABLE run ADD COLUMN merged_from TEXT;\n"
+	"ALTER TABLE run ADD COLUMN shard TEXT;\n"
+	"ALTER TABLE run ADD COLUMN pages_skipped INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN records INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN questions_new INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN questions_changed INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN questions_unchanged INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN seconds REAL;\n"
+	"CREATE TABLE run_stat (\n"
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('field', 'failure', 'warning', 'rerun')),\n"
+	"  name TEXT NOT NULL,\n"
+	"  count INTEGER NOT NULL,\n"
+	"  first_path TEXT,\n"
+	"  PRIMARY KEY (run_id, kind, name)\n"
+	") STRICT;\n"
+	"CREATE TABLE page_check (\n"
+	"  path TEXT NOT NULL,\n"
+	"  script_name TEXT NOT NULL,\n"
+	"  content_sha256 TEXT NOT NULL,\n"
+	"  script_sha256 TEXT NOT NULL,\n"
+	"  pqx_version TEXT NOT NULL,\n"
+	"  options TEXT NOT NULL,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('ok', 'error')),\n"
+	"  page_id INTEGER REFERENCES page(id),\n"
+	"  run_id INTEGER REFERENCES run(id),\n"
+	"  last_seen_run INTEGER REFERENCES run(id),\n"
+	"  questions TEXT NOT NULL CHECK (json_valid(questions)),\n"
+	"  stats TEXT CHECK (stats IS NULL OR json_valid(stats)),\n"
+	"  PRIMARY KEY (path, script_name)\n"
+	") STRICT;\n";
+
 struct pqx_store;
 static int migrate2_rebuild(struct pqx_store *st, char *err, size_t errlen);
 
@@ -408,6 +449,7 @@ static const struct migration {
 } migrations[] = {
 	{migration1, NULL, NULL, 0},
 	{migration2a, migrate2_rebuild, migration2b, 1},
+	{migration3, NULL, NULL, 0},
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -530,7 +572,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_NOW] = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 	[S_RUN_BEGIN] =
 		"INSERT INTO run (started, script_name, script_path, script_version, script_sha256,"
-		" pqx_version, options) VALUES (:now, :name, :path, :version, :sha, :pqx, json(:options))",
+		" pqx_version, options, uid) VALUES (:now, :name, :path, :version, :sha, :pqx, json(:options),"
+		" lower(hex(randomblob(16))))",
 	[S_RUN_END] =
 		"UPDATE run SET finished = :now, pages_ok = :ok, pages_failed = :failed WHERE id = :run",
 	[S_PAGE_UPSERT] =
@@ -816,11 +859,23 @@ static const int child_inserts[] = {
 /* The keywords of every language, read from {"keywords": [...]} (S_KW_ALL). */
 static const int keyword_inserts[] = {S_KEYWORD_ADD, S_QKEYWORD_ADD};
 
+enum { R_Q_EXISTS, R_CHECK_GET, R_CHECK_PUT, R_COUNT };
+
 struct pqx_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	char clock[64];   /* fixed timestamp, or "" for the real clock */
+	/* long runs (the end of this file) */
+	sqlite3_stmt *rstmt[R_COUNT];
+	pqx_store_counts last, pending;  /* of the last stored page; of the page being stored */
+	pqx_buf keys;                    /* [id, kind, source] of the page's records, JSON */
+	char *check_script, *check_sha, *check_pqx, *check_options;  /* page_check is on */
+	const char *page_stats;          /* for the next page's page_check row */
 };
+
+static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome);
+static int check_put(pqx_store *st, int64_t run, int64_t page, const pqx_page_info *pi);
+enum { OUT_UNCHANGED, OUT_CHANGED, OUT_NEW_SOURCE };
 
 /* The values a statement may name. bind() looks each parameter up here, so one
  * statement can use any subset and a misspelt name fails loudly instead of binding NULL. */
@@ -1054,6 +1109,13 @@ void pqx_store_close(pqx_store *st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (int i = 0; i < R_COUNT; i++)
+		sqlite3_finalize(st->rstmt[i]);
+	pqx_buf_free(&st->keys);
+	free(st->check_script);
+	free(st->check_sha);
+	free(st->check_pqx);
+	free(st->check_options);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -1595,6 +1657,8 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 			REC_DBFAIL("updating last_seen");
 		if (b.page > 0 && conflict_warnings(st, &b, warnings, what) != 0)
 			goto out;
+		if (note_record(st, b.id, b.kind, b.src, OUT_UNCHANGED) != 0)
+			REC_FAIL("out of memory");
 		ret = 0;
 		goto out;
 	}
@@ -1608,6 +1672,8 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 			/* An earlier version of this source, already kept: nothing is new. */
 			if (exec_stmt(st, S_Q_TOUCH, &b) != 0)
 				REC_DBFAIL("updating last_seen");
+			if (note_record(st, b.id, b.kind, b.src, OUT_UNCHANGED) != 0)
+				REC_FAIL("out of memory");
 			ret = 0;
 			goto out;
 		}
@@ -1615,12 +1681,16 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 			/* An older state of the page, read late: history only. */
 			if (exec_stmt(st, S_REC_TO_REVISION, &b) != 0 || exec_stmt(st, S_Q_BUMP, &b) != 0)
 				REC_DBFAIL("keeping an earlier version");
+			if (note_record(st, b.id, b.kind, b.src, OUT_CHANGED) != 0)
+				REC_FAIL("out of memory");
 			ret = 0;
 			goto out;
 		}
 		if (exec_stmt(st, S_SRC_TO_REVISION, &b) != 0 || exec_stmt(st, S_Q_BUMP, &b) != 0)
 			REC_DBFAIL("keeping the previous version");
 	}
+	if (note_record(st, b.id, b.kind, b.src, exists ? OUT_CHANGED : OUT_NEW_SOURCE) != 0)
+		REC_DBFAIL("counting it");
 	if (exec_stmt(st, S_SRC_UPSERT, &b) != 0)
 		REC_DBFAIL("storing its source");
 	if (rebuild(st, &b, warnings, what) != 0)
@@ -1656,6 +1726,8 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 
 	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "cannot start the page's transaction") != 0)
 		return -1;
+	memset(&st->pending, 0, sizeof st->pending);
+	pqx_buf_reset(&st->keys);
 	if (now(st, ts) != 0) {
 		pqx_buf_adds(&what, "reading the clock");
 		goto fail;
@@ -1736,10 +1808,16 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 			goto fail;
 		}
 	}
+	if (st->check_script && check_put(st, run_id, b.page, page) != 0) {
+		pqx_buf_adds(&what, "storing the page check");
+		goto fail;
+	}
 	if (exec_sql(st->db, "COMMIT", err, errlen, "cannot commit the page") != 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		goto out;
 	}
+	st->last = st->pending;
+	st->page_stats = NULL;
 	ok = 1;
 	goto out;
 
@@ -1756,4 +1834,575 @@ out:
 	pqx_buf_free(&what);
 	pqx_buf_free(&rec);
 	return ok ? 0 : -1;
+}
+
+/* ---------- long runs: counts, page checks, run figures, merge ----------
+ * Kept apart from the write path above: these functions only add rows of their own
+ * (page_check, run_stat, run figures) or, for merge, feed records through store_record
+ * exactly as a run does. */
+
+static sqlite3_stmt *rprep(pqx_store *st, int which, const char *sql)
+{
+	if (!st->rstmt[which] &&
+	    sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->rstmt[which], NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_reset(st->rstmt[which]);
+	sqlite3_clear_bindings(st->rstmt[which]);
+	return st->rstmt[which];
+}
+
+/* s as a JSON string */
+static void json_str(pqx_buf *b, const char *s)
+{
+	pqx_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			pqx_buf_addc(b, '\\');
+			pqx_buf_addc(b, (char)*p);
+		} else if (*p < 0x20) {
+			pqx_buf_addf(b, "\\u%04x", *p);
+		} else {
+			pqx_buf_addc(b, (char)*p);
+		}
+	}
+	pqx_buf_addc(b, '"');
+}
+
+static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome)
+{
+	if (outcome == OUT_UNCHANGED) {
+		st->pending.unchanged++;
+	} else if (outcome == OUT_CHANGED) {
+		st->pending.changed++;
+	} else {
+		/* a new source: a new question, or a new page of a known one */
+		sqlite3_stmt *q = rprep(st, R_Q_EXISTS, "SELECT 1 FROM question WHERE id = ?1");
+		if (!q)
+			return -1;
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc == SQLITE_ROW)
+			st->pending.changed++;
+		else if (rc == SQLITE_DONE)
+			st->pending.new_questions++;
+		else
+			return -1;
+	}
+	if (st->keys.len)
+		pqx_buf_addc(&st->keys, ',');
+	pqx_buf_addc(&st->keys, '[');
+	json_str(&st->keys, id);
+	pqx_buf_addc(&st->keys, ',');
+	json_str(&st->keys, kind);
+	pqx_buf_addc(&st->keys, ',');
+	json_str(&st->keys, src);
+	pqx_buf_addc(&st->keys, ']');
+	return st->keys.oom ? -1 : 0;
+}
+
+void pqx_store_set_page_stats(pqx_store *st, const char *stats_json)
+{
+	st->page_stats = stats_json;
+}
+
+void pqx_store_last_counts(const pqx_store *st, pqx_store_counts *out)
+{
+	*out = st->last;
+}
+
+int pqx_store_set_check(pqx_store *st, const char *script_name, const char *script_sha256,
+                        const char *pqx_version, const char *options_key)
+{
+	free(st->check_script);
+	free(st->check_sha);
+	free(st->check_pqx);
+	free(st->check_options);
+	st->check_script = strdup(script_name ? script_name : "");
+	st->check_sha = strdup(script_sha256 ? script_sha256 : "");
+	st->check_pqx = strdup(pqx_version ? pqx_version : "");
+	st->check_options = strdup(options_key ? options_key : "");
+	if (!st->check_script || !st->check_sha || !st->check_pqx || !st->check_options) {
+		free(st->check_script);
+		st->check_script = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+#define CHECK_PUT_SQL \
+	"INSERT INTO page_check (path, script_name, content_sha256, script_sha256, pqx_version, options," \
+	" status, page_id, run_id, last_seen_run, questions, stats)" \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, json(?10), json(?11))" \
+	" ON CONFLICT (path, script_name) DO UPDATE SET content_sha256 = excluded.content_sha256," \
+	" script_sha256 = excluded.script_sha256, pqx_version = excluded.pqx_version," \
+	" options = excluded.options, status = excluded.status, page_id = excluded.page_id," \
+	" run_id = excluded.run_id, last_seen_run = excluded.last_seen_run," \
+	" questions = excluded.questions, stats = excluded.stats"
+
+static int check_put(pqx_store *st, int64_t run, int64_t page, const pqx_page_info *pi)
+{
+	sqlite3_stmt *s = rprep(st, R_CHECK_PUT, CHECK_PUT_SQL);
+	if (!s)
+		return -1;
+	pqx_buf q = PQX_BUF_INIT;
+	pqx_buf_addc(&q, '[');
+	pqx_buf_add(&q, st->keys.s ? st->keys.s : "", st->keys.len);
+	pqx_buf_addc(&q, ']');
+	int ok = strcmp(pi->status ? pi->status : "", "ok") == 0;
+	sqlite3_bind_text(s, 1, pi->path ? pi->path : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, st->check_script, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, pi->sha256 ? pi->sha256 : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, st->check_sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, st->check_pqx, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, st->check_options, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, ok ? "ok" : "error", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, page);
+	sqlite3_bind_int64(s, 9, run);
+	sqlite3_bind_text(s, 10, ok ? pqx_buf_cstr(&q) : "[]", -1, SQLITE_STATIC);
+	if (st->page_stats && ok)
+		sqlite3_bind_text(s, 11, st->page_stats, -1, SQLITE_STATIC);
+	int rc = q.oom ? SQLITE_NOMEM : sqlite3_step(s);
+	sqlite3_reset(s);
+	pqx_buf_free(&q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+int pqx_store_get_check(pqx_store *st, const char *path, const char *script_name,
+                        pqx_page_check *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = rprep(st, R_CHECK_GET,
+		"SELECT content_sha256, script_sha256, pqx_version, options, status = 'ok'"
+		" FROM page_check WHERE path = ?1 AND script_name = ?2");
+	if (!s) {
+		set_err(err, errlen, "reading the page check: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, script_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s), found = rc == SQLITE_ROW;
+	if (found) {
+		copy_col(out->content_sha256, sizeof out->content_sha256, s, 0);
+		copy_col(out->script_sha256, sizeof out->script_sha256, s, 1);
+		copy_col(out->pqx_version, sizeof out->pqx_version, s, 2);
+		copy_col(out->options, sizeof out->options, s, 3);
+		out->ok = sqlite3_column_int(s, 4);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(err, errlen, "reading the page check: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return found;
+}
+
+/* Runs sql with ?1 = now, ?2 = run, ?3 = path, ?4 = script. */
+static int seen_step(pqx_store *st, const char *sql, const char *ts, int64_t run, const char *path,
+                     const char *script, pqx_buf *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	for (int i = 1; i <= sqlite3_bind_parameter_count(s); i++) {
+		const char *n = sqlite3_bind_parameter_name(s, i);
+		if (!n)
+			continue;
+		if (strcmp(n, "?1") == 0) sqlite3_bind_text(s, i, ts, -1, SQLITE_STATIC);
+		else if (strcmp(n, "?2") == 0) sqlite3_bind_int64(s, i, run);
+		else if (strcmp(n, "?3") == 0) sqlite3_bind_text(s, i, path, -1, SQLITE_STATIC);
+		else if (strcmp(n, "?4") == 0) sqlite3_bind_text(s, i, script, -1, SQLITE_STATIC);
+	}
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (out && sqlite3_column_type(s, 0) == SQLITE_TEXT)
+			add_text(out, sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define SEEN_KEYS \
+	"(SELECT json_extract(j.value, '$[0]') AS q, json_extract(j.value, '$[1]') AS k," \
+	" json_extract(j.value, '$[2]') AS s FROM page_check c, json_each(c.questions) j" \
+	" WHERE c.path = ?3 AND c.script_name = ?4)"
+
+int pqx_store_page_seen(pqx_store *st, int64_t run_id, const char *path, const char *script_name,
+                        pqx_buf *stats, char *err, size_t errlen)
+{
+	static const char *const steps[] = {
+		"UPDATE page SET last_seen = ?1, last_seen_run = ?2"
+		" WHERE id = (SELECT page_id FROM page_check WHERE path = ?3 AND script_name = ?4)",
+		"UPDATE question_source SET last_seen = ?1, last_seen_run = ?2 FROM " SEEN_KEYS " x"
+		" WHERE question_source.question_id = x.q AND question_source.kind = x.k"
+		" AND question_source.source = x.s",
+		"UPDATE question SET last_seen = ?1, last_seen_run = ?2"
+		" WHERE id IN (SELECT q FROM " SEEN_KEYS ")",
+		"UPDATE page_check SET last_seen_run = ?2 WHERE path = ?3 AND script_name = ?4",
+	};
+	char ts[64];
+	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "cannot start the page's transaction") != 0)
+		return -1;
+	if (now(st, ts) != 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (seen_step(st, steps[i], ts, run_id, path, script_name, NULL) != 0)
+			goto fail;
+	if (stats && seen_step(st, "SELECT stats FROM page_check WHERE path = ?3 AND script_name = ?4",
+	                       ts, run_id, path, script_name, stats) != 0)
+		goto fail;
+	if (exec_sql(st->db, "COMMIT", err, errlen, "cannot commit the page") != 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+fail:
+	set_err(err, errlen, "marking an unchanged page as seen: %s (nothing stored for this page)",
+	        sqlite3_errmsg(st->db));
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int pqx_store_run_stats(pqx_store *st, int64_t run_id, const pqx_run_totals *t,
+                        const pqx_run_stat *stats, size_t nstats, char *err, size_t errlen)
+{
+	sqlite3_stmt *u = NULL, *a = NULL;
+	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "run figures") != 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db,
+	        "UPDATE run SET pages_skipped = ?2, records = ?3, questions_new = ?4,"
+	        " questions_changed = ?5, questions_unchanged = ?6, seconds = ?7, shard = ?8 WHERE id = ?1",
+	        -1, &u, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db,
+	        "INSERT INTO run_stat (run_id, kind, name, count, first_path) VALUES (?1, ?2, ?3, ?4, ?5)"
+	        " ON CONFLICT (run_id, kind, name) DO UPDATE SET count = count + excluded.count",
+	        -1, &a, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(u, 1, run_id);
+	sqlite3_bind_int64(u, 2, t->pages_skipped);
+	sqlite3_bind_int64(u, 3, t->records);
+	sqlite3_bind_int64(u, 4, t->questions_new);
+	sqlite3_bind_int64(u, 5, t->questions_changed);
+	sqlite3_bind_int64(u, 6, t->questions_unchanged);
+	sqlite3_bind_double(u, 7, t->seconds);
+	if (t->shard)
+		sqlite3_bind_text(u, 8, t->shard, -1, SQLITE_STATIC);
+	if (sqlite3_step(u) != SQLITE_DONE)
+		goto fail;
+	for (size_t i = 0; i < nstats; i++) {
+		sqlite3_reset(a);
+		sqlite3_clear_bindings(a);
+		sqlite3_bind_int64(a, 1, run_id);
+		sqlite3_bind_text(a, 2, stats[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(a, 3, stats[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(a, 4, stats[i].count);
+		if (stats[i].first_path)
+			sqlite3_bind_text(a, 5, stats[i].first_path, -1, SQLITE_STATIC);
+		if (sqlite3_step(a) != SQLITE_DONE)
+			goto fail;
+	}
+	sqlite3_finalize(u);
+	sqlite3_finalize(a);
+	return exec_sql(st->db, "COMMIT", err, errlen, "run figures");
+fail:
+	set_err(err, errlen, "storing the run's figures: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(u);
+	sqlite3_finalize(a);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Copies the database at src into a new file dst (SQLite's backup API), so that an
+ * input of an older schema is migrated in a copy, never in place. */
+static int copy_db(const char *src, const char *dst, char *err, size_t errlen)
+{
+	sqlite3 *from = NULL, *to = NULL;
+	int rc = sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_open_v2(dst, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+		if (b) {
+			sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+		}
+		rc = sqlite3_errcode(to);
+	}
+	if (rc != SQLITE_OK)
+		set_err(err, errlen, "cannot copy it for migration: %s",
+		        to ? sqlite3_errmsg(to) : from ? sqlite3_errmsg(from) : "out of memory");
+	sqlite3_close(from);
+	sqlite3_close(to);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* The input's schema version, -1 with err when it is no pqx database. */
+static int input_version(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int v = -1, tables = 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "cannot open database: %s", db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version),"
+	                       " (SELECT count(*) FROM sqlite_schema WHERE name IN ('run', 'page', 'question'))",
+	                       -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		v = sqlite3_column_int(s, 0);
+		tables = sqlite3_column_int(s, 1);
+	} else {
+		set_err(err, errlen, "cannot read it: %s", sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	if (v >= 0 && (v < 1 || tables != 3)) {
+		set_err(err, errlen, "not a pqx database (no run, page and question tables)");
+		return -1;
+	}
+	if (v > PQX_STORE_SCHEMA_VERSION) {
+		set_err(err, errlen, "database schema version %d is newer than this pqx (version %d);"
+		        " use a newer pqx", v, PQX_STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	return v;
+}
+
+/* Merge steps before the replay: runs (by uid), their figures, pages (a page version
+ * both databases hold keeps the earlier first sighting and the later processing). */
+static const char merge_before[] =
+	"CREATE TEMP TABLE merge_run (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);\n"
+	"CREATE TEMP TABLE merge_page (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);\n"
+	"CREATE TEMP TABLE merge_win (old INTEGER PRIMARY KEY);\n"
+	"INSERT INTO main.run (started, finished, script_name, script_path, script_version, script_sha256,\n"
+	"  pqx_version, options, pages_ok, pages_failed, uid, merged_from, shard, pages_skipped, records,\n"
+	"  questions_new, questions_changed, questions_unchanged, seconds)\n"
+	"  SELECT started, finished, script_name, script_path, script_version, script_sha256, pqx_version,\n"
+	"  options, pages_ok, pages_failed, uid, coalesce(merged_from, :input), shard, pages_skipped,\n"
+	"  records, questions_new, questions_changed, questions_unchanged, seconds\n"
+	"  FROM src.run r WHERE NOT EXISTS (SELECT 1 FROM main.run m WHERE m.uid = r.uid) ORDER BY r.id;\n"
+	"INSERT INTO temp.merge_run SELECT r.id, m.id FROM src.run r JOIN main.run m ON m.uid = r.uid;\n"
+	"INSERT INTO main.run_stat (run_id, kind, name, count, first_path)\n"
+	"  SELECT mr.new, s.kind, s.name, s.count, s.first_path FROM src.run_stat s\n"
+	"  JOIN temp.merge_run mr ON mr.old = s.run_id WHERE true ON CONFLICT DO NOTHING;\n"
+	"INSERT INTO temp.merge_win SELECT p.id FROM src.page p LEFT JOIN main.page m\n"
+	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256\n"
+	"  WHERE m.id IS NULL OR p.last_seen > m.last_seen;\n"
+	"INSERT INTO main.page (path, content_sha256, bytes, encoding, encoding_source, status, error,\n"
+	"  warnings, first_seen_run, last_seen_run, first_seen, last_seen)\n"
+	"  SELECT p.path, p.content_sha256, p.bytes, p.encoding, p.encoding_source, p.status, p.error,\n"
+	"  p.warnings, (SELECT new FROM temp.merge_run WHERE old = p.first_seen_run),\n"
+	"  (SELECT new FROM temp.merge_run WHERE old = p.last_seen_run), p.first_seen, p.last_seen\n"
+	"  FROM src.page p WHERE true ORDER BY p.id\n"
+	"  ON CONFLICT (path, content_sha256) DO UPDATE SET\n"
+	"  first_seen_run = CASE WHEN excluded.first_seen < page.first_seen THEN excluded.first_seen_run\n"
+	"    ELSE page.first_seen_run END,\n"
+	"  first_seen = min(page.first_seen, excluded.first_seen),\n"
+	"  bytes = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.bytes ELSE page.bytes END,\n"
+	"  encoding = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.encoding ELSE page.encoding END,\n"
+	"  encoding_source = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.encoding_source\n"
+	"    ELSE page.encoding_source END,\n"
+	"  status = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.status ELSE page.status END,\n"
+	"  error = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.error ELSE page.error END,\n"
+	"  warnings = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.warnings ELSE page.warnings END,\n"
+	"  last_seen_run = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.last_seen_run\n"
+	"    ELSE page.last_seen_run END,\n"
+	"  last_seen = max(page.last_seen, excluded.last_seen);\n"
+	"INSERT INTO temp.merge_page SELECT p.id, m.id FROM src.page p JOIN main.page m\n"
+	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256;\n"
+	/* every version of every source, in the order it was stored (a superseded version
+	 * before the current one stored in the same instant) */
+	"CREATE TEMP TABLE merge_version AS SELECT v.record, mp.new AS page_id, mr.new AS run_id, v.t,\n"
+	"  coalesce(pg.path, '') AS path FROM (\n"
+	"  SELECT question_id, kind, source, record, page_id, updated AS t, last_seen_run AS run, 1 AS cur\n"
+	"    FROM src.question_source\n"
+	"  UNION ALL SELECT question_id, kind, source, record, page_id, stored, run_id, 0\n"
+	"    FROM src.question_revision) v\n"
+	"  LEFT JOIN temp.merge_page mp ON mp.old = v.page_id\n"
+	"  LEFT JOIN main.page pg ON pg.id = mp.new\n"
+	"  LEFT JOIN temp.merge_run mr ON mr.old = v.run\n"
+	"  ORDER BY v.t, v.cur, v.question_id, v.kind, v.source, v.record;\n"
+	"CREATE TEMP TABLE merge_wmax AS SELECT coalesce(max(id), 0) AS id FROM main.page_warning;\n";
+
+/* After the replay: "seen" times as the input knew them, its page warnings for the
+ * page versions it processed last, and its page checks where its run is the later. */
+static const char merge_after[] =
+	"UPDATE main.question_source AS m SET last_seen = s.last_seen,\n"
+	"  last_seen_run = (SELECT new FROM temp.merge_run WHERE old = s.last_seen_run)\n"
+	"  FROM src.question_source s WHERE m.question_id = s.question_id AND m.kind = s.kind\n"
+	"  AND m.source = s.source AND s.last_seen > m.last_seen;\n"
+	"UPDATE main.question_source AS m SET first_seen = s.first_seen,\n"
+	"  first_seen_run = (SELECT new FROM temp.merge_run WHERE old = s.first_seen_run)\n"
+	"  FROM src.question_source s WHERE m.question_id = s.question_id AND m.kind = s.kind\n"
+	"  AND m.source = s.source AND s.first_seen < m.first_seen;\n"
+	"UPDATE main.question AS m SET last_seen = s.last_seen,\n"
+	"  last_seen_run = (SELECT new FROM temp.merge_run WHERE old = s.last_seen_run)\n"
+	"  FROM src.question s WHERE m.id = s.id AND s.last_seen > m.last_seen;\n"
+	"UPDATE main.question AS m SET first_seen = s.first_seen,\n"
+	"  first_seen_run = (SELECT new FROM temp.merge_run WHERE old = s.first_seen_run)\n"
+	"  FROM src.question s WHERE m.id = s.id AND s.first_seen < m.first_seen;\n"
+	"DELETE FROM main.page_warning WHERE id > (SELECT id FROM temp.merge_wmax);\n"
+	"DELETE FROM main.page_warning WHERE page_id IN (SELECT mp.new FROM temp.merge_page mp\n"
+	"  JOIN temp.merge_win w ON w.old = mp.old);\n"
+	"INSERT INTO main.page_warning (page_id, question_id, message)\n"
+	"  SELECT mp.new, w.question_id, w.message FROM src.page_warning w\n"
+	"  JOIN temp.merge_page mp ON mp.old = w.page_id\n"
+	"  WHERE w.page_id IN (SELECT old FROM temp.merge_win) ORDER BY w.id;\n"
+	"INSERT INTO main.page_check (path, script_name, content_sha256, script_sha256, pqx_version,\n"
+	"  options, status, page_id, run_id, last_seen_run, questions, stats)\n"
+	"  SELECT c.path, c.script_name, c.content_sha256, c.script_sha256, c.pqx_version, c.options,\n"
+	"  c.status, mp.new, r1.new, r2.new, c.questions, c.stats FROM src.page_check c\n"
+	"  LEFT JOIN temp.merge_page mp ON mp.old = c.page_id\n"
+	"  LEFT JOIN temp.merge_run r1 ON r1.old = c.run_id\n"
+	"  LEFT JOIN temp.merge_run r2 ON r2.old = c.last_seen_run WHERE true\n"
+	"  ON CONFLICT (path, script_name) DO UPDATE SET content_sha256 = excluded.content_sha256,\n"
+	"  script_sha256 = excluded.script_sha256, pqx_version = excluded.pqx_version,\n"
+	"  options = excluded.options, status = excluded.status, page_id = excluded.page_id,\n"
+	"  run_id = excluded.run_id, last_seen_run = excluded.last_seen_run,\n"
+	"  questions = excluded.questions, stats = excluded.stats\n"
+	"  WHERE coalesce((SELECT started FROM main.run WHERE id = excluded.last_seen_run), '')\n"
+	"    > coalesce((SELECT started FROM main.run WHERE id = page_check.last_seen_run), '');\n";
+
+static const char merge_cleanup[] =
+	"DROP TABLE IF EXISTS temp.merge_run; DROP TABLE IF EXISTS temp.merge_page;"
+	" DROP TABLE IF EXISTS temp.merge_win; DROP TABLE IF EXISTS temp.merge_version;"
+	" DROP TABLE IF EXISTS temp.merge_wmax;";
+
+/* exec_sql with :input bound (sqlite3_exec cannot bind) */
+static int merge_exec(pqx_store *st, const char *sql, const char *input, char *err, size_t errlen)
+{
+	const char *tail = sql;
+	while (tail && *tail) {
+		sqlite3_stmt *s = NULL;
+		if (sqlite3_prepare_v2(st->db, tail, -1, &s, &tail) != SQLITE_OK) {
+			set_err(err, errlen, "merge: %s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+		if (!s)
+			continue;
+		int i = sqlite3_bind_parameter_index(s, ":input");
+		if (i > 0)
+			sqlite3_bind_text(s, i, input, -1, SQLITE_STATIC);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			;
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE) {
+			set_err(err, errlen, "merge: %s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int pqx_store_merge(pqx_store *st, const char *in_path, long *versions, char *err, size_t errlen)
+{
+	*versions = 0;
+	int v = input_version(in_path, err, errlen);
+	if (v < 0)
+		return -1;
+	char tmp[64] = "";
+	const char *attach = in_path;
+	if (v < PQX_STORE_SCHEMA_VERSION) {
+		/* an older file is migrated in a copy: merging never writes to an input */
+		snprintf(tmp, sizeof tmp, "/tmp/pqx-merge-XXXXXX");
+		int fd = mkstemp(tmp);
+		if (fd < 0) {
+			set_err(err, errlen, "cannot create a temporary copy to migrate it");
+			return -1;
+		}
+		close(fd);
+		pqx_store *old = NULL;
+		if (copy_db(in_path, tmp, err, errlen) != 0 || !(old = pqx_store_open(tmp, err, errlen))) {
+			unlink(tmp);
+			return -1;
+		}
+		pqx_store_close(old);
+		attach = tmp;
+	}
+	int ret = -1;
+	sqlite3_stmt *a = NULL, *each = NULL;
+	pqx_buf what = PQX_BUF_INIT, warns = PQX_BUF_INIT, rec = PQX_BUF_INIT, path = PQX_BUF_INIT,
+		when = PQX_BUF_INIT;
+	if (sqlite3_prepare_v2(st->db, "ATTACH ?1 AS src", -1, &a, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "cannot attach it: %s", sqlite3_errmsg(st->db));
+		goto out_tmp;
+	}
+	sqlite3_bind_text(a, 1, attach, -1, SQLITE_STATIC);
+	int arc = sqlite3_step(a);
+	sqlite3_finalize(a);
+	if (arc != SQLITE_DONE) {
+		set_err(err, errlen, "cannot attach it: %s", sqlite3_errmsg(st->db));
+		goto out_tmp;
+	}
+	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "merge") != 0)
+		goto out_detach;
+	sqlite3_exec(st->db, merge_cleanup, NULL, NULL, NULL);
+	if (merge_exec(st, merge_before, in_path, err, errlen) != 0)
+		goto fail;
+	if (sqlite3_prepare_v2(st->db, "SELECT record, page_id, run_id, t, path FROM temp.merge_version"
+	                       " ORDER BY rowid", -1, &each, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "merge: %s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	int rc;
+	while ((rc = sqlite3_step(each)) == SQLITE_ROW) {
+		pqx_buf_reset(&rec);
+		pqx_buf_reset(&path);
+		pqx_buf_reset(&when);
+		pqx_buf_add(&rec, (const char *)sqlite3_column_text(each, 0), (size_t)sqlite3_column_bytes(each, 0));
+		add_text(&path, sqlite3_column_text(each, 4));
+		add_text(&when, sqlite3_column_text(each, 3));
+		if (rec.oom || path.oom || when.oom) {
+			set_err(err, errlen, "merge: out of memory");
+			goto fail;
+		}
+		bindings b = {.now = pqx_buf_cstr(&when), .path = pqx_buf_cstr(&path),
+		              .page = sqlite3_column_int64(each, 1), .run = sqlite3_column_int64(each, 2)};
+		pqx_buf_reset(&warns);
+		if (store_record(st, &b, rec.s, rec.len, &warns, &what) != 0) {
+			set_err(err, errlen, "merge: %s", pqx_buf_cstr(&what));
+			goto fail;
+		}
+		++*versions;
+	}
+	if (rc != SQLITE_DONE) {
+		set_err(err, errlen, "merge: %s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	sqlite3_finalize(each);
+	each = NULL;
+	if (merge_exec(st, merge_after, in_path, err, errlen) != 0 ||
+	    merge_exec(st, merge_cleanup, in_path, err, errlen) != 0)
+		goto fail;
+	if (exec_sql(st->db, "COMMIT", err, errlen, "merge") != 0)
+		goto fail;
+	ret = 0;
+	goto out_detach;
+fail:
+	sqlite3_finalize(each);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(st->db, merge_cleanup, NULL, NULL, NULL);
+out_detach:
+	sqlite3_exec(st->db, "DETACH src", NULL, NULL, NULL);
+out_tmp:
+	if (tmp[0]) {
+		char side[80];
+		unlink(tmp);
+		snprintf(side, sizeof side, "%s-wal", tmp);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", tmp);
+		unlink(side);
+	}
+	pqx_buf_free(&what);
+	pqx_buf_free(&warns);
+	pqx_buf_free(&rec);
+	pqx_buf_free(&path);
+	pqx_buf_free(&when);
+	return ret;
 }
