@@ -359,6 +359,8 @@ typedef struct pagesrc {
 	size_t lineno;
 	int skipping;       /* inside an over-long line */
 	int stdin_eof;
+	unsigned shard_i, shard_n; /* --shard I/N (1-based); n = 0: every page */
+	long outside;       /* pages left out because they belong to another shard */
 } pagesrc;
 
 /* One page for the run: a path, or (error set) a line of the list that is
@@ -454,9 +456,36 @@ static void pagesrc_feed(pagesrc *ps)
 	}
 }
 
+/* The shard (1..n) of a page: the first 8 bytes of the SHA-256 of its canonical
+ * path, big-endian, modulo n. Stable across machines, runs and pqx versions. */
+static unsigned shard_of(const char *path, unsigned n)
+{
+	unsigned char d[32];
+	pqx_sha256(path, strlen(path), d);
+	uint64_t h = 0;
+	for (int i = 0; i < 8; i++)
+		h = h << 8 | d[i];
+	return (unsigned)(h % n) + 1;
+}
+
+static int pagesrc_next_any(pagesrc *ps, pageitem *it);
+
 /* Returns 1 with the next page in *it, 0 at the end, -1 when the next page is
- * a line of stdin not read yet (call pagesrc_feed when stdin is readable). */
+ * a line of stdin not read yet (call pagesrc_feed when stdin is readable).
+ * With --shard, pages of other shards are left out here (list lines that name
+ * no page are reported by every shard's run). */
 static int pagesrc_next(pagesrc *ps, pageitem *it)
+{
+	for (;;) {
+		int r = pagesrc_next_any(ps, it);
+		if (r <= 0 || !ps->shard_n || it->error || shard_of(it->path, ps->shard_n) == ps->shard_i)
+			return r;
+		ps->outside++;
+		free(it->path);
+	}
+}
+
+static int pagesrc_next_any(pagesrc *ps, pageitem *it)
 {
 	for (;;) {
 		if (ps->qhead < ps->queue.n) {
@@ -719,6 +748,7 @@ typedef struct slot {
 	char *path;
 	pqx_page_result r;
 	char src[24];
+	int skipped;          /* unchanged since its last run: no worker, nothing parsed */
 } slot;
 
 typedef struct supervisor {
@@ -851,6 +881,63 @@ static void slot_finish(const supervisor *sv, slot *s, int timed_out)
 
 /* ---- writing a page's result (in page order) ----------------------------------- */
 
+/* ---- run figures: the summary, the run's coverage, progress -------------------- */
+
+/* Counted names (causes of failure, kinds of warning, reasons to re-run), in the
+ * order first met, each with the first page it happened on. */
+typedef struct tally_item {
+	char *name, *first;
+	long count;
+} tally_item;
+
+typedef struct tally {
+	tally_item *v;
+	size_t n, cap;
+} tally;
+
+static void tally_add(tally *t, const char *name, long count, const char *first)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].name, name) == 0) {
+			t->v[i].count += count;
+			return;
+		}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		tally_item *v = realloc(t->v, cap * sizeof *v);
+		if (!v)
+			return;
+		t->v = v;
+		t->cap = cap;
+	}
+	char *n = strdup(name), *f = first ? strdup(first) : NULL;
+	if (!n) {
+		free(f);
+		return;
+	}
+	t->v[t->n++] = (tally_item){n, f, count};
+}
+
+static void tally_free(tally *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].name);
+		free(t->v[i].first);
+	}
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+/* The fields of pqx.question/1 whose presence `pqx report` follows (docs/record.md);
+ * the required ones every valid record has are left out. */
+static const char *const cov_fields[] = {
+	"term", "type", "lang", "page_lang", "title", "summary", "authors", "addressees",
+	"dates.asked", "dates.answered", "dates.published", "dates.due", "dates.withdrawn",
+	"question", "question.body", "question.parts", "answers", "documents", "keywords",
+	"events", "related", "attachments", "status", "source_url", "extra",
+};
+#define NCOV (sizeof cov_fields / sizeof cov_fields[0])
+
 typedef struct runout {
 	lua_State *L;
 	const pqx_common_opts *o;
@@ -861,7 +948,331 @@ typedef struct runout {
 	size_t pages;
 	long ok, failed, records;
 	int code;
+	/* incremental re-runs (--db) */
+	const char *script_name;   /* the script's `name`: page checks are per script */
+	const char *script_sha;
+	const char *options_key;   /* the options that change records */
+	int force;
+	long skipped;
+	pqx_store_counts q;        /* new / changed / unchanged questions */
+	tally causes;              /* failures grouped by cause, for the summary */
+	tally fails, warns, reruns;/* run_stat: failure kinds, warning kinds, re-run reasons */
+	long cov_records, cov[NCOV];
+	/* progress on a terminal */
+	int progress, drawn;
+	long total;                /* pages to do, or -1 while unknown */
+	double started, last_draw;
 } runout;
+
+static double mono_now(void);
+
+static void progress_clear(runout *ro)
+{
+	if (ro->drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		ro->drawn = 0;
+	}
+}
+
+static void fmt_duration(char *out, size_t n, double s)
+{
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(out, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* One line, redrawn in place at most five times a second (force: now). */
+static void progress_draw(runout *ro, int force)
+{
+	if (!ro->progress)
+		return;
+	double now = mono_now();
+	if (!force && now - ro->last_draw < 0.2)
+		return;
+	ro->last_draw = now;
+	double el = now - ro->started;
+	double rate = el > 0 ? (double)ro->pages / el : 0;
+	char line[200], eta[32] = "";
+	int n;
+	if (ro->total >= 0)
+		n = snprintf(line, sizeof line, "pqx: %zu/%ld pages", ro->pages, ro->total);
+	else
+		n = snprintf(line, sizeof line, "pqx: %zu pages", ro->pages);
+	if (ro->pages > 0 && el >= 0.5)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %.1f/s", rate);
+	if (ro->total >= 0 && rate > 0 && ro->pages > 0 && el >= 0.5) {
+		fmt_duration(eta, sizeof eta, (double)(ro->total - (long)ro->pages) / rate);
+		n += snprintf(line + n, sizeof line - (size_t)n, ", ETA %s", eta);
+	}
+	if (ro->skipped)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %ld skipped", ro->skipped);
+	snprintf(line + n, sizeof line - (size_t)n, ", %ld failed", ro->failed);
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	ro->drawn = 1;
+}
+
+/* The kind of a warning: its leading field path ("dates.asked: ...", list
+ * positions dropped: "answers[1].date" -> "answers[].date"), else "other". */
+static void warning_kind(const char *w, char *out, size_t n)
+{
+	const char *colon = strstr(w, ": ");
+	size_t len = colon ? (size_t)(colon - w) : 0;
+	int fieldlike = len > 0 && len <= 40 && ((w[0] >= 'a' && w[0] <= 'z') || w[0] == '_');
+	for (size_t i = 0; fieldlike && i < len; i++) {
+		char c = w[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '[' || c == ']'))
+			fieldlike = 0;
+	}
+	if (!fieldlike) {
+		snprintf(out, n, "other");
+		return;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < len && o + 1 < n; i++) {
+		out[o++] = w[i];
+		if (w[i] == '[')
+			while (i + 1 < len && w[i + 1] >= '0' && w[i + 1] <= '9')
+				i++;
+	}
+	out[o] = '\0';
+}
+
+/* What kind of failure a page had, from its exit status and message. */
+static void failure_kind(int status, const char *error, char *out, size_t n)
+{
+	const char *k = status == PQX_EXIT_INPUT ? "input" : status == PQX_EXIT_SCRIPT ? "script error" :
+	                status == PQX_EXIT_VALIDATION ? "validation" : status == PQX_EXIT_LIMIT ? "limit" :
+	                status == PQX_EXIT_DB ? "database" : "internal";
+	const char *le = strstr(error, "limit exceeded: ");
+	if (status == PQX_EXIT_LIMIT && le) {
+		le += strlen("limit exceeded: ");
+		size_t w = strcspn(le, ": (\n");
+		snprintf(out, n, "limit: %.*s", (int)(w < 40 ? w : 40), le);
+		return;
+	}
+	snprintf(out, n, "%s", k);
+}
+
+/* The cause a failure is grouped under in the summary: its kind and the first line
+ * of the message, without what differs from page to page for the same cause (the
+ * record id of a validation message, the position of a parse error). */
+static void failure_cause(int status, const char *error, char *out, size_t n)
+{
+	char kind[64];
+	failure_kind(status, error, kind, sizeof kind);
+	const char *m = error;
+	size_t len = strcspn(m, "\n");
+	if (strncmp(m, "record ", 7) == 0) {
+		const char *c = strstr(m, ": ");
+		if (c && (size_t)(c - m) < len) {
+			len -= (size_t)(c + 2 - m);
+			m = c + 2;
+		}
+	}
+	if (strncmp(m, "line ", 5) == 0) {
+		const char *c = strstr(m, ": ");
+		if (c && (size_t)(c - m) < len && (size_t)(c - m) < 40) {
+			len -= (size_t)(c + 2 - m);
+			m = c + 2;
+		}
+	}
+	if (len > 160)
+		len = 160;
+	snprintf(out, n, "%s: %.*s", kind, (int)len, m);
+}
+
+/* 1 when the value at idx counts as given: not nil, not "", not an empty table. */
+static int given(lua_State *L, int idx)
+{
+	int t = lua_type(L, idx);
+	if (t == LUA_TNIL)
+		return 0;
+	if (t == LUA_TSTRING)
+		return lua_rawlen(L, idx) > 0;
+	if (t == LUA_TTABLE) {
+		lua_pushnil(L);
+		if (lua_next(L, idx < 0 ? idx - 1 : idx)) {
+			lua_pop(L, 2);
+			return 1;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+/* The coverage figures of one page, as a table on the stack:
+ * {records = N, fields = {name = count}, warnings = {kind = count}}. recs is the
+ * list of decoded records (or 0 for none), wtab the page's warning lines. */
+static void page_stats(lua_State *L, int recs, int wtab)
+{
+	lua_newtable(L);
+	int out = lua_gettop(L);
+	lua_newtable(L);
+	int fields = lua_gettop(L);
+	lua_newtable(L);
+	int warns = lua_gettop(L);
+	lua_Integer nrec = recs ? (lua_Integer)lua_rawlen(L, recs) : 0;
+	char kind[64];
+#define BUMP(tab, key) do { lua_getfield(L, tab, key); lua_Integer c_ = lua_tointeger(L, -1); \
+		lua_pop(L, 1); lua_pushinteger(L, c_ + 1); lua_setfield(L, tab, key); } while (0)
+	for (lua_Integer i = 1; i <= nrec; i++) {
+		lua_rawgeti(L, recs, i);
+		int rec = lua_gettop(L);
+		if (lua_type(L, rec) == LUA_TTABLE) {
+			for (size_t f = 0; f < NCOV; f++) {
+				const char *dot = strchr(cov_fields[f], '.');
+				if (dot) {
+					lua_pushlstring(L, cov_fields[f], (size_t)(dot - cov_fields[f]));
+					if (lua_rawget(L, rec) == LUA_TTABLE)
+						lua_getfield(L, -1, dot + 1);
+					else
+						lua_pushnil(L);
+				} else {
+					lua_pushnil(L);
+					lua_getfield(L, rec, cov_fields[f]);
+				}
+				if (given(L, -1))
+					BUMP(fields, cov_fields[f]);
+				lua_pop(L, 2);
+			}
+			if (lua_getfield(L, rec, "warnings") == LUA_TTABLE) {
+				lua_Integer nw = (lua_Integer)lua_rawlen(L, -1);
+				for (lua_Integer k = 1; k <= nw; k++) {
+					if (lua_rawgeti(L, -1, k) == LUA_TSTRING) {
+						warning_kind(lua_tostring(L, -1), kind, sizeof kind);
+						BUMP(warns, kind);
+					}
+					lua_pop(L, 1);
+				}
+			}
+		}
+		lua_settop(L, rec - 1);
+	}
+	lua_Integer nw = (lua_Integer)lua_rawlen(L, wtab);
+	for (lua_Integer k = 1; k <= nw; k++) {
+		lua_rawgeti(L, wtab, k);
+		const char *w = lua_tostring(L, -1);
+		/* a record's own warnings are counted from the record above */
+		if (w && strncmp(w, "record ", 7) != 0) {
+			warning_kind(w, kind, sizeof kind);
+			BUMP(warns, kind);
+		}
+		lua_pop(L, 1);
+	}
+#undef BUMP
+	lua_pushinteger(L, nrec);
+	lua_setfield(L, out, "records");
+	lua_pushvalue(L, fields);
+	lua_setfield(L, out, "fields");
+	lua_pushvalue(L, warns);
+	lua_setfield(L, out, "warnings");
+	lua_settop(L, out);
+}
+
+/* Adds a page's figures (the table on top of the stack, popped) to the run's. */
+static void add_stats(runout *ro, const char *path)
+{
+	lua_State *L = ro->L;
+	int t = lua_gettop(L);
+	if (lua_type(L, t) == LUA_TTABLE) {
+		lua_getfield(L, t, "records");
+		ro->cov_records += (long)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		if (lua_getfield(L, t, "fields") == LUA_TTABLE)
+			for (size_t f = 0; f < NCOV; f++) {
+				lua_getfield(L, -1, cov_fields[f]);
+				ro->cov[f] += (long)lua_tointeger(L, -1);
+				lua_pop(L, 1);
+			}
+		lua_pop(L, 1);
+		if (lua_getfield(L, t, "warnings") == LUA_TTABLE) {
+			lua_pushnil(L);
+			while (lua_next(L, -2)) {
+				if (lua_type(L, -2) == LUA_TSTRING)
+					tally_add(&ro->warns, lua_tostring(L, -2), (long)lua_tointeger(L, -1), path);
+				lua_pop(L, 1);
+			}
+		}
+	}
+	lua_settop(L, t - 1);
+}
+
+/* Streams the file through SHA-256 without keeping it; -1 if it is not a readable
+ * regular file of at most max bytes (the worker then reports what is wrong). */
+static int hash_file(const char *path, size_t max, char hex[65])
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (max && (size_t)st.st_size > max)) {
+		fclose(f);
+		return -1;
+	}
+	pqx_sha256_ctx c;
+	pqx_sha256_init(&c);
+	unsigned char buf[65536], d[32];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		pqx_sha256_update(&c, buf, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return -1;
+	pqx_sha256_final(&c, d);
+	pqx_sha256_tohex(d, hex);
+	return 0;
+}
+
+/* The incremental re-run: a page whose bytes, script, pqx version and options are
+ * those of its last successful run by this script is skipped before anything is
+ * parsed. Returns 1 (s is then ready, marked skipped) or 0 with the reason counted. */
+static int skip_check(runout *ro, slot *s)
+{
+	const char *why = NULL;
+	pqx_page_check c;
+	char err[300], sha[65];
+	if (ro->force) {
+		why = "--force";
+	} else if (ro->o->vm.lua_dev_dir) {
+		why = "--lua-dev (the library may have changed)";
+	} else {
+		int f = pqx_store_get_check(ro->st, s->path, ro->script_name, &c, err, sizeof err);
+		if (f < 0) {
+			progress_clear(ro);
+			fprintf(stderr, "pqx: %s: database: %s; the page is run again\n", s->path, err);
+			why = "database error";
+		} else if (f == 0) {
+			why = "new page";
+		} else if (hash_file(s->path, ro->o->limits.max_bytes, sha) != 0) {
+			why = "unreadable";
+		} else if (strcmp(sha, c.content_sha256) != 0) {
+			why = "content changed";
+		} else if (strcmp(c.script_sha256, ro->script_sha) != 0) {
+			why = "script changed";
+		} else if (strcmp(c.pqx_version, PQX_VERSION) != 0) {
+			why = "pqx version changed";
+		} else if (strcmp(c.options, ro->options_key) != 0) {
+			why = "options changed";
+		} else if (!c.ok) {
+			why = "last run failed";
+		}
+	}
+	if (why) {
+		tally_add(&ro->reruns, why, 1, s->path);
+		return 0;
+	}
+	pqx_page_result_init(&s->r);
+	memcpy(s->r.sha256, sha, sizeof sha);
+	s->skipped = 1;
+	s->state = SLOT_READY;
+	return 1;
+}
 
 /* Writes each element of a compact JSON array (the canonical records text) on
  * its own line, without decoding it: the supervisor never holds a second copy
@@ -909,6 +1320,7 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 	int top = lua_gettop(L);
 	size_t i = ro->pages++;
 	char err[512];
+	progress_clear(ro);
 	if (r->status == PQX_EXIT_OK && ro->st && r->unschemed) {
 		r->status = PQX_EXIT_VALIDATION;
 		pqx_buf_addf(&r->error, "%s: %d record(s) have no schema; --db stores only "
@@ -935,6 +1347,21 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 		/* page warnings as a JSON array of strings */
 		if (nwarn > 0 && pqx_json_encode(L, wtab, 0, &wj, &sw) == 0)
 			pi.warnings_json = pqx_buf_cstr(&wj);
+		/* the page's coverage figures, kept for the report and for runs that skip it */
+		pqx_buf sj = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
+		int have_stats = 0;
+		if (r->status == PQX_EXIT_OK &&
+		    pqx_json_decode(L, pqx_buf_cstr(&r->records_json), r->records_json.len, &jerr) == 0) {
+			int recs = lua_gettop(L);
+			page_stats(L, lua_type(L, recs) == LUA_TTABLE ? recs : 0, wtab);
+			lua_remove(L, recs);
+			have_stats = pqx_json_encode(L, -1, 0, &sj, &jerr) == 0;
+			if (have_stats)
+				pqx_store_set_page_stats(ro->st, pqx_buf_cstr(&sj));
+			else
+				lua_pop(L, 1);
+		}
+		pqx_buf_free(&jerr);
 		if (pqx_store_page(ro->st, ro->run_id, &pi,
 		                   r->status == PQX_EXIT_OK ? pqx_buf_cstr(&r->records_json) : NULL,
 		                   &sw, err, sizeof err) != 0) {
@@ -949,9 +1376,21 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 			if (pqx_store_page(ro->st, ro->run_id, &pi, NULL, NULL, err, sizeof err) != 0)
 				fprintf(stderr, "pqx: %s: database: %s\n", path, err);
 			pqx_buf_free(&why);
-		} else if (!o->quiet && sw.len) {
-			print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
+			if (have_stats)
+				lua_pop(L, 1);
+		} else {
+			pqx_store_counts c;
+			pqx_store_last_counts(ro->st, &c);
+			ro->q.new_questions += c.new_questions;
+			ro->q.changed += c.changed;
+			ro->q.unchanged += c.unchanged;
+			if (have_stats)
+				add_stats(ro, path);
+			if (!o->quiet && sw.len)
+				print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
 		}
+		pqx_store_set_page_stats(ro->st, NULL);
+		pqx_buf_free(&sj);
 		pqx_buf_free(&wj);
 		pqx_buf_free(&sw);
 	}
@@ -964,6 +1403,11 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 		ro->failed++;
 		if (r->status > ro->code)
 			ro->code = r->status;
+		char cause[256], kind[64];
+		failure_cause(r->status, pqx_buf_cstr(&r->error), cause, sizeof cause);
+		failure_kind(r->status, pqx_buf_cstr(&r->error), kind, sizeof kind);
+		tally_add(&ro->causes, cause, 1, path);
+		tally_add(&ro->fails, kind, 1, path);
 	}
 	if (ro->json) {
 		pqx_buf jerr = PQX_BUF_INIT;
@@ -1005,6 +1449,45 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 	}
 	fflush(stdout);
 	lua_settop(L, top);
+	progress_draw(ro, 0);
+}
+
+/* A page skipped as unchanged: "seen" in the database, its figures from its last run. */
+static void emit_skipped(runout *ro, const char *path, pqx_page_result *r)
+{
+	lua_State *L = ro->L;
+	int top = lua_gettop(L);
+	size_t i = ro->pages++;
+	char err[512];
+	pqx_buf stats = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
+	ro->skipped++;
+	if (pqx_store_page_seen(ro->st, ro->run_id, path, ro->script_name, &stats, err, sizeof err) != 0) {
+		progress_clear(ro);
+		fprintf(stderr, "pqx: %s: database: %s\n", path, err);
+		if (ro->code < PQX_EXIT_DB)
+			ro->code = PQX_EXIT_DB;
+	} else if (stats.len && pqx_json_decode(L, stats.s, stats.len, &jerr) == 0) {
+		add_stats(ro, path);
+	}
+	if (ro->json) {
+		lua_newtable(L);
+		lua_pushstring(L, path);
+		lua_setfield(L, -2, "page");
+		lua_pushstring(L, "skipped");
+		lua_setfield(L, -2, "status");
+		lua_pushstring(L, r->sha256);
+		lua_setfield(L, -2, "sha256");
+		pqx_buf pj = PQX_BUF_INIT, perr = PQX_BUF_INIT;
+		pqx_json_encode(L, -1, 1, &pj, &perr);
+		fprintf(stdout, "%s%s", i ? ",\n" : "", pqx_buf_cstr(&pj));
+		fflush(stdout);
+		pqx_buf_free(&pj);
+		pqx_buf_free(&perr);
+	}
+	pqx_buf_free(&stats);
+	pqx_buf_free(&jerr);
+	lua_settop(L, top);
+	progress_draw(ro, 0);
 }
 
 /* Runs every page of ps under supervision, writing results through ro.
@@ -1050,11 +1533,12 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			slot *s = &slots[next_start % (size_t)jobs];
 			s->path = item.path;
 			have = 0;
+			s->skipped = 0;
 			if (item.error) {
 				pqx_page_result_init(&s->r);
 				slot_fail(s, PQX_EXIT_INPUT, item.error);
 				free(item.error);
-			} else {
+			} else if (!(ro->st && skip_check(ro, s))) {
 				slot_start(sv, s, slots, jobs);
 			}
 			next_start++;
@@ -1062,7 +1546,10 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 		/* write finished pages in order */
 		while (next_emit < next_start && slots[next_emit % (size_t)jobs].state == SLOT_READY) {
 			slot *s = &slots[next_emit % (size_t)jobs];
-			emit_page(ro, s->path, &s->r);
+			if (s->skipped)
+				emit_skipped(ro, s->path, &s->r);
+			else
+				emit_page(ro, s->path, &s->r);
 			pqx_page_result_free(&s->r);
 			free(s->path);
 			s->path = NULL;
@@ -1096,6 +1583,8 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			pslot[n++] = -1;
 		}
 		int timeout_ms = wait < 0 ? -1 : (int)(wait * 1000) + 1;
+		if (ro->progress && (timeout_ms < 0 || timeout_ms > 200))
+			timeout_ms = 200; /* the progress line's clock keeps ticking */
 		int pr = poll(pfd, (nfds_t)n, timeout_ms);
 		if (pr < 0 && errno != EINTR) {
 			fprintf(stderr, "pqx run: poll: %s\n", strerror(errno));
@@ -1121,6 +1610,7 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 		for (int k = 0; k < jobs; k++)
 			if (slots[k].state == SLOT_RUNNING && slots[k].deadline > 0 && now >= slots[k].deadline)
 				slot_finish(sv, &slots[k], 1);
+		progress_draw(ro, 0);
 	}
 	/* only after an internal error: stop what still runs */
 	for (int k = 0; k < jobs; k++) {
@@ -1143,12 +1633,72 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 	free(slots);
 }
 
+/* The run's figures into the run and run_stat rows (what `pqx report` reads). */
+static int store_figures(runout *ro, double seconds, const char *shard)
+{
+	size_t n = NCOV + 1 + ro->fails.n + ro->warns.n + ro->reruns.n, k = 0;
+	pqx_run_stat *v = calloc(n, sizeof *v);
+	if (!v)
+		return -1;
+	v[k++] = (pqx_run_stat){"total", "records", ro->cov_records, NULL};
+	for (size_t f = 0; f < NCOV; f++)
+		v[k++] = (pqx_run_stat){"field", cov_fields[f], ro->cov[f], NULL};
+	const tally *ts[] = {&ro->fails, &ro->warns, &ro->reruns};
+	const char *kinds[] = {"failure", "warning", "rerun"};
+	for (int t = 0; t < 3; t++)
+		for (size_t i = 0; i < ts[t]->n; i++)
+			v[k++] = (pqx_run_stat){kinds[t], ts[t]->v[i].name, ts[t]->v[i].count, ts[t]->v[i].first};
+	pqx_run_totals tot = {ro->skipped, ro->records, ro->q.new_questions, ro->q.changed,
+	                      ro->q.unchanged, seconds, shard};
+	char err[512];
+	int rc = pqx_store_run_stats(ro->st, ro->run_id, &tot, v, k, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "pqx: %s\n", err);
+	free(v);
+	return rc;
+}
+
+static void print_summary(const runout *ro, double seconds, const char *shard, long outside)
+{
+	char dur[32];
+	if (seconds < 60)
+		snprintf(dur, sizeof dur, "%.2f s", seconds);
+	else
+		fmt_duration(dur, sizeof dur, seconds);
+	fprintf(stderr, "pqx: %zu page%s in %s (%.1f pages/s): %ld ok, %ld failed",
+	        ro->pages, ro->pages == 1 ? "" : "s", dur,
+	        seconds > 0 ? (double)ro->pages / seconds : 0.0, ro->ok, ro->failed);
+	if (ro->st)
+		fprintf(stderr, ", %ld skipped (unchanged)", ro->skipped);
+	fprintf(stderr, "; %ld record%s%s\n", ro->records, ro->records == 1 ? "" : "s",
+	        ro->st ? " stored" : "");
+	if (ro->st)
+		fprintf(stderr, "pqx: questions: %ld new, %ld changed, %ld unchanged\n",
+		        ro->q.new_questions, ro->q.changed, ro->q.unchanged);
+	if (ro->st && ro->reruns.n) {
+		fputs("pqx: not skipped:", stderr);
+		for (size_t i = 0; i < ro->reruns.n; i++)
+			fprintf(stderr, "%s %s %ld", i ? "," : "", ro->reruns.v[i].name, ro->reruns.v[i].count);
+		fputc('\n', stderr);
+	}
+	if (shard)
+		fprintf(stderr, "pqx: shard %s: %ld page%s of other shards left out\n", shard, outside,
+		        outside == 1 ? "" : "s");
+	if (ro->causes.n) {
+		fprintf(stderr, "pqx: failures by cause:\n");
+		for (size_t i = 0; i < ro->causes.n; i++)
+			fprintf(stderr, "pqx:   %ld x %s (first: %s)\n", ro->causes.v[i].count,
+			        ro->causes.v[i].name, ro->causes.v[i].first ? ro->causes.v[i].first : "?");
+	}
+}
+
 int pqx_cmd_run(int argc, char **argv)
 {
 	pqx_common_opts o;
 	pqx_common_defaults(&o);
-	const char *format = NULL, *db = NULL;
-	int nargs = 0, jobs = 1, worker_memory_set = 0;
+	const char *format = NULL, *db = NULL, *shard = NULL;
+	int nargs = 0, jobs = 1, worker_memory_set = 0, force = 0, no_progress = 0;
+	unsigned shard_i = 0, shard_n = 0;
 	size_t worker_memory = 0;
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	if (!args)
@@ -1204,6 +1754,29 @@ int pqx_cmd_run(int argc, char **argv)
 			worker_memory_set = 1;
 			continue;
 		}
+		if (strcmp(a, "--force") == 0) {
+			force = 1;
+			continue;
+		}
+		if (strcmp(a, "--no-progress") == 0) {
+			no_progress = 1;
+			continue;
+		}
+		if (is_opt(a, "--shard")) {
+			shard = option_value(argc, argv, &i, "--shard");
+			char *end;
+			unsigned long si = strtoul(shard, &end, 10), sn = 0;
+			if (end != shard && *end == '/')
+				sn = strtoul(end + 1, &end, 10);
+			if (!*shard || *end || sn < 1 || sn > 1000000 || si < 1 || si > sn || shard[0] == '-') {
+				fprintf(stderr, "pqx run: --shard wants I/N with 1 <= I <= N (e.g. 2/3), not '%s'\n", shard);
+				free(args);
+				return PQX_EXIT_USAGE;
+			}
+			shard_i = (unsigned)si;
+			shard_n = (unsigned)sn;
+			continue;
+		}
 		if (is_opt(a, "--db")) {
 			db = option_value(argc, argv, &i, "--db");
 			if (!*db) {
@@ -1254,15 +1827,22 @@ int pqx_cmd_run(int argc, char **argv)
 	int script_idx = lua_gettop(L);
 	const char *sname = base_name(script);
 
+	double started = mono_now();
 	pagesrc ps;
 	pagesrc_init(&ps, args + 1, nargs - 1);
+	ps.shard_i = shard_i;
+	ps.shard_n = shard_n;
 	pageitem first = {NULL, NULL};
 	int got;
 	while ((got = pagesrc_next(&ps, &first)) < 0)
 		pagesrc_feed(&ps);
 	if (got == 0) {
-		fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm)\n");
-		code = PQX_EXIT_INPUT;
+		if (shard_n && ps.outside)
+			fprintf(stderr, "pqx run: no pages in shard %s (%ld page%s belong to other shards)\n",
+			        shard, ps.outside, ps.outside == 1 ? "" : "s");
+		else
+			fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm)\n");
+		code = shard_n && ps.outside ? PQX_EXIT_OK : PQX_EXIT_INPUT;
 		pagesrc_free(&ps);
 		goto out;
 	}
@@ -1310,25 +1890,83 @@ int pqx_cmd_run(int argc, char **argv)
 	if (!worker_memory_set && o.vm.max_memory && o.limits.max_parse_memory && o.limits.max_bytes)
 		sv.worker_memory = o.vm.max_memory + o.limits.max_parse_memory + 4 * o.limits.max_bytes +
 		                   (size_t)256 * 1024 * 1024;
-	runout ro = {L, &o, sname, st, run_id, json, jsonl, 0, 0, 0, 0, PQX_EXIT_OK};
+	runout ro;
+	memset(&ro, 0, sizeof ro);
+	ro.L = L;
+	ro.o = &o;
+	ro.sname = sname;
+	ro.st = st;
+	ro.run_id = run_id;
+	ro.json = json;
+	ro.jsonl = jsonl;
+	ro.code = PQX_EXIT_OK;
+	ro.force = force;
+	ro.started = started;
+	ro.total = -1;
+	char script_sha[65];
+	pqx_buf okey = PQX_BUF_INIT;
+	pqx_sha256_hex(sbytes.s ? sbytes.s : "", sbytes.len, script_sha);
+	lua_getfield(L, script_idx, "name");
+	ro.script_name = lua_tostring(L, -1) ? lua_tostring(L, -1) : sname;  /* stays on the stack */
+	int name_idx = lua_gettop(L);
+	ro.script_sha = script_sha;
+	/* the options that change what a page gives (limits only decide whether it fails) */
+	pqx_buf_addf(&okey, "encoding=%s base-url=%s", o.encoding ? o.encoding : "",
+	             o.base_url ? o.base_url : "");
+	ro.options_key = pqx_buf_cstr(&okey);
+	if (st && pqx_store_set_check(st, ro.script_name, script_sha, PQX_VERSION, ro.options_key) != 0) {
+		fprintf(stderr, "pqx run: out of memory\n");
+		code = PQX_EXIT_INTERNAL;
+	}
+	ro.progress = !o.quiet && !no_progress && isatty(STDERR_FILENO);
+	if (ro.progress) {
+		/* the total, when it can be known without reading stdin: the same walk, counted */
+		int streamed = 0;
+		for (int k = 1; k < nargs; k++)
+			streamed |= strcmp(args[k], "-") == 0;
+		if (!streamed) {
+			pagesrc cs;
+			pagesrc_init(&cs, args + 1, nargs - 1);
+			cs.shard_i = shard_i;
+			cs.shard_n = shard_n;
+			pageitem ci;
+			long n = 0;
+			while (pagesrc_next(&cs, &ci) > 0) {
+				n++;
+				free(ci.path);
+				free(ci.error);
+			}
+			pagesrc_free(&cs);
+			ro.total = n;
+		}
+		progress_draw(&ro, 1);
+	}
 	if (json)
 		fputs("[\n", stdout);
 	supervise(&sv, &ps, first, jobs, &ro);
-	pagesrc_free(&ps);
+	progress_clear(&ro);
 	if (ro.code > code)
 		code = ro.code;
 	if (json)
 		fputs("\n]\n", stdout);
+	double seconds = mono_now() - started;
 	if (st) {
-		if (pqx_store_run_end(st, run_id, ro.ok, ro.failed, err, sizeof err) != 0) {
+		if (store_figures(&ro, seconds, shard) != 0 ||
+		    pqx_store_run_end(st, run_id, ro.ok, ro.failed, err, sizeof err) != 0) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
 		}
 		pqx_store_close(st);
 	}
-	if (!o.quiet && (ro.pages > 1 || ro.failed))
-		fprintf(stderr, "pqx: %zu page%s: %ld ok, %ld failed; %ld record%s\n", ro.pages,
-		        ro.pages == 1 ? "" : "s", ro.ok, ro.failed, ro.records, ro.records == 1 ? "" : "s");
+	if (!o.quiet)
+		print_summary(&ro, seconds, shard, ps.outside);
+	pagesrc_free(&ps);
+	lua_remove(L, name_idx);
+	pqx_buf_free(&okey);
+	tally_free(&ro.causes);
+	tally_free(&ro.fails);
+	tally_free(&ro.warns);
+	tally_free(&ro.reruns);
 out:
 	pqx_buf_free(&lerr);
 	pqx_buf_free(&sbytes);
