@@ -1083,7 +1083,10 @@ static void failure_cause(int status, const char *error, char *out, size_t n)
 	}
 	if (len > 160)
 		len = 160;
-	snprintf(out, n, "%s: %.*s", kind, (int)len, m);
+	if (strncmp(m, "limit exceeded: ", 16) == 0)
+		snprintf(out, n, "%.*s", (int)len, m);  /* says its kind itself */
+	else
+		snprintf(out, n, "%s: %.*s", kind, (int)len, m);
 }
 
 /* 1 when the value at idx counts as given: not nil, not "", not an empty table. */
@@ -1837,10 +1840,10 @@ int pqx_cmd_run(int argc, char **argv)
 	while ((got = pagesrc_next(&ps, &first)) < 0)
 		pagesrc_feed(&ps);
 	if (got == 0) {
-		if (shard_n && ps.outside)
-			fprintf(stderr, "pqx run: no pages in shard %s (%ld page%s belong to other shards)\n",
-			        shard, ps.outside, ps.outside == 1 ? "" : "s");
-		else
+		if (shard_n && ps.outside && !o.quiet)
+			fprintf(stderr, "pqx run: no pages in shard %s (%ld page%s to other shards)\n",
+			        shard, ps.outside, ps.outside == 1 ? " belongs" : "s belong");
+		else if (!(shard_n && ps.outside))
 			fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm)\n");
 		code = shard_n && ps.outside ? PQX_EXIT_OK : PQX_EXIT_INPUT;
 		pagesrc_free(&ps);
