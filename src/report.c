@@ -482,20 +482,16 @@ int pqx_cmd_merge(int argc, char **argv)
 		return PQX_EXIT_DB;
 	}
 	int code = PQX_EXIT_OK;
-	for (int k = 1; k < n; k++) {
-		long versions = 0;
-		if (pqx_store_merge(st, paths[k], &versions, err, sizeof err) != 0) {
-			fprintf(stderr, "pqx merge: %s: %s (nothing of it merged)\n", paths[k], err);
-			int c = strstr(err, "not a pqx database") || strstr(err, "cannot open") ? PQX_EXIT_INPUT : PQX_EXIT_DB;
-			if (c > code)
-				code = c;
-			continue;
-		}
-		if (!quiet)
-			fprintf(stderr, "pqx merge: %s: %ld source version%s replayed\n", paths[k], versions,
-			        versions == 1 ? "" : "s");
+	long versions = 0;
+	if (pqx_store_merge(st, (const char *const *)paths + 1, n - 1, &versions, err, sizeof err) != 0) {
+		fprintf(stderr, "pqx merge: %s (nothing merged)\n", err);
+		code = strstr(err, "not a pqx database") || strstr(err, "cannot open") ||
+		       strstr(err, "is newer than") ? PQX_EXIT_INPUT : PQX_EXIT_DB;
+	} else if (!quiet) {
+		fprintf(stderr, "pqx merge: %d database%s, %ld source version%s replayed\n", n - 1,
+		        n == 2 ? "" : "s", versions, versions == 1 ? "" : "s");
 	}
-	if (!quiet) {
+	if (!quiet && code == PQX_EXIT_OK) {
 		sqlite3_stmt *s;
 		if (sqlite3_prepare_v2(pqx_store_db(st), "SELECT (SELECT count(*) FROM question),"
 		                       " (SELECT count(*) FROM page), (SELECT count(*) FROM run)", -1, &s, NULL) == SQLITE_OK &&

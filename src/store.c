@@ -2173,32 +2173,83 @@ static int input_version(const char *path, char *err, size_t errlen)
 	return v;
 }
 
-/* Merge steps before the replay: runs (by uid), their figures, pages (a page version
- * both databases hold keeps the earlier first sighting and the later processing). */
-static const char merge_before[] =
-	"CREATE TEMP TABLE merge_run (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);\n"
-	"CREATE TEMP TABLE merge_page (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);\n"
-	"CREATE TEMP TABLE merge_win (old INTEGER PRIMARY KEY);\n"
+/* pqx merge reads every input into temporary tables first (k = the input's number),
+ * without writing to the output, then merges them all in one transaction: whole or
+ * not at all, with one replay order across all inputs. That order is what a single
+ * run over all the pages would have used: by generation (the n-th run of a script,
+ * shards of one split counting as one run), then by page path, then by time. */
+static const char merge_tables[] =
+	"DROP TABLE IF EXISTS temp.m_run; DROP TABLE IF EXISTS temp.m_run_stat;"
+	" DROP TABLE IF EXISTS temp.m_page; DROP TABLE IF EXISTS temp.m_pw;"
+	" DROP TABLE IF EXISTS temp.m_check; DROP TABLE IF EXISTS temp.m_ver;"
+	" DROP TABLE IF EXISTS temp.m_src; DROP TABLE IF EXISTS temp.m_q;"
+	" DROP TABLE IF EXISTS temp.m_runmap; DROP TABLE IF EXISTS temp.m_pagemap;"
+	" DROP TABLE IF EXISTS temp.m_win; DROP TABLE IF EXISTS temp.m_wmax;\n"
+	"CREATE TEMP TABLE m_run AS SELECT 0 AS k, * FROM main.run WHERE 0;\n"
+	"CREATE TEMP TABLE m_run_stat AS SELECT 0 AS k, * FROM main.run_stat WHERE 0;\n"
+	"CREATE TEMP TABLE m_page AS SELECT 0 AS k, * FROM main.page WHERE 0;\n"
+	"CREATE TEMP TABLE m_pw AS SELECT 0 AS k, * FROM main.page_warning WHERE 0;\n"
+	"CREATE TEMP TABLE m_check AS SELECT 0 AS k, * FROM main.page_check WHERE 0;\n"
+	"CREATE TEMP TABLE m_ver (k INTEGER, gen INTEGER, path TEXT, t TEXT, cur INTEGER, question_id TEXT,\n"
+	"  kind TEXT, source TEXT, record TEXT, page_id INTEGER, run INTEGER);\n"
+	"CREATE TEMP TABLE m_src AS SELECT 0 AS k, question_id, kind, source, first_seen, first_seen_run,\n"
+	"  last_seen, last_seen_run FROM main.question_source WHERE 0;\n"
+	"CREATE TEMP TABLE m_q AS SELECT 0 AS k, id, first_seen, first_seen_run, last_seen, last_seen_run\n"
+	"  FROM main.question WHERE 0;\n"
+	"CREATE TEMP TABLE m_runmap (k INTEGER, old INTEGER, new INTEGER, PRIMARY KEY (k, old));\n"
+	"CREATE TEMP TABLE m_pagemap (k INTEGER, old INTEGER, new INTEGER, PRIMARY KEY (k, old));\n"
+	"CREATE TEMP TABLE m_win (page INTEGER PRIMARY KEY, k INTEGER);\n";
+
+/* Reading one input (attached as src) into the temporary tables. */
+static const char merge_read[] =
+	"INSERT INTO temp.m_run SELECT :k, * FROM src.run;\n"
+	"INSERT INTO temp.m_run_stat SELECT :k, * FROM src.run_stat;\n"
+	"INSERT INTO temp.m_page SELECT :k, * FROM src.page;\n"
+	"INSERT INTO temp.m_pw SELECT :k, * FROM src.page_warning;\n"
+	"INSERT INTO temp.m_check SELECT :k, * FROM src.page_check;\n"
+	"INSERT INTO temp.m_src SELECT :k, question_id, kind, source, first_seen, first_seen_run,\n"
+	"  last_seen, last_seen_run FROM src.question_source;\n"
+	"INSERT INTO temp.m_q SELECT :k, id, first_seen, first_seen_run, last_seen, last_seen_run\n"
+	"  FROM src.question;\n"
+	/* every version of every source; a version's run is the run going on when it was stored */
+	"INSERT INTO temp.m_ver SELECT :k, coalesce((SELECT g.gen FROM (SELECT id, row_number() OVER\n"
+	"  (PARTITION BY script_name, coalesce(shard, '') ORDER BY started, id) AS gen FROM src.run) g\n"
+	"  WHERE g.id = (SELECT r.id FROM src.run r WHERE r.started <= v.t ORDER BY r.started DESC, r.id DESC\n"
+	"  LIMIT 1)), 0), coalesce(p.path, ''), v.t, v.cur, v.question_id, v.kind, v.source, v.record,\n"
+	"  v.page_id, v.run FROM (\n"
+	"  SELECT question_id, kind, source, record, page_id, updated AS t, last_seen_run AS run, 1 AS cur\n"
+	"    FROM src.question_source\n"
+	"  UNION ALL SELECT question_id, kind, source, record, page_id, stored, run_id, 0\n"
+	"    FROM src.question_revision) v LEFT JOIN src.page p ON p.id = v.page_id;\n";
+
+/* Runs (one row per uid: merging a run twice adds nothing) and their figures. */
+static const char merge_runs[] =
+	"CREATE TEMP TABLE m_wmax AS SELECT coalesce(max(id), 0) AS id FROM main.page_warning;\n"
 	"INSERT INTO main.run (started, finished, script_name, script_path, script_version, script_sha256,\n"
 	"  pqx_version, options, pages_ok, pages_failed, uid, merged_from, shard, pages_skipped, records,\n"
 	"  questions_new, questions_changed, questions_unchanged, seconds)\n"
 	"  SELECT started, finished, script_name, script_path, script_version, script_sha256, pqx_version,\n"
-	"  options, pages_ok, pages_failed, uid, coalesce(merged_from, :input), shard, pages_skipped,\n"
+	"  options, pages_ok, pages_failed, uid, merged_from, shard, pages_skipped,\n"
 	"  records, questions_new, questions_changed, questions_unchanged, seconds\n"
-	"  FROM src.run r WHERE NOT EXISTS (SELECT 1 FROM main.run m WHERE m.uid = r.uid) ORDER BY r.id;\n"
-	"INSERT INTO temp.merge_run SELECT r.id, m.id FROM src.run r JOIN main.run m ON m.uid = r.uid;\n"
+	"  FROM temp.m_run r WHERE NOT EXISTS (SELECT 1 FROM main.run m WHERE m.uid = r.uid)\n"
+	"  AND r.k = (SELECT min(x.k) FROM temp.m_run x WHERE x.uid = r.uid) ORDER BY r.started, r.k, r.id;\n"
+	"INSERT INTO temp.m_runmap SELECT r.k, r.id, m.id FROM temp.m_run r JOIN main.run m ON m.uid = r.uid;\n"
 	"INSERT INTO main.run_stat (run_id, kind, name, count, first_path)\n"
-	"  SELECT mr.new, s.kind, s.name, s.count, s.first_path FROM src.run_stat s\n"
-	"  JOIN temp.merge_run mr ON mr.old = s.run_id WHERE true ON CONFLICT DO NOTHING;\n"
-	"INSERT INTO temp.merge_win SELECT p.id FROM src.page p LEFT JOIN main.page m\n"
-	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256\n"
-	"  WHERE m.id IS NULL OR p.last_seen > m.last_seen;\n"
+	"  SELECT mr.new, s.kind, s.name, s.count, s.first_path FROM temp.m_run_stat s\n"
+	"  JOIN temp.m_runmap mr ON mr.k = s.k AND mr.old = s.run_id WHERE true ON CONFLICT DO NOTHING;\n";
+
+/* One input's pages (:k): a page version both hold keeps the earlier first sighting and
+ * the later processing (m_win remembers which input that was, for its warnings). */
+static const char merge_pages[] =
+	"INSERT INTO temp.m_win SELECT m.id, :k FROM temp.m_page p JOIN main.page m\n"
+	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256 WHERE p.k = :k AND p.last_seen > m.last_seen\n"
+	"  ON CONFLICT (page) DO UPDATE SET k = excluded.k;\n"
 	"INSERT INTO main.page (path, content_sha256, bytes, encoding, encoding_source, status, error,\n"
 	"  warnings, first_seen_run, last_seen_run, first_seen, last_seen)\n"
 	"  SELECT p.path, p.content_sha256, p.bytes, p.encoding, p.encoding_source, p.status, p.error,\n"
-	"  p.warnings, (SELECT new FROM temp.merge_run WHERE old = p.first_seen_run),\n"
-	"  (SELECT new FROM temp.merge_run WHERE old = p.last_seen_run), p.first_seen, p.last_seen\n"
-	"  FROM src.page p WHERE true ORDER BY p.id\n"
+	"  p.warnings, (SELECT new FROM temp.m_runmap WHERE k = :k AND old = p.first_seen_run),\n"
+	"  (SELECT new FROM temp.m_runmap WHERE k = :k AND old = p.last_seen_run), p.first_seen, p.last_seen\n"
+	"  FROM temp.m_page p WHERE p.k = :k ORDER BY p.id\n"
 	"  ON CONFLICT (path, content_sha256) DO UPDATE SET\n"
 	"  first_seen_run = CASE WHEN excluded.first_seen < page.first_seen THEN excluded.first_seen_run\n"
 	"    ELSE page.first_seen_run END,\n"
@@ -2213,53 +2264,38 @@ static const char merge_before[] =
 	"  last_seen_run = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.last_seen_run\n"
 	"    ELSE page.last_seen_run END,\n"
 	"  last_seen = max(page.last_seen, excluded.last_seen);\n"
-	"INSERT INTO temp.merge_page SELECT p.id, m.id FROM src.page p JOIN main.page m\n"
-	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256;\n"
-	/* every version of every source, in the order it was stored (a superseded version
-	 * before the current one stored in the same instant) */
-	"CREATE TEMP TABLE merge_version AS SELECT v.record, mp.new AS page_id, mr.new AS run_id, v.t,\n"
-	"  coalesce(pg.path, '') AS path FROM (\n"
-	"  SELECT question_id, kind, source, record, page_id, updated AS t, last_seen_run AS run, 1 AS cur\n"
-	"    FROM src.question_source\n"
-	"  UNION ALL SELECT question_id, kind, source, record, page_id, stored, run_id, 0\n"
-	"    FROM src.question_revision) v\n"
-	"  LEFT JOIN temp.merge_page mp ON mp.old = v.page_id\n"
-	"  LEFT JOIN main.page pg ON pg.id = mp.new\n"
-	"  LEFT JOIN temp.merge_run mr ON mr.old = v.run\n"
-	"  ORDER BY v.t, v.cur, v.question_id, v.kind, v.source, v.record;\n"
-	"CREATE TEMP TABLE merge_wmax AS SELECT coalesce(max(id), 0) AS id FROM main.page_warning;\n";
+	"INSERT INTO temp.m_win SELECT m.id, :k FROM temp.m_page p JOIN main.page m\n"
+	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256 WHERE p.k = :k\n"
+	"  AND m.first_seen_run IS (SELECT new FROM temp.m_runmap WHERE k = :k AND old = p.first_seen_run)\n"
+	"  AND m.last_seen = p.last_seen AND NOT EXISTS (SELECT 1 FROM temp.m_win w WHERE w.page = m.id)\n"
+	"  ON CONFLICT (page) DO NOTHING;\n"
+	"INSERT INTO temp.m_pagemap SELECT :k, p.id, m.id FROM temp.m_page p JOIN main.page m\n"
+	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256 WHERE p.k = :k;\n";
 
-/* After the replay: "seen" times as the input knew them, its page warnings for the
- * page versions it processed last, and its page checks where its run is the later. */
-static const char merge_after[] =
+/* After the replay, per input (:k): "seen" times as the inputs knew them, and the page
+ * checks of the later run. */
+static const char merge_times[] =
 	"UPDATE main.question_source AS m SET last_seen = s.last_seen,\n"
-	"  last_seen_run = (SELECT new FROM temp.merge_run WHERE old = s.last_seen_run)\n"
-	"  FROM src.question_source s WHERE m.question_id = s.question_id AND m.kind = s.kind\n"
+	"  last_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.last_seen_run)\n"
+	"  FROM temp.m_src s WHERE s.k = :k AND m.question_id = s.question_id AND m.kind = s.kind\n"
 	"  AND m.source = s.source AND s.last_seen > m.last_seen;\n"
 	"UPDATE main.question_source AS m SET first_seen = s.first_seen,\n"
-	"  first_seen_run = (SELECT new FROM temp.merge_run WHERE old = s.first_seen_run)\n"
-	"  FROM src.question_source s WHERE m.question_id = s.question_id AND m.kind = s.kind\n"
+	"  first_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.first_seen_run)\n"
+	"  FROM temp.m_src s WHERE s.k = :k AND m.question_id = s.question_id AND m.kind = s.kind\n"
 	"  AND m.source = s.source AND s.first_seen < m.first_seen;\n"
 	"UPDATE main.question AS m SET last_seen = s.last_seen,\n"
-	"  last_seen_run = (SELECT new FROM temp.merge_run WHERE old = s.last_seen_run)\n"
-	"  FROM src.question s WHERE m.id = s.id AND s.last_seen > m.last_seen;\n"
+	"  last_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.last_seen_run)\n"
+	"  FROM temp.m_q s WHERE s.k = :k AND m.id = s.id AND s.last_seen > m.last_seen;\n"
 	"UPDATE main.question AS m SET first_seen = s.first_seen,\n"
-	"  first_seen_run = (SELECT new FROM temp.merge_run WHERE old = s.first_seen_run)\n"
-	"  FROM src.question s WHERE m.id = s.id AND s.first_seen < m.first_seen;\n"
-	"DELETE FROM main.page_warning WHERE id > (SELECT id FROM temp.merge_wmax);\n"
-	"DELETE FROM main.page_warning WHERE page_id IN (SELECT mp.new FROM temp.merge_page mp\n"
-	"  JOIN temp.merge_win w ON w.old = mp.old);\n"
-	"INSERT INTO main.page_warning (page_id, question_id, message)\n"
-	"  SELECT mp.new, w.question_id, w.message FROM src.page_warning w\n"
-	"  JOIN temp.merge_page mp ON mp.old = w.page_id\n"
-	"  WHERE w.page_id IN (SELECT old FROM temp.merge_win) ORDER BY w.id;\n"
+	"  first_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.first_seen_run)\n"
+	"  FROM temp.m_q s WHERE s.k = :k AND m.id = s.id AND s.first_seen < m.first_seen;\n"
 	"INSERT INTO main.page_check (path, script_name, content_sha256, script_sha256, pqx_version,\n"
 	"  options, status, page_id, run_id, last_seen_run, questions, stats)\n"
 	"  SELECT c.path, c.script_name, c.content_sha256, c.script_sha256, c.pqx_version, c.options,\n"
-	"  c.status, mp.new, r1.new, r2.new, c.questions, c.stats FROM src.page_check c\n"
-	"  LEFT JOIN temp.merge_page mp ON mp.old = c.page_id\n"
-	"  LEFT JOIN temp.merge_run r1 ON r1.old = c.run_id\n"
-	"  LEFT JOIN temp.merge_run r2 ON r2.old = c.last_seen_run WHERE true\n"
+	"  c.status, mp.new, r1.new, r2.new, c.questions, c.stats FROM temp.m_check c\n"
+	"  LEFT JOIN temp.m_pagemap mp ON mp.k = c.k AND mp.old = c.page_id\n"
+	"  LEFT JOIN temp.m_runmap r1 ON r1.k = c.k AND r1.old = c.run_id\n"
+	"  LEFT JOIN temp.m_runmap r2 ON r2.k = c.k AND r2.old = c.last_seen_run WHERE c.k = :k\n"
 	"  ON CONFLICT (path, script_name) DO UPDATE SET content_sha256 = excluded.content_sha256,\n"
 	"  script_sha256 = excluded.script_sha256, pqx_version = excluded.pqx_version,\n"
 	"  options = excluded.options, status = excluded.status, page_id = excluded.page_id,\n"
@@ -2268,24 +2304,42 @@ static const char merge_after[] =
 	"  WHERE coalesce((SELECT started FROM main.run WHERE id = excluded.last_seen_run), '')\n"
 	"    > coalesce((SELECT started FROM main.run WHERE id = page_check.last_seen_run), '');\n";
 
-static const char merge_cleanup[] =
-	"DROP TABLE IF EXISTS temp.merge_run; DROP TABLE IF EXISTS temp.merge_page;"
-	" DROP TABLE IF EXISTS temp.merge_win; DROP TABLE IF EXISTS temp.merge_version;"
-	" DROP TABLE IF EXISTS temp.merge_wmax;";
+/* The replay wrote the records' warnings again: what each page version had in the
+ * input that processed it last replaces them. */
+static const char merge_warnings[] =
+	/* Disagreements between sources the inputs held apart (pages in different shards)
+	 * first show in the replay: those warnings stay, on the page that brought them. */
+	"CREATE TEMP TABLE m_conflict AS SELECT id, page_id, question_id, message FROM main.page_warning\n"
+	"  WHERE id > (SELECT id FROM temp.m_wmax) AND message LIKE 'record %: sources disagree on %';\n"
+	"DELETE FROM main.page_warning WHERE id > (SELECT id FROM temp.m_wmax);\n"
+	"DELETE FROM main.page_warning WHERE id <= (SELECT id FROM temp.m_wmax)\n"
+	"  AND page_id IN (SELECT page FROM temp.m_win);\n"
+	"INSERT INTO main.page_warning (page_id, question_id, message)\n"
+	"  SELECT mp.new, w.question_id, w.message FROM temp.m_pw w\n"
+	"  JOIN temp.m_pagemap mp ON mp.k = w.k AND mp.old = w.page_id\n"
+	"  JOIN temp.m_win win ON win.page = mp.new AND win.k = w.k ORDER BY mp.new, w.id;\n"
+	"INSERT INTO main.page_warning (page_id, question_id, message)\n"
+	"  SELECT c.page_id, c.question_id, c.message FROM temp.m_conflict c WHERE NOT EXISTS\n"
+	"  (SELECT 1 FROM main.page_warning w WHERE w.page_id = c.page_id AND w.question_id IS c.question_id\n"
+	"  AND w.message = c.message) ORDER BY c.id;\n"
+	"DROP TABLE temp.m_conflict;\n";
 
-/* exec_sql with :input bound (sqlite3_exec cannot bind) */
-static int merge_exec(pqx_store *st, const char *sql, const char *input, char *err, size_t errlen)
+/* sql with :k and :input bound (sqlite3_exec cannot bind) */
+static int merge_exec(pqx_store *st, const char *sql, int k, const char *input, char *err, size_t errlen)
 {
 	const char *tail = sql;
 	while (tail && *tail) {
 		sqlite3_stmt *s = NULL;
 		if (sqlite3_prepare_v2(st->db, tail, -1, &s, &tail) != SQLITE_OK) {
-			set_err(err, errlen, "merge: %s", sqlite3_errmsg(st->db));
+			set_err(err, errlen, "%s", sqlite3_errmsg(st->db));
 			return -1;
 		}
 		if (!s)
 			continue;
-		int i = sqlite3_bind_parameter_index(s, ":input");
+		int i = sqlite3_bind_parameter_index(s, ":k");
+		if (i > 0)
+			sqlite3_bind_int(s, i, k);
+		i = sqlite3_bind_parameter_index(s, ":input");
 		if (i > 0)
 			sqlite3_bind_text(s, i, input, -1, SQLITE_STATIC);
 		int rc;
@@ -2293,61 +2347,103 @@ static int merge_exec(pqx_store *st, const char *sql, const char *input, char *e
 			;
 		sqlite3_finalize(s);
 		if (rc != SQLITE_DONE) {
-			set_err(err, errlen, "merge: %s", sqlite3_errmsg(st->db));
+			set_err(err, errlen, "%s", sqlite3_errmsg(st->db));
 			return -1;
 		}
 	}
 	return 0;
 }
 
-int pqx_store_merge(pqx_store *st, const char *in_path, long *versions, char *err, size_t errlen)
+/* Attaches one input as src and copies it into the temporary tables; an input of
+ * an older schema is migrated in a temporary copy first. */
+static int merge_read_input(pqx_store *st, const char *in_path, int k, char *err, size_t errlen)
 {
-	*versions = 0;
-	int v = input_version(in_path, err, errlen);
-	if (v < 0)
+	char e[400];
+	int v = input_version(in_path, e, sizeof e);
+	if (v < 0) {
+		set_err(err, errlen, "%s: %s", in_path, e);
 		return -1;
+	}
 	char tmp[64] = "";
 	const char *attach = in_path;
+	int ret = -1;
 	if (v < PQX_STORE_SCHEMA_VERSION) {
-		/* an older file is migrated in a copy: merging never writes to an input */
 		snprintf(tmp, sizeof tmp, "/tmp/pqx-merge-XXXXXX");
 		int fd = mkstemp(tmp);
 		if (fd < 0) {
-			set_err(err, errlen, "cannot create a temporary copy to migrate it");
+			set_err(err, errlen, "%s: cannot create a temporary copy to migrate it", in_path);
 			return -1;
 		}
 		close(fd);
 		pqx_store *old = NULL;
-		if (copy_db(in_path, tmp, err, errlen) != 0 || !(old = pqx_store_open(tmp, err, errlen))) {
-			unlink(tmp);
-			return -1;
+		if (copy_db(in_path, tmp, e, sizeof e) != 0 || !(old = pqx_store_open(tmp, e, sizeof e))) {
+			set_err(err, errlen, "%s: %s", in_path, e);
+			goto out;
 		}
 		pqx_store_close(old);
 		attach = tmp;
 	}
-	int ret = -1;
-	sqlite3_stmt *a = NULL, *each = NULL;
-	pqx_buf what = PQX_BUF_INIT, warns = PQX_BUF_INIT, rec = PQX_BUF_INIT, path = PQX_BUF_INIT,
-		when = PQX_BUF_INIT;
+	sqlite3_stmt *a = NULL;
 	if (sqlite3_prepare_v2(st->db, "ATTACH ?1 AS src", -1, &a, NULL) != SQLITE_OK) {
-		set_err(err, errlen, "cannot attach it: %s", sqlite3_errmsg(st->db));
-		goto out_tmp;
+		set_err(err, errlen, "%s: cannot attach it: %s", in_path, sqlite3_errmsg(st->db));
+		goto out;
 	}
 	sqlite3_bind_text(a, 1, attach, -1, SQLITE_STATIC);
 	int arc = sqlite3_step(a);
 	sqlite3_finalize(a);
 	if (arc != SQLITE_DONE) {
-		set_err(err, errlen, "cannot attach it: %s", sqlite3_errmsg(st->db));
-		goto out_tmp;
+		set_err(err, errlen, "%s: cannot attach it: %s", in_path, sqlite3_errmsg(st->db));
+		goto out;
 	}
+	if (merge_exec(st, merge_read, k, in_path, e, sizeof e) != 0)
+		set_err(err, errlen, "%s: reading it: %s", in_path, e);
+	else
+		ret = 0;
+	sqlite3_exec(st->db, "DETACH src", NULL, NULL, NULL);
+out:
+	if (tmp[0]) {
+		char side[80];
+		unlink(tmp);
+		snprintf(side, sizeof side, "%s-wal", tmp);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", tmp);
+		unlink(side);
+	}
+	return ret;
+}
+
+int pqx_store_merge(pqx_store *st, const char *const *inputs, int n, long *versions,
+                    char *err, size_t errlen)
+{
+	*versions = 0;
+	char e[400];
+	int ret = -1, in_tx = 0;
+	sqlite3_stmt *each = NULL;
+	pqx_buf what = PQX_BUF_INIT, warns = PQX_BUF_INIT, rec = PQX_BUF_INIT, path = PQX_BUF_INIT,
+		when = PQX_BUF_INIT;
+	if (merge_exec(st, merge_tables, 0, NULL, e, sizeof e) != 0) {
+		set_err(err, errlen, "preparing the merge: %s", e);
+		goto out;
+	}
+	for (int k = 0; k < n; k++)
+		if (merge_read_input(st, inputs[k], k + 1, err, errlen) != 0)
+			goto out;
 	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "merge") != 0)
-		goto out_detach;
-	sqlite3_exec(st->db, merge_cleanup, NULL, NULL, NULL);
-	if (merge_exec(st, merge_before, in_path, err, errlen) != 0)
+		goto out;
+	in_tx = 1;
+	if (merge_exec(st, merge_runs, 0, NULL, e, sizeof e) != 0)
 		goto fail;
-	if (sqlite3_prepare_v2(st->db, "SELECT record, page_id, run_id, t, path FROM temp.merge_version"
-	                       " ORDER BY rowid", -1, &each, NULL) != SQLITE_OK) {
-		set_err(err, errlen, "merge: %s", sqlite3_errmsg(st->db));
+	for (int k = 1; k <= n; k++)
+		if (merge_exec(st, merge_pages, k, inputs[k - 1], e, sizeof e) != 0)
+			goto fail;
+	if (sqlite3_prepare_v2(st->db,
+	        "SELECT v.record, mp.new, mr.new, v.t, coalesce(pg.path, '') FROM temp.m_ver v"
+	        " LEFT JOIN temp.m_pagemap mp ON mp.k = v.k AND mp.old = v.page_id"
+	        " LEFT JOIN main.page pg ON pg.id = mp.new"
+	        " LEFT JOIN temp.m_runmap mr ON mr.k = v.k AND mr.old = v.run"
+	        " ORDER BY v.gen, v.path, v.t, v.cur, v.question_id, v.kind, v.source, v.record, v.k",
+	        -1, &each, NULL) != SQLITE_OK) {
+		snprintf(e, sizeof e, "%s", sqlite3_errmsg(st->db));
 		goto fail;
 	}
 	int rc;
@@ -2359,46 +2455,51 @@ int pqx_store_merge(pqx_store *st, const char *in_path, long *versions, char *er
 		add_text(&path, sqlite3_column_text(each, 4));
 		add_text(&when, sqlite3_column_text(each, 3));
 		if (rec.oom || path.oom || when.oom) {
-			set_err(err, errlen, "merge: out of memory");
+			snprintf(e, sizeof e, "out of memory");
 			goto fail;
 		}
+		/* replayed at the time it was first stored, so first_seen and updated keep it */
 		bindings b = {.now = pqx_buf_cstr(&when), .path = pqx_buf_cstr(&path),
 		              .page = sqlite3_column_int64(each, 1), .run = sqlite3_column_int64(each, 2)};
 		pqx_buf_reset(&warns);
+		pqx_buf_reset(&what);
 		if (store_record(st, &b, rec.s, rec.len, &warns, &what) != 0) {
-			set_err(err, errlen, "merge: %s", pqx_buf_cstr(&what));
+			snprintf(e, sizeof e, "replaying a source version: %s", pqx_buf_cstr(&what));
 			goto fail;
 		}
 		++*versions;
 	}
-	if (rc != SQLITE_DONE) {
-		set_err(err, errlen, "merge: %s", sqlite3_errmsg(st->db));
-		goto fail;
-	}
 	sqlite3_finalize(each);
 	each = NULL;
-	if (merge_exec(st, merge_after, in_path, err, errlen) != 0 ||
-	    merge_exec(st, merge_cleanup, in_path, err, errlen) != 0)
+	if (rc != SQLITE_DONE) {
+		snprintf(e, sizeof e, "%s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	for (int k = 1; k <= n; k++)
+		if (merge_exec(st, merge_times, k, inputs[k - 1], e, sizeof e) != 0)
+			goto fail;
+	if (merge_exec(st, merge_warnings, 0, NULL, e, sizeof e) != 0)
 		goto fail;
 	if (exec_sql(st->db, "COMMIT", err, errlen, "merge") != 0)
-		goto fail;
+		goto fail_quiet;
+	in_tx = 0;
 	ret = 0;
-	goto out_detach;
+	goto out;
 fail:
+	set_err(err, errlen, "merge: %s", e);
+fail_quiet:
 	sqlite3_finalize(each);
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_exec(st->db, merge_cleanup, NULL, NULL, NULL);
-out_detach:
-	sqlite3_exec(st->db, "DETACH src", NULL, NULL, NULL);
-out_tmp:
-	if (tmp[0]) {
-		char side[80];
-		unlink(tmp);
-		snprintf(side, sizeof side, "%s-wal", tmp);
-		unlink(side);
-		snprintf(side, sizeof side, "%s-shm", tmp);
-		unlink(side);
-	}
+out:
+	if (in_tx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/* the temporary tables go: a store that merged stays usable */
+	merge_exec(st, "DROP TABLE IF EXISTS temp.m_run; DROP TABLE IF EXISTS temp.m_run_stat;"
+	           " DROP TABLE IF EXISTS temp.m_page; DROP TABLE IF EXISTS temp.m_pw;"
+	           " DROP TABLE IF EXISTS temp.m_check; DROP TABLE IF EXISTS temp.m_ver;"
+	           " DROP TABLE IF EXISTS temp.m_src; DROP TABLE IF EXISTS temp.m_q;"
+	           " DROP TABLE IF EXISTS temp.m_runmap; DROP TABLE IF EXISTS temp.m_pagemap;"
+	           " DROP TABLE IF EXISTS temp.m_win; DROP TABLE IF EXISTS temp.m_wmax;"
+	           " DROP TABLE IF EXISTS temp.m_conflict;", 0, NULL, e, sizeof e);
 	pqx_buf_free(&what);
 	pqx_buf_free(&warns);
 	pqx_buf_free(&rec);

@@ -122,11 +122,14 @@ typedef struct pqx_run_totals {
 int pqx_store_run_stats(pqx_store *st, int64_t run_id, const pqx_run_totals *t,
                         const pqx_run_stat *stats, size_t nstats, char *err, size_t errlen);
 
-/* Merges the database at in_path into st (pqx merge): its runs (by run uid, so merging
- * the same input twice adds nothing), its pages, page checks and warnings, and every
- * version of every source, replayed in the order they were stored through the same
- * source and rebuild rules as a run. One transaction per input. *versions gets the
- * number of source versions replayed. */
-int pqx_store_merge(pqx_store *st, const char *in_path, long *versions, char *err, size_t errlen);
+/* Merges the databases inputs[0..n-1] into st (pqx merge): their runs (by run uid, so
+ * merging the same input twice adds nothing), pages, page checks and warnings, and every
+ * version of every source, replayed through the same source and rebuild rules as a
+ * run, in the order one run over all their pages would have stored them (run
+ * generation, page path, time). The inputs are only read; all of them are merged in
+ * one transaction. *versions gets the number of source versions replayed. On failure
+ * err names the input when one is to blame. */
+int pqx_store_merge(pqx_store *st, const char *const *inputs, int n, long *versions,
+                    char *err, size_t errlen);
 
 #endif
