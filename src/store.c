@@ -2157,7 +2157,7 @@ static int input_version(const char *path, char *err, size_t errlen)
 		v = sqlite3_column_int(s, 0);
 		tables = sqlite3_column_int(s, 1);
 	} else {
-		set_err(err, errlen, "cannot read it: %s", sqlite3_errmsg(db));
+		set_err(err, errlen, "not a pqx database (%s)", sqlite3_errmsg(db));
 	}
 	sqlite3_finalize(s);
 	sqlite3_close(db);
@@ -2184,7 +2184,9 @@ static const char merge_tables[] =
 	" DROP TABLE IF EXISTS temp.m_check; DROP TABLE IF EXISTS temp.m_ver;"
 	" DROP TABLE IF EXISTS temp.m_src; DROP TABLE IF EXISTS temp.m_q;"
 	" DROP TABLE IF EXISTS temp.m_runmap; DROP TABLE IF EXISTS temp.m_pagemap;"
-	" DROP TABLE IF EXISTS temp.m_win; DROP TABLE IF EXISTS temp.m_wmax;\n"
+	" DROP TABLE IF EXISTS temp.m_win; DROP TABLE IF EXISTS temp.m_wmax;"
+	" DROP TABLE IF EXISTS temp.m_input; DROP TABLE IF EXISTS temp.m_conflict;"
+	" DROP TABLE IF EXISTS temp.m_fresh;\n"
 	"CREATE TEMP TABLE m_run AS SELECT 0 AS k, * FROM main.run WHERE 0;\n"
 	"CREATE TEMP TABLE m_run_stat AS SELECT 0 AS k, * FROM main.run_stat WHERE 0;\n"
 	"CREATE TEMP TABLE m_page AS SELECT 0 AS k, * FROM main.page WHERE 0;\n"
@@ -2198,10 +2200,13 @@ static const char merge_tables[] =
 	"  FROM main.question WHERE 0;\n"
 	"CREATE TEMP TABLE m_runmap (k INTEGER, old INTEGER, new INTEGER, PRIMARY KEY (k, old));\n"
 	"CREATE TEMP TABLE m_pagemap (k INTEGER, old INTEGER, new INTEGER, PRIMARY KEY (k, old));\n"
-	"CREATE TEMP TABLE m_win (page INTEGER PRIMARY KEY, k INTEGER);\n";
+	"CREATE TEMP TABLE m_win (page INTEGER PRIMARY KEY, k INTEGER);\n"
+	"CREATE TEMP TABLE m_input (k INTEGER PRIMARY KEY, path TEXT);\n"
+	"CREATE TEMP TABLE m_fresh (k INTEGER, path TEXT, sha TEXT);\n";
 
 /* Reading one input (attached as src) into the temporary tables. */
 static const char merge_read[] =
+	"INSERT INTO temp.m_input VALUES (:k, :input);\n"
 	"INSERT INTO temp.m_run SELECT :k, * FROM src.run;\n"
 	"INSERT INTO temp.m_run_stat SELECT :k, * FROM src.run_stat;\n"
 	"INSERT INTO temp.m_page SELECT :k, * FROM src.page;\n"
@@ -2229,7 +2234,8 @@ static const char merge_runs[] =
 	"  pqx_version, options, pages_ok, pages_failed, uid, merged_from, shard, pages_skipped, records,\n"
 	"  questions_new, questions_changed, questions_unchanged, seconds)\n"
 	"  SELECT started, finished, script_name, script_path, script_version, script_sha256, pqx_version,\n"
-	"  options, pages_ok, pages_failed, uid, merged_from, shard, pages_skipped,\n"
+	"  options, pages_ok, pages_failed, uid,\n"
+	"  coalesce(merged_from, (SELECT path FROM temp.m_input i WHERE i.k = r.k)), shard, pages_skipped,\n"
 	"  records, questions_new, questions_changed, questions_unchanged, seconds\n"
 	"  FROM temp.m_run r WHERE NOT EXISTS (SELECT 1 FROM main.run m WHERE m.uid = r.uid)\n"
 	"  AND r.k = (SELECT min(x.k) FROM temp.m_run x WHERE x.uid = r.uid) ORDER BY r.started, r.k, r.id;\n"
@@ -2244,6 +2250,8 @@ static const char merge_pages[] =
 	"INSERT INTO temp.m_win SELECT m.id, :k FROM temp.m_page p JOIN main.page m\n"
 	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256 WHERE p.k = :k AND p.last_seen > m.last_seen\n"
 	"  ON CONFLICT (page) DO UPDATE SET k = excluded.k;\n"
+	"INSERT INTO temp.m_fresh SELECT :k, p.path, p.content_sha256 FROM temp.m_page p WHERE p.k = :k\n"
+	"  AND NOT EXISTS (SELECT 1 FROM main.page m WHERE m.path = p.path AND m.content_sha256 = p.content_sha256);\n"
 	"INSERT INTO main.page (path, content_sha256, bytes, encoding, encoding_source, status, error,\n"
 	"  warnings, first_seen_run, last_seen_run, first_seen, last_seen)\n"
 	"  SELECT p.path, p.content_sha256, p.bytes, p.encoding, p.encoding_source, p.status, p.error,\n"
@@ -2264,11 +2272,8 @@ static const char merge_pages[] =
 	"  last_seen_run = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.last_seen_run\n"
 	"    ELSE page.last_seen_run END,\n"
 	"  last_seen = max(page.last_seen, excluded.last_seen);\n"
-	"INSERT INTO temp.m_win SELECT m.id, :k FROM temp.m_page p JOIN main.page m\n"
-	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256 WHERE p.k = :k\n"
-	"  AND m.first_seen_run IS (SELECT new FROM temp.m_runmap WHERE k = :k AND old = p.first_seen_run)\n"
-	"  AND m.last_seen = p.last_seen AND NOT EXISTS (SELECT 1 FROM temp.m_win w WHERE w.page = m.id)\n"
-	"  ON CONFLICT (page) DO NOTHING;\n"
+	"INSERT INTO temp.m_win SELECT m.id, :k FROM temp.m_fresh f JOIN main.page m\n"
+	"  ON m.path = f.path AND m.content_sha256 = f.sha WHERE f.k = :k ON CONFLICT (page) DO NOTHING;\n"
 	"INSERT INTO temp.m_pagemap SELECT :k, p.id, m.id FROM temp.m_page p JOIN main.page m\n"
 	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256 WHERE p.k = :k;\n";
 
@@ -2418,7 +2423,7 @@ int pqx_store_merge(pqx_store *st, const char *const *inputs, int n, long *versi
 	*versions = 0;
 	char e[400];
 	int ret = -1, in_tx = 0;
-	sqlite3_stmt *each = NULL;
+	sqlite3_stmt *each = NULL, *mark = NULL;
 	pqx_buf what = PQX_BUF_INIT, warns = PQX_BUF_INIT, rec = PQX_BUF_INIT, path = PQX_BUF_INIT,
 		when = PQX_BUF_INIT;
 	if (merge_exec(st, merge_tables, 0, NULL, e, sizeof e) != 0) {
@@ -2463,9 +2468,23 @@ int pqx_store_merge(pqx_store *st, const char *const *inputs, int n, long *versi
 		              .page = sqlite3_column_int64(each, 1), .run = sqlite3_column_int64(each, 2)};
 		pqx_buf_reset(&warns);
 		pqx_buf_reset(&what);
+		long known = st->pending.unchanged;
+		int64_t wmark = 0;
+		if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM page_warning", -1, &mark, NULL)
+		    == SQLITE_OK && sqlite3_step(mark) == SQLITE_ROW)
+			wmark = sqlite3_column_int64(mark, 0);
+		sqlite3_finalize(mark);
+		mark = NULL;
 		if (store_record(st, &b, rec.s, rec.len, &warns, &what) != 0) {
 			snprintf(e, sizeof e, "replaying a source version: %s", pqx_buf_cstr(&what));
 			goto fail;
+		}
+		/* a version the output already held: the warnings it wrote again are not new */
+		if (st->pending.unchanged != known) {
+			char del[96];
+			snprintf(del, sizeof del, "DELETE FROM page_warning WHERE id > %lld", (long long)wmark);
+			if (exec_sql(st->db, del, e, sizeof e, "merge") != 0)
+				goto fail;
 		}
 		++*versions;
 	}
@@ -2499,7 +2518,8 @@ out:
 	           " DROP TABLE IF EXISTS temp.m_src; DROP TABLE IF EXISTS temp.m_q;"
 	           " DROP TABLE IF EXISTS temp.m_runmap; DROP TABLE IF EXISTS temp.m_pagemap;"
 	           " DROP TABLE IF EXISTS temp.m_win; DROP TABLE IF EXISTS temp.m_wmax;"
-	           " DROP TABLE IF EXISTS temp.m_conflict;", 0, NULL, e, sizeof e);
+	           " DROP TABLE IF EXISTS temp.m_conflict; DROP TABLE IF EXISTS temp.m_input;"
+	           " DROP TABLE IF EXISTS temp.m_fresh;", 0, NULL, e, sizeof e);
 	pqx_buf_free(&what);
 	pqx_buf_free(&warns);
 	pqx_buf_free(&rec);
