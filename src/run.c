@@ -44,7 +44,7 @@ const char pqx_common_help[] =
 	"                          pqx run it covers read, parse, script and validation\n"
 	"  --lua-dev DIR           load the pqx.* Lua library from DIR (e.g. lua/) instead of\n"
 	"                          the copy built into the binary (for developing the library)\n"
-	"  -q, --quiet             do not print warnings and the summary\n";
+	"  -q, --quiet             do not print warnings, the summary or the progress line\n";
 
 void pqx_common_defaults(pqx_common_opts *o)
 {
@@ -584,7 +584,8 @@ static const char run_help[] =
 	"                          A page whose bytes, script, pqx version and --encoding/\n"
 	"                          --base-url are those of its last successful run by this\n"
 	"                          script is skipped before it is parsed (its questions are\n"
-	"                          marked seen); the summary says why the others ran\n"
+	"                          marked seen; never with --lua-dev); the summary says why\n"
+	"                          the others ran\n"
 	"  --force                 with --db: parse every page, skip none\n"
 	"  --shard I/N             only the pages of shard I of N (1 <= I <= N): those whose\n"
 	"                          canonical path hashes (SHA-256) to I; N runs with I = 1..N\n"

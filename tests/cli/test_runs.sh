@@ -84,6 +84,8 @@ run pqx run --db "$DB" "$TMP/be-senate.lua" "$TMP/pages"
 check_contains "a changed script re-runs every page" "$ERR" "not skipped: script changed 3"
 run pqx run --db "$DB" --encoding windows-1252 "$TMP/be-senate.lua" "$TMP/pages"
 check_contains "other decoding options re-run every page" "$ERR" "not skipped: options changed 3"
+run pqx run --db "$DB" --encoding windows-1252 --lua-dev lua/ "$TMP/be-senate.lua" "$TMP/pages"
+check_contains "--lua-dev never skips (the library may have changed)" "$ERR" "not skipped: --lua-dev (the library may have changed) 3"
 printf 'not a page at all' >"$TMP/pages/broken.html"
 cat >"$TMP/picky.lua" <<'EOF'
 return {
@@ -203,4 +205,15 @@ run pqx merge "$TMP/m3.db" "$TMP/v1.db"
 check_rc "an input of schema version 1 merges" 0
 check_eq "the old input is not changed" "$(cksum <"$TMP/v1.db")" "$v1sum"
 check_eq "its questions arrive" "$(sqlite3 "$TMP/m3.db" "select count(*) from question")" "$(sqlite3 "$TMP/v1.db" "select count(*) from question")"
+
+# --- 7. the README recipe: GNU parallel over the shards, then pqx merge
+if command -v parallel >/dev/null 2>&1; then
+	parallel --will-cite -j 3 "$PQX" run -q --shard {}/3 --db "$TMP/p{}.db" scripts/fr-an.lua examples/fr-an ::: 1 2 3
+	check_eq "parallel -j 3: every shard run succeeds" "$?" "0"
+	pqx run -q --db "$TMP/fr.db" scripts/fr-an.lua examples/fr-an
+	run pqx merge "$TMP/pm.db" "$TMP/p1.db" "$TMP/p2.db" "$TMP/p3.db"
+	check_eq "parallel shards merged: the questions of one run" "$(qdump "$TMP/pm.db")" "$(qdump "$TMP/fr.db")"
+else
+	not_ok "GNU parallel is installed (tools/deps.sh installs it)"
+fi
 done_testing
