@@ -298,9 +298,10 @@ int pqx_cmd_report(int argc, char **argv)
 			printf(",\"previous\":");
 			json_batch(stdout, &prev);
 		} else {
-			printf("%s%s: run %s (%s)", nscripts ? "\n" : "", script, cur.ids, cur.started);
+			printf("%s%s: run%s %s (%s)", nscripts ? "\n" : "", script, strchr(cur.ids, ',') ? "s" : "",
+			       cur.ids, cur.started);
 			if (prev.have)
-				printf(" against run %s (%s)\n", prev.ids, prev.started);
+				printf(" against run%s %s (%s)\n", strchr(prev.ids, ',') ? "s" : "", prev.ids, prev.started);
 			else
 				printf(", no previous run to compare with\n");
 			printf("  %-28s %10s %10s\n", "", prev.have ? "previous" : "", "latest");
