@@ -1655,16 +1655,16 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 /* The run's figures into the run and run_stat rows (what `pqx report` reads). */
 static int store_figures(runout *ro, double seconds, const char *shard)
 {
-	size_t n = NCOV + 1 + ro->fails.n + ro->warns.n + ro->reruns.n, k = 0;
+	size_t n = NCOV + 1 + ro->fails.n + ro->causes.n + ro->warns.n + ro->reruns.n, k = 0;
 	pqx_run_stat *v = calloc(n, sizeof *v);
 	if (!v)
 		return -1;
 	v[k++] = (pqx_run_stat){"total", "records", ro->cov_records, NULL};
 	for (size_t f = 0; f < NCOV; f++)
 		v[k++] = (pqx_run_stat){"field", cov_fields[f], ro->cov[f], NULL};
-	const tally *ts[] = {&ro->fails, &ro->warns, &ro->reruns};
-	const char *kinds[] = {"failure", "warning", "rerun"};
-	for (int t = 0; t < 3; t++)
+	const tally *ts[] = {&ro->fails, &ro->causes, &ro->warns, &ro->reruns};
+	const char *kinds[] = {"failure", "cause", "warning", "rerun"};
+	for (int t = 0; t < 4; t++)
 		for (size_t i = 0; i < ts[t]->n; i++)
 			v[k++] = (pqx_run_stat){kinds[t], ts[t]->v[i].name, ts[t]->v[i].count, ts[t]->v[i].first};
 	pqx_run_totals tot = {ro->skipped, ro->records, ro->q.new_questions, ro->q.changed,

@@ -416,7 +416,7 @@ static const char migration3[] =
 	"ALTER TABLE run ADD COLUMN seconds REAL;\n"
 	"CREATE TABLE run_stat (\n"
 	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,\n"
-	"  kind TEXT NOT NULL CHECK (kind IN ('total', 'field', 'failure', 'warning', 'rerun')),\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('total', 'field', 'failure', 'cause', 'warning', 'rerun')),\n"
 	"  name TEXT NOT NULL,\n"
 	"  count INTEGER NOT NULL,\n"
 	"  first_path TEXT,\n"

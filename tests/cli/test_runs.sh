@@ -50,6 +50,9 @@ check_contains "failures grouped by cause with the first path" "$ERR" "pqx: fail
 check_contains "a script error's cause and first page" "$ERR" "1 x script error: fails.lua:4: no French here (first: $E/5-8916-fr.html)"
 check_contains "a validation failure's cause" "$ERR" "1 x validation: "
 check_contains "and its page" "$ERR" "(first: $E/5-8916-unanswered.html)"
+rm -f "$TMP/f.db"*
+pqx run -q --db "$TMP/f.db" $TMP/fails.lua $E
+check_eq "the causes are kept in run_stat" "$(sqlite3 "$TMP/f.db" "select count || ' ' || name || ' ' || first_path from run_stat where kind = 'cause' and name like 'script error%'")" "1 script error: fails.lua:4: no French here $E/5-8916-fr.html"
 
 # --- 3. incremental re-runs
 rm -f "$DB"*
