@@ -1692,8 +1692,9 @@ static void print_summary(const runout *ro, double seconds, const char *shard, l
 	fprintf(stderr, "; %ld record%s%s\n", ro->records, ro->records == 1 ? "" : "s",
 	        ro->st ? " stored" : "");
 	if (ro->st)
-		fprintf(stderr, "pqx: questions: %ld new, %ld changed, %ld unchanged\n",
-		        ro->q.new_questions, ro->q.changed, ro->q.unchanged);
+		fprintf(stderr, "pqx: questions: %ld new, %ld changed, %ld unchanged%s\n",
+		        ro->q.new_questions, ro->q.changed, ro->q.unchanged,
+		        ro->skipped ? " (in the pages parsed; skipped pages leave theirs unchanged)" : "");
 	if (ro->st && ro->reruns.n) {
 		fputs("pqx: not skipped:", stderr);
 		for (size_t i = 0; i < ro->reruns.n; i++)
