@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <poll.h>
 #include <stdint.h>
@@ -1026,6 +1027,10 @@ static void progress_draw(runout *ro, int force)
 	if (ro->skipped)
 		n += snprintf(line + n, sizeof line - (size_t)n, ", %ld skipped", ro->skipped);
 	snprintf(line + n, sizeof line - (size_t)n, ", %ld failed", ro->failed);
+	/* a line longer than the terminal would wrap, and \r would redraw only its end */
+	struct winsize ws;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && strlen(line) >= ws.ws_col)
+		line[ws.ws_col - 1] = '\0';
 	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 	ro->drawn = 1;
