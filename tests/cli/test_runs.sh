@@ -120,6 +120,13 @@ check_not_contains "report: a field that held is not flagged" "$OUT" "be-senate 
 run pqx report --format json "$R"
 check_rc "json report: exit 8 too" 8
 check_eq "json report: valid JSON with the flag" "$(printf '%s' "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); f=[x for x in d["scripts"][0]["fields"] if x["name"]=="dates.answered"][0]; print(d["flags"], f["previous_share"], f["share"], f["flagged"])')" "['be-senate dates.answered 67% -> 0%'] 0.6667 0.0 True"
+printf 'return { name = "be-senate", version = "2", description = "x", extract = function() error("site redesigned") end }\n' >"$TMP/dead.lua"
+pqx run -q --db "$TMP/dead.db" $S $E
+pqx run -q --db "$TMP/dead.db" "$TMP/dead.lua" $E
+run pqx report "$TMP/dead.db"
+check_rc "a run where every page fails: flagged" 8
+check_contains "it says the records are gone" "$OUT" "be-senate: no records (previous run: 3)"
+check_contains "and counts the failures by kind" "$OUT" "script error                        0          3"
 run pqx report --margin 70 "$R"
 check_rc "a drop within the margin: exit 0" 0
 run pqx report --script nz "$R"
