@@ -19,7 +19,7 @@ T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 S=0
 start() { # start COMMAND: a new session; the pane stays after the command ends
 	S=$((S + 1))
-	T new-session -d -s "p$S" -x 120 -y 40 -c "$(pwd)" "$1; echo \"[exited \$?]\"; sleep 120"
+	T new-session -d -s "p$S" -x 120 -y 40 -c "$(pwd)" "$1; echo \"[exited \$?]\"; sleep 900"
 	[ "$S" -gt 1 ] && T kill-session -t "p$((S - 1))"
 }
 screen() { T capture-pane -p -t "p$S" 2>/dev/null; }
@@ -27,6 +27,7 @@ wait_for() { # REGEX [TENTHS]: until a screen line matches (default 60 s)
 	n=0
 	while [ "$n" -lt "${2:-600}" ]; do
 		screen | grep -Eq -- "$1" && return 0
+		T has-session -t "p$S" 2>/dev/null || return 1 # the session is gone: no use waiting
 		sleep 0.1
 		n=$((n + 1))
 	done
@@ -45,7 +46,7 @@ return {
   name = "slow", version = "1", description = "busy on every page",
   extract = function(doc, ctx)
     local x = 0
-    for i = 1, 10000000 do x = x + i end
+    for i = 1, 60000000 do x = x + i end
     if ctx.path:find("bad") then error("bad page") end
     if ctx.path:find("warn") then ctx.warn("w") end
     return {}
