@@ -29,10 +29,12 @@
 #include "sha256.h"
 #include "store.h"
 #include "url.h"
+#include "warc.h"
 
 const char pqx_common_help[] =
 	"  --encoding LABEL        decode pages as LABEL (WHATWG label, e.g. windows-1252),\n"
-	"                          overriding the script's `encoding` and the page's <meta>\n"
+	"                          overriding the script's `encoding` and the page's <meta>;\n"
+	"                          strict: utf-8 makes every invalid byte U+FFFD\n"
 	"  --base-url URL          the URL the pages were fetched from: ctx.url and doc.url,\n"
 	"                          and the base of relative links (node:url); overrides the\n"
 	"                          script's `base_url`\n"
@@ -238,8 +240,8 @@ static char *join_path(const char *dir, const char *name)
 static int has_page_ext(const char *name)
 {
 	const char *dot = strrchr(name, '.');
-	return dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
-	               strcasecmp(dot, ".xhtml") == 0);
+	return (dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
+	                strcasecmp(dot, ".xhtml") == 0)) || pqx_warc_is_archive_name(name);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -362,6 +364,11 @@ typedef struct pagesrc {
 	int stdin_eof;
 	unsigned shard_i, shard_n; /* --shard I/N (1-based); n = 0: every page */
 	long outside;       /* pages left out because they belong to another shard */
+	pqx_warc *warc;     /* the web archive being read, or NULL */
+	size_t max_bytes;   /* --max-bytes, for archived pages */
+	int archives;       /* web archives opened */
+	pqx_warc_stats warc_stats; /* of the archives finished */
+	int no_archives;    /* list archives as paths, do not open them */
 } pagesrc;
 
 /* One page for the run: a path, or (error set) a line of the list that is
@@ -369,6 +376,8 @@ typedef struct pagesrc {
 typedef struct pageitem {
 	char *path;
 	char *error;
+	int error_status;       /* exit status of the error (0: input) */
+	pqx_warc_record *rec;   /* a page (or broken record) from a web archive */
 } pageitem;
 
 static void pagesrc_init(pagesrc *ps, char **args, int nargs)
@@ -384,6 +393,82 @@ static void pagesrc_free(pagesrc *ps)
 		free(ps->queue.v[i]);
 	free(ps->queue.v);
 	free(ps->seen.v);
+	if (ps->warc) {
+		pqx_warc_stats_add(&ps->warc_stats, pqx_warc_get_stats(ps->warc));
+		pqx_warc_close(ps->warc);
+		ps->warc = NULL;
+	}
+}
+
+static void pageitem_free(pageitem *it)
+{
+	free(it->path);
+	free(it->error);
+	if (it->rec) {
+		pqx_warc_record_free(it->rec);
+		free(it->rec);
+	}
+	memset(it, 0, sizeof *it);
+}
+
+/* A path about to be handed out: a web archive (*.warc, *.warc.gz) is opened
+ * and its records are handed out instead. Returns 1 when it is the item,
+ * 0 when an archive was opened. */
+static int take_path(pagesrc *ps, pageitem *it)
+{
+	it->error_status = 0;
+	it->rec = NULL;
+	if (it->error || ps->no_archives)
+		return 1;
+	char err[300], *archive = NULL;
+	uint64_t offset;
+	int64_t inner;
+	pqx_warc *w;
+	if (pqx_warc_is_archive_name(it->path)) {
+		w = pqx_warc_open(it->path, ps->max_bytes, err, sizeof err);
+	} else if (access(it->path, F_OK) != 0 && pqx_warc_parse_name(it->path, &archive, &offset, &inner)) {
+		/* one record, named as pqx names it in messages: ARCHIVE#OFFSET */
+		w = pqx_warc_open_record(archive, offset, inner, ps->max_bytes, err, sizeof err);
+		free(archive);
+	} else {
+		return 1;
+	}
+	if (!w) {
+		it->error = strdup(err);
+		return 1;
+	}
+	ps->warc = w;
+	ps->archives++;
+	free(it->path);
+	it->path = NULL;
+	return 0;
+}
+
+/* The next record of the archive being read: 1 with *it, 0 at its end. */
+static int take_record(pagesrc *ps, pageitem *it)
+{
+	memset(it, 0, sizeof *it);
+	pqx_warc_record *rec = calloc(1, sizeof *rec);
+	if (!rec) {
+		it->path = strdup("(web archive)");
+		it->error = strdup("out of memory reading the archive; the rest of it was not read");
+		it->error_status = PQX_EXIT_INTERNAL;
+	} else if (pqx_warc_next(ps->warc, rec)) {
+		it->path = rec->name ? rec->name : strdup("(web archive)");
+		rec->name = NULL;
+		if (rec->error) {
+			it->error = rec->error;
+			rec->error = NULL;
+			it->error_status = rec->error_limit ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT;
+		}
+		it->rec = rec;
+		return 1;
+	}
+	free(rec);
+	pqx_warc_stats_add(&ps->warc_stats, pqx_warc_get_stats(ps->warc));
+	pqx_warc_close(ps->warc);
+	ps->warc = NULL;
+	return it->path != NULL;
 }
 
 /* Splits one complete line out of lbuf into *it; returns 1, or 0 if none yet. */
@@ -438,6 +523,7 @@ static int take_line(pagesrc *ps, pageitem *it, int at_eof)
 			continue;
 		it->path = canon_path(line);
 		it->error = NULL;
+		it->rec = NULL;
 		return it->path != NULL;
 	}
 }
@@ -479,25 +565,39 @@ static int pagesrc_next(pagesrc *ps, pageitem *it)
 {
 	for (;;) {
 		int r = pagesrc_next_any(ps, it);
-		if (r <= 0 || !ps->shard_n || it->error || shard_of(it->path, ps->shard_n) == ps->shard_i)
+		if (r <= 0 || !ps->shard_n || it->error)
+			return r;
+		/* an archived page is placed by its URL, a file by its canonical path */
+		const char *key = it->rec && it->rec->url ? it->rec->url : it->path;
+		if (shard_of(key, ps->shard_n) == ps->shard_i)
 			return r;
 		ps->outside++;
-		free(it->path);
+		pageitem_free(it);
 	}
 }
 
 static int pagesrc_next_any(pagesrc *ps, pageitem *it)
 {
 	for (;;) {
+		if (ps->warc) {
+			if (take_record(ps, it))
+				return 1;
+			continue;
+		}
 		if (ps->qhead < ps->queue.n) {
 			it->path = ps->queue.v[ps->qhead];
 			it->error = NULL;
 			ps->queue.v[ps->qhead++] = NULL;
-			return 1;
+			if (take_path(ps, it))
+				return 1;
+			continue;
 		}
 		if (ps->in_stdin) {
-			if (take_line(ps, it, ps->stdin_eof))
-				return 1;
+			if (take_line(ps, it, ps->stdin_eof)) {
+				if (take_path(ps, it))
+					return 1;
+				continue;
+			}
 			if (!ps->stdin_eof)
 				return -1;
 			ps->in_stdin = 0;
@@ -527,6 +627,7 @@ int pqx_collect_pages(char **args, int n, char ***out, size_t *count)
 {
 	pagesrc ps;
 	pagesrc_init(&ps, args, n);
+	ps.no_archives = 1;
 	pqx_strv l = {0};
 	pageitem it;
 	int r;
@@ -535,10 +636,9 @@ int pqx_collect_pages(char **args, int n, char ***out, size_t *count)
 			pagesrc_feed(&ps);
 			continue;
 		}
-		if (!it.error)
+		if (!it.error && !pqx_warc_is_archive_name(it.path))
 			pqx_strv_add(&l, it.path, strlen(it.path));
-		free(it.path);
-		free(it.error);
+		pageitem_free(&it);
 	}
 	pagesrc_free(&ps);
 	*out = l.v;
@@ -563,6 +663,14 @@ static const char run_help[] =
 	"or - to read a list of paths from standard input, one per line (read as the\n"
 	"run goes). Symlinks are followed, each directory and file is visited once;\n"
 	"FIFOs, devices and other non-regular files are refused.\n"
+	"A web archive (*.warc, *.warc.gz, also inside directories and lists) is read\n"
+	"as a stream: each response record with HTTP status 200 and an HTML body is a\n"
+	"page named ARCHIVE#OFFSET (the byte offset of the record, or of its gzip\n"
+	"member; ARCHIVE#MEMBER+OFFSET inside a whole-file gzip), with ctx.url its\n"
+	"WARC-Target-URI, ctx.fetched its WARC-Date and the HTTP charset as the\n"
+	"page's declared encoding (ctx.encoding_source \"http\"). Other records are\n"
+	"skipped and counted; an unreadable record is reported with its offset.\n"
+	"PAGE ARCHIVE#OFFSET (as messages name a record) runs that one record.\n"
 	"Each page runs in its own worker process under a supervisor that stops a\n"
 	"page running longer than --timeout (read, parse, script and validation) and\n"
 	"survives a worker that crashes; a page that fails is reported on stderr\n"
@@ -576,7 +684,8 @@ static const char run_help[] =
 	"  --format jsonl|json|none  jsonl (default without --db): one record per line,\n"
 	"                          compact; json: one pretty JSON array of pages, each with\n"
 	"                          its records and metadata (encoding and its source, status,\n"
-	"                          \"skipped\" for an unchanged page); none (default with\n"
+	"                          \"skipped\" for an unchanged page; url, fetched, archive,\n"
+	"                          record_offset from a web archive); none (default with\n"
 	"                          --db): no records on stdout\n"
 	"  -j, --jobs N            run the script in N processes (1-64); output, database\n"
 	"                          and messages stay in page order, as with one\n"
@@ -763,6 +872,7 @@ typedef struct slot {
 	double deadline;      /* 0 = none */
 	pqx_buf in;           /* bytes received from the worker */
 	char *path;
+	pqx_warc_record *rec;  /* the page's web archive record, or NULL */
 	pqx_page_result r;
 	char src[24];
 	int skipped;          /* unchanged since its last run: no worker, nothing parsed */
@@ -784,7 +894,7 @@ static int worker_panic(lua_State *L)
 }
 
 /* The worker: one page, its result down the pipe, _exit. */
-static void worker_main(const supervisor *sv, const char *path, int fd)
+static void worker_main(const supervisor *sv, const char *path, const pqx_warc_record *rec, int fd)
 {
 	signal(SIGPIPE, SIG_DFL);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(PQX_NO_WORKER_RLIMIT)
@@ -799,7 +909,13 @@ static void worker_main(const supervisor *sv, const char *path, int fd)
 	lua_atpanic(L, worker_panic);
 	pqx_page_result r;
 	pqx_page_result_init(&r);
-	pqx_process_page(sv->vm, sv->script_idx, sv->sname, path, sv->o, &r);
+	if (rec) {
+		pqx_page_source src = {rec->charset, rec->url, rec->fetched};
+		pqx_process_bytes(sv->vm, sv->script_idx, sv->sname, path, rec->body.s ? rec->body.s : "",
+		                  rec->body.len, &src, sv->o, &r);
+	} else {
+		pqx_process_page(sv->vm, sv->script_idx, sv->sname, path, sv->o, &r);
+	}
 	if (r.status == PQX_EXIT_INTERNAL && strstr(pqx_buf_cstr(&r.error), "not enough memory"))
 		_exit(WORKER_EXIT_OOM);
 	int bad = send_result(fd, &r);
@@ -847,7 +963,7 @@ static int slot_start(const supervisor *sv, slot *s, slot *all, int nslots)
 		for (int k = 0; k < nslots; k++)
 			if (all[k].state == SLOT_RUNNING)
 				close(all[k].fd);
-		worker_main(sv, s->path, fds[1]);
+		worker_main(sv, s->path, s->rec, fds[1]);
 	}
 	close(fds[1]);
 	s->pid = pid;
@@ -1260,7 +1376,9 @@ static int skip_check(runout *ro, slot *s)
 {
 	const char *why = NULL;
 	pqx_page_check c;
-	char err[300], sha[65];
+	char err[300], sha[65] = "";
+	if (s->rec && !s->rec->error)
+		pqx_sha256_hex(s->rec->body.s ? s->rec->body.s : "", s->rec->body.len, sha);
 	if (ro->force) {
 		why = "--force";
 	} else if (ro->o->vm.lua_dev_dir) {
@@ -1273,7 +1391,7 @@ static int skip_check(runout *ro, slot *s)
 			why = "database error";
 		} else if (f == 0) {
 			why = "new page";
-		} else if (hash_file(s->path, ro->o->limits.max_bytes, sha) != 0) {
+		} else if (s->rec ? (s->rec->error != NULL) : hash_file(s->path, ro->o->limits.max_bytes, sha) != 0) {
 			why = "unreadable";
 		} else if (strcmp(sha, c.content_sha256) != 0) {
 			why = "content changed";
@@ -1337,7 +1455,7 @@ static void write_jsonl(const char *s, size_t n)
 	}
 }
 
-static void emit_page(runout *ro, const char *path, pqx_page_result *r)
+static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, pqx_page_result *r)
 {
 	lua_State *L = ro->L;
 	const pqx_common_opts *o = ro->o;
@@ -1345,6 +1463,14 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 	size_t i = ro->pages++;
 	char err[512];
 	progress_clear(ro);
+	if (rec && rec->warnings.len) {
+		/* what the archive reader noticed comes first */
+		pqx_buf w = PQX_BUF_INIT;
+		pqx_buf_add(&w, rec->warnings.s, rec->warnings.len);
+		pqx_buf_add(&w, r->warnings.s ? r->warnings.s : "", r->warnings.len);
+		pqx_buf_free(&r->warnings);
+		r->warnings = w;
+	}
 	if (r->status == PQX_EXIT_OK && ro->st && r->unschemed) {
 		r->status = PQX_EXIT_VALIDATION;
 		pqx_buf_addf(&r->error, "%s: %d record(s) have no schema; --db stores only "
@@ -1366,7 +1492,11 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 	if (ro->st) {
 		pqx_page_info pi = {path, r->sha256, r->bytes, r->encoding, r->encoding_source,
 		                    r->status == PQX_EXIT_OK ? "ok" : "error",
-		                    r->status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r->error), NULL};
+		                    r->status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r->error), NULL, NULL};
+		pqx_page_origin origin = {rec ? rec->url : o->base_url, rec ? rec->fetched : NULL,
+		                          rec ? rec->archive : NULL, rec ? (int64_t)rec->offset : -1,
+		                          rec ? rec->inner : -1};
+		pi.origin = &origin;
 		pqx_buf wj = PQX_BUF_INIT, sw = PQX_BUF_INIT;
 		/* page warnings as a JSON array of strings */
 		if (nwarn > 0 && pqx_json_encode(L, wtab, 0, &wj, &sw) == 0)
@@ -1461,6 +1591,17 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 		lua_setfield(L, -2, "replaced");
 		lua_pushstring(L, r->sha256);
 		lua_setfield(L, -2, "sha256");
+		/* where an archived page came from */
+		if (rec) {
+			lua_pushstring(L, rec->url);
+			lua_setfield(L, -2, "url");
+			lua_pushstring(L, rec->fetched);
+			lua_setfield(L, -2, "fetched");
+			lua_pushstring(L, rec->archive);
+			lua_setfield(L, -2, "archive");
+			lua_pushinteger(L, (lua_Integer)rec->offset);
+			lua_setfield(L, -2, "record_offset");
+		}
 		lua_pushvalue(L, wtab);
 		lua_setfield(L, -2, "warnings");
 		lua_pushvalue(L, recs);
@@ -1522,8 +1663,7 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 	if (!slots) {
 		fprintf(stderr, "pqx run: out of memory\n");
 		ro->code = PQX_EXIT_INTERNAL;
-		free(first.path);
-		free(first.error);
+		pageitem_free(&first);
 		return;
 	}
 	for (int k = 0; k < jobs; k++)
@@ -1556,11 +1696,12 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			}
 			slot *s = &slots[next_start % (size_t)jobs];
 			s->path = item.path;
+			s->rec = item.rec;
 			have = 0;
 			s->skipped = 0;
 			if (item.error) {
 				pqx_page_result_init(&s->r);
-				slot_fail(s, PQX_EXIT_INPUT, item.error);
+				slot_fail(s, item.error_status ? item.error_status : PQX_EXIT_INPUT, item.error);
 				free(item.error);
 			} else if (!(ro->st && skip_check(ro, s))) {
 				slot_start(sv, s, slots, jobs);
@@ -1573,10 +1714,15 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			if (s->skipped)
 				emit_skipped(ro, s->path, &s->r);
 			else
-				emit_page(ro, s->path, &s->r);
+				emit_page(ro, s->path, s->rec, &s->r);
 			pqx_page_result_free(&s->r);
 			free(s->path);
 			s->path = NULL;
+			if (s->rec) {
+				pqx_warc_record_free(s->rec);
+				free(s->rec);
+				s->rec = NULL;
+			}
 			s->state = SLOT_FREE;
 			next_emit++;
 		}
@@ -1647,11 +1793,13 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 		if (slots[k].state != SLOT_FREE)
 			pqx_page_result_free(&slots[k].r);
 		free(slots[k].path);
+		if (slots[k].rec) {
+			pqx_warc_record_free(slots[k].rec);
+			free(slots[k].rec);
+		}
 	}
-	if (have) {
-		free(item.path);
-		free(item.error);
-	}
+	if (have)
+		pageitem_free(&item);
 	free(pfd);
 	free(pslot);
 	free(slots);
@@ -1857,16 +2005,25 @@ int pqx_cmd_run(int argc, char **argv)
 	pagesrc_init(&ps, args + 1, nargs - 1);
 	ps.shard_i = shard_i;
 	ps.shard_n = shard_n;
-	pageitem first = {NULL, NULL};
+	ps.max_bytes = o.limits.max_bytes;
+	pageitem first = {0};
 	int got;
 	while ((got = pagesrc_next(&ps, &first)) < 0)
 		pagesrc_feed(&ps);
 	if (got == 0) {
-		if (shard_n && ps.outside && !o.quiet)
-			fprintf(stderr, "pqx run: no pages in shard %s (%ld page%s to other shards)\n",
-			        shard, ps.outside, ps.outside == 1 ? " belongs" : "s belong");
-		else if (!(shard_n && ps.outside))
-			fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm)\n");
+		if (shard_n && ps.outside) {
+			if (!o.quiet)
+				fprintf(stderr, "pqx run: no pages in shard %s (%ld page%s to other shards)\n",
+				        shard, ps.outside, ps.outside == 1 ? " belongs" : "s belong");
+		} else if (ps.archives) {
+			pqx_buf line = PQX_BUF_INIT;
+			pqx_warc_stats_line(&ps.warc_stats, ps.archives, &line);
+			fprintf(stderr, "pqx run: no pages to read: %s\n", pqx_buf_cstr(&line));
+			pqx_buf_free(&line);
+		} else {
+			fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm, "
+			        "*.xhtml and web archives, *.warc and *.warc.gz)\n");
+		}
 		code = shard_n && ps.outside ? PQX_EXIT_OK : PQX_EXIT_INPUT;
 		pagesrc_free(&ps);
 		goto out;
@@ -1879,8 +2036,7 @@ int pqx_cmd_run(int argc, char **argv)
 		if (!st) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
-			free(first.path);
-			free(first.error);
+			pageitem_free(&first);
 			pagesrc_free(&ps);
 			goto out;
 		}
@@ -1903,8 +2059,7 @@ int pqx_cmd_run(int argc, char **argv)
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
 			pqx_store_close(st);
-			free(first.path);
-			free(first.error);
+			pageitem_free(&first);
 			pagesrc_free(&ps);
 			goto out;
 		}
@@ -1954,15 +2109,17 @@ int pqx_cmd_run(int argc, char **argv)
 			pagesrc_init(&cs, args + 1, nargs - 1);
 			cs.shard_i = shard_i;
 			cs.shard_n = shard_n;
+			cs.no_archives = 1; /* web archives are counted as they are read */
 			pageitem ci;
 			long n = 0;
+			int archived = 0;
 			while (pagesrc_next(&cs, &ci) > 0) {
 				n++;
-				free(ci.path);
-				free(ci.error);
+				archived |= !ci.error && ci.path && pqx_warc_is_archive_name(ci.path);
+				pageitem_free(&ci);
 			}
 			pagesrc_free(&cs);
-			ro.total = n;
+			ro.total = archived ? -1 : n;
 		}
 		progress_draw(&ro, 1);
 	}
@@ -1985,6 +2142,12 @@ int pqx_cmd_run(int argc, char **argv)
 	}
 	if (!o.quiet)
 		print_summary(&ro, seconds, shard, ps.outside);
+	if (!o.quiet && ps.archives) {
+		pqx_buf line = PQX_BUF_INIT;
+		pqx_warc_stats_line(&ps.warc_stats, ps.archives, &line);
+		fprintf(stderr, "pqx: %s\n", pqx_buf_cstr(&line));
+		pqx_buf_free(&line);
+	}
 	pagesrc_free(&ps);
 	lua_remove(L, name_idx);
 	pqx_buf_free(&okey);
