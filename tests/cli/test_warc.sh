@@ -42,7 +42,8 @@ printf '%s\n' "$OUT" >"$TMP/crawl.jsonl"
 check_eq "its records equal those of the same pages as files" "$(cmp "$TMP/crawl.jsonl" "$TMP/files.jsonl" && echo same)" "same"
 check_contains "skipped records counted by kind" "$ERR" \
 	"pqx: web archive: 1 read, 20 records: 5 HTML pages, 0 unreadable, 15 skipped (8 request, 1 warcinfo, 1 metadata, 2 other type, 2 HTTP status not 200, 1 not HTML)"
-check_contains "the page summary counts HTML pages only" "$ERR" "pqx: 5 pages: 5 ok, 0 failed; 5 records"
+check_contains "the page summary counts HTML pages only" "$ERR" "): 5 ok, 0 failed; 5 records"
+check_contains "the summary names 5 pages" "$ERR" "pqx: 5 pages in "
 run pqx run $S "$TMP/plain.warc"
 check_eq "an uncompressed archive gives the same records" "$(printf '%s\n' "$OUT" | cmp - "$TMP/files.jsonl" && echo same)" "same"
 
