@@ -333,4 +333,12 @@ if [ -x /usr/bin/time ]; then
 	else not_ok "memory is flat: 1,000 records within 4 MB of 10" "10: $R10 KB, 1000: $R1000 KB"; fi
 fi
 
+# --- long runs over an archive: an unchanged record is skipped, shards go by URL
+run pqx run --db "$TMP/inc.db" $S "$TMP/crawl.warc.gz"
+run pqx run --db "$TMP/inc.db" $S "$TMP/crawl.warc.gz"
+check_contains "a second run skips the unchanged archived pages" "$ERR" "): 0 ok, 0 failed, 5 skipped (unchanged)"
+all=$(pqx run -q $S "$TMP/crawl.warc.gz" | sort)
+parts=$(for i in 1 2 3; do pqx run -q --shard $i/3 $S "$TMP/crawl.warc.gz"; done | sort)
+check_eq "three shards of an archive are its pages, once each" "$parts" "$all"
+
 done_testing
