@@ -21,7 +21,7 @@ CORE_SRC  := src/buf.c src/arena.c src/encoding.c src/parse.c src/text.c src/sel
              src/sha256.c src/store.c src/casefold.c src/url.c src/warc.c
 # Lua bindings and the command line
 APP_SRC   := $(wildcard src/vm.c src/doc.c src/json.c src/re.c src/page.c src/run.c src/repl.c \
-             src/test.c src/main.c)
+             src/test.c src/report.c src/main.c)
 LUA_LIB   := $(sort $(wildcard lua/pqx/*.lua))
 
 CORE_OBJ  := $(CORE_SRC:src/%.c=$(BUILD)/%.o)

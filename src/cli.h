@@ -21,6 +21,7 @@ enum pqx_exit {
 	PQX_EXIT_VALIDATION = 5, /* a record failed validation */
 	PQX_EXIT_LIMIT = 6,      /* a size, depth, memory, instruction or time limit was exceeded */
 	PQX_EXIT_DB = 7,         /* the database could not be opened or written */
+	PQX_EXIT_FLAGGED = 8,    /* pqx report: a field's share dropped by more than the margin */
 };
 
 /* Options shared by run, repl and test. */
@@ -49,5 +50,7 @@ int pqx_cmd_lua(int argc, char **argv);
 int pqx_cmd_repl(int argc, char **argv);
 int pqx_cmd_test(int argc, char **argv);
 int pqx_cmd_new(int argc, char **argv);
+int pqx_cmd_report(int argc, char **argv);
+int pqx_cmd_merge(int argc, char **argv);
 
 #endif

@@ -21,13 +21,17 @@ static const char usage[] =
 	"                       expected records (pqx test --help)\n"
 	"  new SITE [PAGE]      start a script for a new parliament (pqx new --help)\n"
 	"  check SCRIPT         load a script in the sandbox and report its name and version\n"
+	"  report DB            coverage per field and script against the previous run;\n"
+	"                       exit 8 when a field's share dropped (pqx report --help)\n"
+	"  merge OUT IN...      merge databases (e.g. one per --shard) into OUT (pqx merge --help)\n"
 	"  lua FILE [ARG...]    run a trusted Lua file with the pqx library (developers, tests)\n"
 	"\n"
 	"  -h, --help           this help;  -V, --version   the version\n"
 	"\n"
 	"exit codes: 0 success, 1 internal error, 2 usage, 3 input (unreadable or\n"
 	"undecodable page or script file), 4 script error, 5 validation, 6 limit exceeded,\n"
-	"7 database; when pages fail in different ways the highest code is returned.\n"
+	"7 database, 8 pqx report flagged a drop; when pages fail in different ways the\n"
+	"highest code is returned.\n"
 	"\n"
 	"Documentation: README.md, scripts/README.md (the script writer's guide),\n"
 	"docs/selectors.md, docs/record.md, docs/schema.md; man pqx.\n";
@@ -44,6 +48,8 @@ static const struct command commands[] = {
 	{"repl", pqx_cmd_repl},
 	{"test", pqx_cmd_test},
 	{"new", pqx_cmd_new},
+	{"report", pqx_cmd_report},
+	{"merge", pqx_cmd_merge},
 	{NULL, NULL},
 };
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <poll.h>
 #include <stdint.h>
@@ -51,7 +52,7 @@ const char pqx_common_help[] =
 	"                          pqx run it covers read, parse, script and validation\n"
 	"  --lua-dev DIR           load the pqx.* Lua library from DIR (e.g. lua/) instead of\n"
 	"                          the copy built into the binary (for developing the library)\n"
-	"  -q, --quiet             do not print warnings and the summary\n";
+	"  -q, --quiet             do not print warnings, the summary or the progress line\n";
 
 void pqx_common_defaults(pqx_common_opts *o)
 {
@@ -370,6 +371,8 @@ typedef struct pagesrc {
 	size_t lineno;
 	int skipping;       /* inside an over-long line */
 	int stdin_eof;
+	unsigned shard_i, shard_n; /* --shard I/N (1-based); n = 0: every page */
+	long outside;       /* pages left out because they belong to another shard */
 	pqx_warc *warc;     /* the web archive being read, or NULL */
 	size_t max_bytes;   /* --max-bytes, for archived pages */
 	int archives;       /* web archives opened */
@@ -549,9 +552,40 @@ static void pagesrc_feed(pagesrc *ps)
 	}
 }
 
+/* The shard (1..n) of a page: the first 8 bytes of the SHA-256 of its canonical
+ * path, big-endian, modulo n. Stable across machines, runs and pqx versions. */
+static unsigned shard_of(const char *path, unsigned n)
+{
+	unsigned char d[32];
+	pqx_sha256(path, strlen(path), d);
+	uint64_t h = 0;
+	for (int i = 0; i < 8; i++)
+		h = h << 8 | d[i];
+	return (unsigned)(h % n) + 1;
+}
+
+static int pagesrc_next_any(pagesrc *ps, pageitem *it);
+
 /* Returns 1 with the next page in *it, 0 at the end, -1 when the next page is
- * a line of stdin not read yet (call pagesrc_feed when stdin is readable). */
+ * a line of stdin not read yet (call pagesrc_feed when stdin is readable).
+ * With --shard, pages of other shards are left out here (list lines that name
+ * no page are reported by every shard's run). */
 static int pagesrc_next(pagesrc *ps, pageitem *it)
+{
+	for (;;) {
+		int r = pagesrc_next_any(ps, it);
+		if (r <= 0 || !ps->shard_n || it->error)
+			return r;
+		/* an archived page is placed by its URL, a file by its canonical path */
+		const char *key = it->rec && it->rec->url ? it->rec->url : it->path;
+		if (shard_of(key, ps->shard_n) == ps->shard_i)
+			return r;
+		ps->outside++;
+		pageitem_free(it);
+	}
+}
+
+static int pagesrc_next_any(pagesrc *ps, pageitem *it)
 {
 	for (;;) {
 		if (ps->warc) {
@@ -649,18 +683,35 @@ static const char run_help[] =
 	"Each page runs in its own worker process under a supervisor that stops a\n"
 	"page running longer than --timeout (read, parse, script and validation) and\n"
 	"survives a worker that crashes; a page that fails is reported on stderr\n"
-	"with the cause and the run goes on with the next.\n"
+	"with the cause and the run goes on with the next. At the end (unless -q) a\n"
+	"summary on stderr: pages ok / failed / skipped, records, new / changed /\n"
+	"unchanged questions (--db), the time, and the failures grouped by cause with\n"
+	"their count and first page; with --db it is also kept in the run table\n"
+	"(pqx report compares runs).\n"
 	"\n"
 	"options:\n"
-	"  --format jsonl|json|none  jsonl (default): one record per line, compact;\n"
-	"                          json: one pretty JSON array of pages, each with its\n"
-	"                          records and metadata (encoding and its source, status;\n"
-	"                          url, fetched, archive, record_offset from a web archive);\n"
-	"                          none: no records on stdout (with --db)\n"
+	"  --format jsonl|json|none  jsonl (default without --db): one record per line,\n"
+	"                          compact; json: one pretty JSON array of pages, each with\n"
+	"                          its records and metadata (encoding and its source, status,\n"
+	"                          \"skipped\" for an unchanged page; url, fetched, archive,\n"
+	"                          record_offset from a web archive); none (default with\n"
+	"                          --db): no records on stdout\n"
 	"  -j, --jobs N            run the script in N processes (1-64); output, database\n"
 	"                          and messages stay in page order, as with one\n"
 	"  --db FILE               store pqx.question/1 records in the SQLite database FILE\n"
-	"                          (created and migrated as needed; one transaction per page)\n"
+	"                          (created and migrated as needed; one transaction per page).\n"
+	"                          A page whose bytes, script, pqx version and --encoding/\n"
+	"                          --base-url are those of its last successful run by this\n"
+	"                          script is skipped before it is parsed (its questions are\n"
+	"                          marked seen; never with --lua-dev); the summary says why\n"
+	"                          the others ran\n"
+	"  --force                 with --db: parse every page, skip none\n"
+	"  --shard I/N             only the pages of shard I of N (1 <= I <= N): those whose\n"
+	"                          canonical path (an archived page: its URL) hashes (SHA-256)\n"
+	"                          to I; N runs with I = 1..N split any page list without\n"
+	"                          overlap (pqx merge joins them)\n"
+	"  --no-progress           no progress line (shown on a terminal unless -q: pages\n"
+	"                          done / total, pages per second, ETA, failures)\n"
 	"  --max-worker-memory N   memory limit of each worker process (default: --max-memory\n"
 	"                          + --max-parse-memory + 4 x --max-bytes + 256M; 0 = none)\n"
 	"%s"
@@ -834,6 +885,7 @@ typedef struct slot {
 	pqx_warc_record *rec;  /* the page's web archive record, or NULL */
 	pqx_page_result r;
 	char src[24];
+	int skipped;          /* unchanged since its last run: no worker, nothing parsed */
 } slot;
 
 typedef struct supervisor {
@@ -972,6 +1024,63 @@ static void slot_finish(const supervisor *sv, slot *s, int timed_out)
 
 /* ---- writing a page's result (in page order) ----------------------------------- */
 
+/* ---- run figures: the summary, the run's coverage, progress -------------------- */
+
+/* Counted names (causes of failure, kinds of warning, reasons to re-run), in the
+ * order first met, each with the first page it happened on. */
+typedef struct tally_item {
+	char *name, *first;
+	long count;
+} tally_item;
+
+typedef struct tally {
+	tally_item *v;
+	size_t n, cap;
+} tally;
+
+static void tally_add(tally *t, const char *name, long count, const char *first)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].name, name) == 0) {
+			t->v[i].count += count;
+			return;
+		}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		tally_item *v = realloc(t->v, cap * sizeof *v);
+		if (!v)
+			return;
+		t->v = v;
+		t->cap = cap;
+	}
+	char *n = strdup(name), *f = first ? strdup(first) : NULL;
+	if (!n) {
+		free(f);
+		return;
+	}
+	t->v[t->n++] = (tally_item){n, f, count};
+}
+
+static void tally_free(tally *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->v[i].name);
+		free(t->v[i].first);
+	}
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+/* The fields of pqx.question/1 whose presence `pqx report` follows (docs/record.md);
+ * the required ones every valid record has are left out. */
+static const char *const cov_fields[] = {
+	"term", "type", "lang", "page_lang", "title", "summary", "authors", "addressees",
+	"dates.asked", "dates.answered", "dates.published", "dates.due", "dates.withdrawn",
+	"question", "question.body", "question.parts", "answers", "documents", "keywords",
+	"events", "related", "attachments", "status", "source_url", "extra",
+};
+#define NCOV (sizeof cov_fields / sizeof cov_fields[0])
+
 typedef struct runout {
 	lua_State *L;
 	const pqx_common_opts *o;
@@ -982,7 +1091,340 @@ typedef struct runout {
 	size_t pages;
 	long ok, failed, records;
 	int code;
+	/* incremental re-runs (--db) */
+	const char *script_name;   /* the script's `name`: page checks are per script */
+	const char *script_sha;
+	const char *options_key;   /* the options that change records */
+	int force;
+	long skipped;
+	pqx_store_counts q;        /* new / changed / unchanged questions */
+	tally causes;              /* failures grouped by cause, for the summary */
+	tally fails, warns, reruns;/* run_stat: failure kinds, warning kinds, re-run reasons */
+	long cov_records, cov[NCOV];
+	/* progress on a terminal */
+	int progress, drawn;
+	long total;                /* pages to do, or -1 while unknown */
+	double started, last_draw;
 } runout;
+
+static double mono_now(void);
+
+static void progress_clear(runout *ro)
+{
+	if (ro->drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		ro->drawn = 0;
+	}
+}
+
+static void fmt_duration(char *out, size_t n, double s)
+{
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(out, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(out, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* One line, redrawn in place at most five times a second (force: now). */
+static void progress_draw(runout *ro, int force)
+{
+	if (!ro->progress)
+		return;
+	double now = mono_now();
+	if (!force && now - ro->last_draw < 0.2)
+		return;
+	ro->last_draw = now;
+	double el = now - ro->started;
+	double rate = el > 0 ? (double)ro->pages / el : 0;
+	char line[200], eta[32] = "";
+	int n;
+	if (ro->total >= 0)
+		n = snprintf(line, sizeof line, "pqx: %zu/%ld pages", ro->pages, ro->total);
+	else
+		n = snprintf(line, sizeof line, "pqx: %zu pages", ro->pages);
+	if (ro->pages > 0 && el >= 0.5)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %.1f/s", rate);
+	if (ro->total >= 0 && rate > 0 && ro->pages > 0 && el >= 0.5) {
+		fmt_duration(eta, sizeof eta, (double)(ro->total - (long)ro->pages) / rate);
+		n += snprintf(line + n, sizeof line - (size_t)n, ", ETA %s", eta);
+	}
+	if (ro->skipped)
+		n += snprintf(line + n, sizeof line - (size_t)n, ", %ld skipped", ro->skipped);
+	snprintf(line + n, sizeof line - (size_t)n, ", %ld failed", ro->failed);
+	/* a line longer than the terminal would wrap, and \r would redraw only its end */
+	struct winsize ws;
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1 && strlen(line) >= ws.ws_col)
+		line[ws.ws_col - 1] = '\0';
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	ro->drawn = 1;
+}
+
+/* The kind of a warning: its leading field path ("dates.asked: ...", list
+ * positions dropped: "answers[1].date" -> "answers[].date"), else "other". */
+static void warning_kind(const char *w, char *out, size_t n)
+{
+	const char *colon = strstr(w, ": ");
+	size_t len = colon ? (size_t)(colon - w) : 0;
+	int fieldlike = len > 0 && len <= 40 && ((w[0] >= 'a' && w[0] <= 'z') || w[0] == '_');
+	for (size_t i = 0; fieldlike && i < len; i++) {
+		char c = w[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.' || c == '[' || c == ']'))
+			fieldlike = 0;
+	}
+	if (!fieldlike) {
+		snprintf(out, n, "other");
+		return;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < len && o + 1 < n; i++) {
+		out[o++] = w[i];
+		if (w[i] == '[')
+			while (i + 1 < len && w[i + 1] >= '0' && w[i + 1] <= '9')
+				i++;
+	}
+	out[o] = '\0';
+}
+
+/* What kind of failure a page had, from its exit status and message. */
+static void failure_kind(int status, const char *error, char *out, size_t n)
+{
+	const char *k = status == PQX_EXIT_INPUT ? "input" : status == PQX_EXIT_SCRIPT ? "script error" :
+	                status == PQX_EXIT_VALIDATION ? "validation" : status == PQX_EXIT_LIMIT ? "limit" :
+	                status == PQX_EXIT_DB ? "database" : "internal";
+	const char *le = strstr(error, "limit exceeded: ");
+	if (status == PQX_EXIT_LIMIT && le) {
+		le += strlen("limit exceeded: ");
+		size_t w = strcspn(le, ": (\n");
+		snprintf(out, n, "limit: %.*s", (int)(w < 40 ? w : 40), le);
+		return;
+	}
+	snprintf(out, n, "%s", k);
+}
+
+/* The cause a failure is grouped under in the summary: its kind and the first line
+ * of the message, without what differs from page to page for the same cause (the
+ * record id of a validation message, the position of a parse error). */
+static void failure_cause(int status, const char *error, char *out, size_t n)
+{
+	char kind[64];
+	failure_kind(status, error, kind, sizeof kind);
+	const char *m = error;
+	size_t len = strcspn(m, "\n");
+	if (strncmp(m, "record ", 7) == 0) {
+		const char *c = strstr(m, ": ");
+		if (c && (size_t)(c - m) < len) {
+			len -= (size_t)(c + 2 - m);
+			m = c + 2;
+		}
+	}
+	if (strncmp(m, "line ", 5) == 0) {
+		const char *c = strstr(m, ": ");
+		if (c && (size_t)(c - m) < len && (size_t)(c - m) < 40) {
+			len -= (size_t)(c + 2 - m);
+			m = c + 2;
+		}
+	}
+	if (len > 160)
+		len = 160;
+	if (strncmp(m, "limit exceeded: ", 16) == 0)
+		snprintf(out, n, "%.*s", (int)len, m);  /* says its kind itself */
+	else
+		snprintf(out, n, "%s: %.*s", kind, (int)len, m);
+}
+
+/* 1 when the value at idx counts as given: not nil, not "", not an empty table. */
+static int given(lua_State *L, int idx)
+{
+	int t = lua_type(L, idx);
+	if (t == LUA_TNIL)
+		return 0;
+	if (t == LUA_TSTRING)
+		return lua_rawlen(L, idx) > 0;
+	if (t == LUA_TTABLE) {
+		lua_pushnil(L);
+		if (lua_next(L, idx < 0 ? idx - 1 : idx)) {
+			lua_pop(L, 2);
+			return 1;
+		}
+		return 0;
+	}
+	return 1;
+}
+
+/* The coverage figures of one page, as a table on the stack:
+ * {records = N, fields = {name = count}, warnings = {kind = count}}. recs is the
+ * list of decoded records (or 0 for none), wtab the page's warning lines. */
+static void page_stats(lua_State *L, int recs, int wtab)
+{
+	lua_newtable(L);
+	int out = lua_gettop(L);
+	lua_newtable(L);
+	int fields = lua_gettop(L);
+	lua_newtable(L);
+	int warns = lua_gettop(L);
+	lua_Integer nrec = recs ? (lua_Integer)lua_rawlen(L, recs) : 0;
+	char kind[64];
+#define BUMP(tab, key) do { lua_getfield(L, tab, key); lua_Integer c_ = lua_tointeger(L, -1); \
+		lua_pop(L, 1); lua_pushinteger(L, c_ + 1); lua_setfield(L, tab, key); } while (0)
+	for (lua_Integer i = 1; i <= nrec; i++) {
+		lua_rawgeti(L, recs, i);
+		int rec = lua_gettop(L);
+		if (lua_type(L, rec) == LUA_TTABLE) {
+			for (size_t f = 0; f < NCOV; f++) {
+				const char *dot = strchr(cov_fields[f], '.');
+				if (dot) {
+					lua_pushlstring(L, cov_fields[f], (size_t)(dot - cov_fields[f]));
+					if (lua_rawget(L, rec) == LUA_TTABLE)
+						lua_getfield(L, -1, dot + 1);
+					else
+						lua_pushnil(L);
+				} else {
+					lua_pushnil(L);
+					lua_getfield(L, rec, cov_fields[f]);
+				}
+				if (given(L, -1))
+					BUMP(fields, cov_fields[f]);
+				lua_pop(L, 2);
+			}
+			if (lua_getfield(L, rec, "warnings") == LUA_TTABLE) {
+				lua_Integer nw = (lua_Integer)lua_rawlen(L, -1);
+				for (lua_Integer k = 1; k <= nw; k++) {
+					if (lua_rawgeti(L, -1, k) == LUA_TSTRING) {
+						warning_kind(lua_tostring(L, -1), kind, sizeof kind);
+						BUMP(warns, kind);
+					}
+					lua_pop(L, 1);
+				}
+			}
+		}
+		lua_settop(L, rec - 1);
+	}
+	lua_Integer nw = (lua_Integer)lua_rawlen(L, wtab);
+	for (lua_Integer k = 1; k <= nw; k++) {
+		lua_rawgeti(L, wtab, k);
+		const char *w = lua_tostring(L, -1);
+		/* a record's own warnings are counted from the record above */
+		if (w && strncmp(w, "record ", 7) != 0) {
+			warning_kind(w, kind, sizeof kind);
+			BUMP(warns, kind);
+		}
+		lua_pop(L, 1);
+	}
+#undef BUMP
+	lua_pushinteger(L, nrec);
+	lua_setfield(L, out, "records");
+	lua_pushvalue(L, fields);
+	lua_setfield(L, out, "fields");
+	lua_pushvalue(L, warns);
+	lua_setfield(L, out, "warnings");
+	lua_settop(L, out);
+}
+
+/* Adds a page's figures (the table on top of the stack, popped) to the run's. */
+static void add_stats(runout *ro, const char *path)
+{
+	lua_State *L = ro->L;
+	int t = lua_gettop(L);
+	if (lua_type(L, t) == LUA_TTABLE) {
+		lua_getfield(L, t, "records");
+		ro->cov_records += (long)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		if (lua_getfield(L, t, "fields") == LUA_TTABLE)
+			for (size_t f = 0; f < NCOV; f++) {
+				lua_getfield(L, -1, cov_fields[f]);
+				ro->cov[f] += (long)lua_tointeger(L, -1);
+				lua_pop(L, 1);
+			}
+		lua_pop(L, 1);
+		if (lua_getfield(L, t, "warnings") == LUA_TTABLE) {
+			lua_pushnil(L);
+			while (lua_next(L, -2)) {
+				if (lua_type(L, -2) == LUA_TSTRING)
+					tally_add(&ro->warns, lua_tostring(L, -2), (long)lua_tointeger(L, -1), path);
+				lua_pop(L, 1);
+			}
+		}
+	}
+	lua_settop(L, t - 1);
+}
+
+/* Streams the file through SHA-256 without keeping it; -1 if it is not a readable
+ * regular file of at most max bytes (the worker then reports what is wrong). */
+static int hash_file(const char *path, size_t max, char hex[65])
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || (max && (size_t)st.st_size > max)) {
+		fclose(f);
+		return -1;
+	}
+	pqx_sha256_ctx c;
+	pqx_sha256_init(&c);
+	unsigned char buf[65536], d[32];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		pqx_sha256_update(&c, buf, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return -1;
+	pqx_sha256_final(&c, d);
+	pqx_sha256_tohex(d, hex);
+	return 0;
+}
+
+/* The incremental re-run: a page whose bytes, script, pqx version and options are
+ * those of its last successful run by this script is skipped before anything is
+ * parsed. Returns 1 (s is then ready, marked skipped) or 0 with the reason counted. */
+static int skip_check(runout *ro, slot *s)
+{
+	const char *why = NULL;
+	pqx_page_check c;
+	char err[300], sha[65] = "";
+	if (s->rec && !s->rec->error)
+		pqx_sha256_hex(s->rec->body.s ? s->rec->body.s : "", s->rec->body.len, sha);
+	if (ro->force) {
+		why = "--force";
+	} else if (ro->o->vm.lua_dev_dir) {
+		why = "--lua-dev (the library may have changed)";
+	} else {
+		int f = pqx_store_get_check(ro->st, s->path, ro->script_name, &c, err, sizeof err);
+		if (f < 0) {
+			progress_clear(ro);
+			fprintf(stderr, "pqx: %s: database: %s; the page is run again\n", s->path, err);
+			why = "database error";
+		} else if (f == 0) {
+			why = "new page";
+		} else if (s->rec ? (s->rec->error != NULL) : hash_file(s->path, ro->o->limits.max_bytes, sha) != 0) {
+			why = "unreadable";
+		} else if (strcmp(sha, c.content_sha256) != 0) {
+			why = "content changed";
+		} else if (strcmp(c.script_sha256, ro->script_sha) != 0) {
+			why = "script changed";
+		} else if (strcmp(c.pqx_version, PQX_VERSION) != 0) {
+			why = "pqx version changed";
+		} else if (strcmp(c.options, ro->options_key) != 0) {
+			why = "options changed";
+		} else if (!c.ok) {
+			why = "last run failed";
+		}
+	}
+	if (why) {
+		tally_add(&ro->reruns, why, 1, s->path);
+		return 0;
+	}
+	pqx_page_result_init(&s->r);
+	memcpy(s->r.sha256, sha, sizeof sha);
+	s->skipped = 1;
+	s->state = SLOT_READY;
+	return 1;
+}
 
 /* Writes each element of a compact JSON array (the canonical records text) on
  * its own line, without decoding it: the supervisor never holds a second copy
@@ -1030,6 +1472,7 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 	int top = lua_gettop(L);
 	size_t i = ro->pages++;
 	char err[512];
+	progress_clear(ro);
 	if (rec && rec->warnings.len) {
 		/* what the archive reader noticed comes first */
 		pqx_buf w = PQX_BUF_INIT;
@@ -1068,6 +1511,21 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 		/* page warnings as a JSON array of strings */
 		if (nwarn > 0 && pqx_json_encode(L, wtab, 0, &wj, &sw) == 0)
 			pi.warnings_json = pqx_buf_cstr(&wj);
+		/* the page's coverage figures, kept for the report and for runs that skip it */
+		pqx_buf sj = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
+		int have_stats = 0;
+		if (r->status == PQX_EXIT_OK &&
+		    pqx_json_decode(L, pqx_buf_cstr(&r->records_json), r->records_json.len, &jerr) == 0) {
+			int recs = lua_gettop(L);
+			page_stats(L, lua_type(L, recs) == LUA_TTABLE ? recs : 0, wtab);
+			lua_remove(L, recs);
+			have_stats = pqx_json_encode(L, -1, 0, &sj, &jerr) == 0;
+			if (have_stats)
+				pqx_store_set_page_stats(ro->st, pqx_buf_cstr(&sj));
+			else
+				lua_pop(L, 1);
+		}
+		pqx_buf_free(&jerr);
 		if (pqx_store_page(ro->st, ro->run_id, &pi,
 		                   r->status == PQX_EXIT_OK ? pqx_buf_cstr(&r->records_json) : NULL,
 		                   &sw, err, sizeof err) != 0) {
@@ -1082,9 +1540,21 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 			if (pqx_store_page(ro->st, ro->run_id, &pi, NULL, NULL, err, sizeof err) != 0)
 				fprintf(stderr, "pqx: %s: database: %s\n", path, err);
 			pqx_buf_free(&why);
-		} else if (!o->quiet && sw.len) {
-			print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
+			if (have_stats)
+				lua_pop(L, 1);
+		} else {
+			pqx_store_counts c;
+			pqx_store_last_counts(ro->st, &c);
+			ro->q.new_questions += c.new_questions;
+			ro->q.changed += c.changed;
+			ro->q.unchanged += c.unchanged;
+			if (have_stats)
+				add_stats(ro, path);
+			if (!o->quiet && sw.len)
+				print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
 		}
+		pqx_store_set_page_stats(ro->st, NULL);
+		pqx_buf_free(&sj);
 		pqx_buf_free(&wj);
 		pqx_buf_free(&sw);
 	}
@@ -1097,6 +1567,11 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 		ro->failed++;
 		if (r->status > ro->code)
 			ro->code = r->status;
+		char cause[256], kind[64];
+		failure_cause(r->status, pqx_buf_cstr(&r->error), cause, sizeof cause);
+		failure_kind(r->status, pqx_buf_cstr(&r->error), kind, sizeof kind);
+		tally_add(&ro->causes, cause, 1, path);
+		tally_add(&ro->fails, kind, 1, path);
 	}
 	if (ro->json) {
 		pqx_buf jerr = PQX_BUF_INIT;
@@ -1149,6 +1624,45 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 	}
 	fflush(stdout);
 	lua_settop(L, top);
+	progress_draw(ro, 0);
+}
+
+/* A page skipped as unchanged: "seen" in the database, its figures from its last run. */
+static void emit_skipped(runout *ro, const char *path, pqx_page_result *r)
+{
+	lua_State *L = ro->L;
+	int top = lua_gettop(L);
+	size_t i = ro->pages++;
+	char err[512];
+	pqx_buf stats = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
+	ro->skipped++;
+	if (pqx_store_page_seen(ro->st, ro->run_id, path, ro->script_name, &stats, err, sizeof err) != 0) {
+		progress_clear(ro);
+		fprintf(stderr, "pqx: %s: database: %s\n", path, err);
+		if (ro->code < PQX_EXIT_DB)
+			ro->code = PQX_EXIT_DB;
+	} else if (stats.len && pqx_json_decode(L, stats.s, stats.len, &jerr) == 0) {
+		add_stats(ro, path);
+	}
+	if (ro->json) {
+		lua_newtable(L);
+		lua_pushstring(L, path);
+		lua_setfield(L, -2, "page");
+		lua_pushstring(L, "skipped");
+		lua_setfield(L, -2, "status");
+		lua_pushstring(L, r->sha256);
+		lua_setfield(L, -2, "sha256");
+		pqx_buf pj = PQX_BUF_INIT, perr = PQX_BUF_INIT;
+		pqx_json_encode(L, -1, 1, &pj, &perr);
+		fprintf(stdout, "%s%s", i ? ",\n" : "", pqx_buf_cstr(&pj));
+		fflush(stdout);
+		pqx_buf_free(&pj);
+		pqx_buf_free(&perr);
+	}
+	pqx_buf_free(&stats);
+	pqx_buf_free(&jerr);
+	lua_settop(L, top);
+	progress_draw(ro, 0);
 }
 
 /* Runs every page of ps under supervision, writing results through ro.
@@ -1194,11 +1708,12 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			s->path = item.path;
 			s->rec = item.rec;
 			have = 0;
+			s->skipped = 0;
 			if (item.error) {
 				pqx_page_result_init(&s->r);
 				slot_fail(s, item.error_status ? item.error_status : PQX_EXIT_INPUT, item.error);
 				free(item.error);
-			} else {
+			} else if (!(ro->st && skip_check(ro, s))) {
 				slot_start(sv, s, slots, jobs);
 			}
 			next_start++;
@@ -1206,7 +1721,10 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 		/* write finished pages in order */
 		while (next_emit < next_start && slots[next_emit % (size_t)jobs].state == SLOT_READY) {
 			slot *s = &slots[next_emit % (size_t)jobs];
-			emit_page(ro, s->path, s->rec, &s->r);
+			if (s->skipped)
+				emit_skipped(ro, s->path, &s->r);
+			else
+				emit_page(ro, s->path, s->rec, &s->r);
 			pqx_page_result_free(&s->r);
 			free(s->path);
 			s->path = NULL;
@@ -1245,6 +1763,8 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			pslot[n++] = -1;
 		}
 		int timeout_ms = wait < 0 ? -1 : (int)(wait * 1000) + 1;
+		if (ro->progress && (timeout_ms < 0 || timeout_ms > 200))
+			timeout_ms = 200; /* the progress line's clock keeps ticking */
 		int pr = poll(pfd, (nfds_t)n, timeout_ms);
 		if (pr < 0 && errno != EINTR) {
 			fprintf(stderr, "pqx run: poll: %s\n", strerror(errno));
@@ -1270,6 +1790,7 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 		for (int k = 0; k < jobs; k++)
 			if (slots[k].state == SLOT_RUNNING && slots[k].deadline > 0 && now >= slots[k].deadline)
 				slot_finish(sv, &slots[k], 1);
+		progress_draw(ro, 0);
 	}
 	/* only after an internal error: stop what still runs */
 	for (int k = 0; k < jobs; k++) {
@@ -1294,12 +1815,73 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 	free(slots);
 }
 
+/* The run's figures into the run and run_stat rows (what `pqx report` reads). */
+static int store_figures(runout *ro, double seconds, const char *shard)
+{
+	size_t n = NCOV + 1 + ro->fails.n + ro->causes.n + ro->warns.n + ro->reruns.n, k = 0;
+	pqx_run_stat *v = calloc(n, sizeof *v);
+	if (!v)
+		return -1;
+	v[k++] = (pqx_run_stat){"total", "records", ro->cov_records, NULL};
+	for (size_t f = 0; f < NCOV; f++)
+		v[k++] = (pqx_run_stat){"field", cov_fields[f], ro->cov[f], NULL};
+	const tally *ts[] = {&ro->fails, &ro->causes, &ro->warns, &ro->reruns};
+	const char *kinds[] = {"failure", "cause", "warning", "rerun"};
+	for (int t = 0; t < 4; t++)
+		for (size_t i = 0; i < ts[t]->n; i++)
+			v[k++] = (pqx_run_stat){kinds[t], ts[t]->v[i].name, ts[t]->v[i].count, ts[t]->v[i].first};
+	pqx_run_totals tot = {ro->skipped, ro->records, ro->q.new_questions, ro->q.changed,
+	                      ro->q.unchanged, seconds, shard};
+	char err[512];
+	int rc = pqx_store_run_stats(ro->st, ro->run_id, &tot, v, k, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "pqx: %s\n", err);
+	free(v);
+	return rc;
+}
+
+static void print_summary(const runout *ro, double seconds, const char *shard, long outside)
+{
+	char dur[32];
+	if (seconds < 60)
+		snprintf(dur, sizeof dur, "%.2f s", seconds);
+	else
+		fmt_duration(dur, sizeof dur, seconds);
+	fprintf(stderr, "pqx: %zu page%s in %s (%.1f pages/s): %ld ok, %ld failed",
+	        ro->pages, ro->pages == 1 ? "" : "s", dur,
+	        seconds > 0 ? (double)ro->pages / seconds : 0.0, ro->ok, ro->failed);
+	if (ro->st)
+		fprintf(stderr, ", %ld skipped (unchanged)", ro->skipped);
+	fprintf(stderr, "; %ld record%s%s\n", ro->records, ro->records == 1 ? "" : "s",
+	        ro->st ? " stored" : "");
+	if (ro->st)
+		fprintf(stderr, "pqx: questions: %ld new, %ld changed, %ld unchanged%s\n",
+		        ro->q.new_questions, ro->q.changed, ro->q.unchanged,
+		        ro->skipped ? " (in the pages parsed; skipped pages leave theirs unchanged)" : "");
+	if (ro->st && ro->reruns.n) {
+		fputs("pqx: not skipped:", stderr);
+		for (size_t i = 0; i < ro->reruns.n; i++)
+			fprintf(stderr, "%s %s %ld", i ? "," : "", ro->reruns.v[i].name, ro->reruns.v[i].count);
+		fputc('\n', stderr);
+	}
+	if (shard)
+		fprintf(stderr, "pqx: shard %s: %ld page%s of other shards left out\n", shard, outside,
+		        outside == 1 ? "" : "s");
+	if (ro->causes.n) {
+		fprintf(stderr, "pqx: failures by cause:\n");
+		for (size_t i = 0; i < ro->causes.n; i++)
+			fprintf(stderr, "pqx:   %ld x %s (first: %s)\n", ro->causes.v[i].count,
+			        ro->causes.v[i].name, ro->causes.v[i].first ? ro->causes.v[i].first : "?");
+	}
+}
+
 int pqx_cmd_run(int argc, char **argv)
 {
 	pqx_common_opts o;
 	pqx_common_defaults(&o);
-	const char *format = "jsonl", *db = NULL;
-	int nargs = 0, jobs = 1, worker_memory_set = 0;
+	const char *format = NULL, *db = NULL, *shard = NULL;
+	int nargs = 0, jobs = 1, worker_memory_set = 0, force = 0, no_progress = 0;
+	unsigned shard_i = 0, shard_n = 0;
 	size_t worker_memory = 0;
 	char **args = calloc((size_t)argc + 1, sizeof *args);
 	if (!args)
@@ -1355,6 +1937,29 @@ int pqx_cmd_run(int argc, char **argv)
 			worker_memory_set = 1;
 			continue;
 		}
+		if (strcmp(a, "--force") == 0) {
+			force = 1;
+			continue;
+		}
+		if (strcmp(a, "--no-progress") == 0) {
+			no_progress = 1;
+			continue;
+		}
+		if (is_opt(a, "--shard")) {
+			shard = option_value(argc, argv, &i, "--shard");
+			char *end;
+			unsigned long si = strtoul(shard, &end, 10), sn = 0;
+			if (end != shard && *end == '/')
+				sn = strtoul(end + 1, &end, 10);
+			if (!*shard || *end || sn < 1 || sn > 1000000 || si < 1 || si > sn || shard[0] == '-') {
+				fprintf(stderr, "pqx run: --shard wants I/N with 1 <= I <= N (e.g. 2/3), not '%s'\n", shard);
+				free(args);
+				return PQX_EXIT_USAGE;
+			}
+			shard_i = (unsigned)si;
+			shard_n = (unsigned)sn;
+			continue;
+		}
 		if (is_opt(a, "--db")) {
 			db = option_value(argc, argv, &i, "--db");
 			if (!*db) {
@@ -1376,6 +1981,9 @@ int pqx_cmd_run(int argc, char **argv)
 		return PQX_EXIT_USAGE;
 	}
 	const char *script = args[0];
+	/* With --db the records are in the database; stdout gets them only on request. */
+	if (!format)
+		format = db ? "none" : "jsonl";
 	int json = strcmp(format, "json") == 0, jsonl = strcmp(format, "jsonl") == 0;
 
 	pqx_doc_set_limits(&o.limits);
@@ -1402,15 +2010,22 @@ int pqx_cmd_run(int argc, char **argv)
 	int script_idx = lua_gettop(L);
 	const char *sname = base_name(script);
 
+	double started = mono_now();
 	pagesrc ps;
 	pagesrc_init(&ps, args + 1, nargs - 1);
+	ps.shard_i = shard_i;
+	ps.shard_n = shard_n;
 	ps.max_bytes = o.limits.max_bytes;
 	pageitem first = {0};
 	int got;
 	while ((got = pagesrc_next(&ps, &first)) < 0)
 		pagesrc_feed(&ps);
 	if (got == 0) {
-		if (ps.archives) {
+		if (shard_n && ps.outside) {
+			if (!o.quiet)
+				fprintf(stderr, "pqx run: no pages in shard %s (%ld page%s to other shards)\n",
+				        shard, ps.outside, ps.outside == 1 ? " belongs" : "s belong");
+		} else if (ps.archives) {
 			pqx_buf line = PQX_BUF_INIT;
 			pqx_warc_stats_line(&ps.warc_stats, ps.archives, &line);
 			fprintf(stderr, "pqx run: no pages to read: %s\n", pqx_buf_cstr(&line));
@@ -1419,7 +2034,7 @@ int pqx_cmd_run(int argc, char **argv)
 			fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm, "
 			        "*.xhtml and web archives, *.warc and *.warc.gz)\n");
 		}
-		code = PQX_EXIT_INPUT;
+		code = shard_n && ps.outside ? PQX_EXIT_OK : PQX_EXIT_INPUT;
 		pagesrc_free(&ps);
 		goto out;
 	}
@@ -1465,31 +2080,91 @@ int pqx_cmd_run(int argc, char **argv)
 	if (!worker_memory_set && o.vm.max_memory && o.limits.max_parse_memory && o.limits.max_bytes)
 		sv.worker_memory = o.vm.max_memory + o.limits.max_parse_memory + 4 * o.limits.max_bytes +
 		                   (size_t)256 * 1024 * 1024;
-	runout ro = {L, &o, sname, st, run_id, json, jsonl, 0, 0, 0, 0, PQX_EXIT_OK};
+	runout ro;
+	memset(&ro, 0, sizeof ro);
+	ro.L = L;
+	ro.o = &o;
+	ro.sname = sname;
+	ro.st = st;
+	ro.run_id = run_id;
+	ro.json = json;
+	ro.jsonl = jsonl;
+	ro.code = PQX_EXIT_OK;
+	ro.force = force;
+	ro.started = started;
+	ro.total = -1;
+	char script_sha[65];
+	pqx_buf okey = PQX_BUF_INIT;
+	pqx_sha256_hex(sbytes.s ? sbytes.s : "", sbytes.len, script_sha);
+	lua_getfield(L, script_idx, "name");
+	ro.script_name = lua_tostring(L, -1) ? lua_tostring(L, -1) : sname;  /* stays on the stack */
+	int name_idx = lua_gettop(L);
+	ro.script_sha = script_sha;
+	/* the options that change what a page gives (limits only decide whether it fails) */
+	pqx_buf_addf(&okey, "encoding=%s base-url=%s", o.encoding ? o.encoding : "",
+	             o.base_url ? o.base_url : "");
+	ro.options_key = pqx_buf_cstr(&okey);
+	if (st && pqx_store_set_check(st, ro.script_name, script_sha, PQX_VERSION, ro.options_key) != 0) {
+		fprintf(stderr, "pqx run: out of memory\n");
+		code = PQX_EXIT_INTERNAL;
+	}
+	ro.progress = !o.quiet && !no_progress && isatty(STDERR_FILENO);
+	if (ro.progress) {
+		/* the total, when it can be known without reading stdin: the same walk, counted */
+		int streamed = 0;
+		for (int k = 1; k < nargs; k++)
+			streamed |= strcmp(args[k], "-") == 0;
+		if (!streamed) {
+			pagesrc cs;
+			pagesrc_init(&cs, args + 1, nargs - 1);
+			cs.shard_i = shard_i;
+			cs.shard_n = shard_n;
+			cs.no_archives = 1; /* web archives are counted as they are read */
+			pageitem ci;
+			long n = 0;
+			int archived = 0;
+			while (pagesrc_next(&cs, &ci) > 0) {
+				n++;
+				archived |= !ci.error && ci.path && pqx_warc_is_archive_name(ci.path);
+				pageitem_free(&ci);
+			}
+			pagesrc_free(&cs);
+			ro.total = archived ? -1 : n;
+		}
+		progress_draw(&ro, 1);
+	}
 	if (json)
 		fputs("[\n", stdout);
 	supervise(&sv, &ps, first, jobs, &ro);
-	pagesrc_free(&ps);
+	progress_clear(&ro);
 	if (ro.code > code)
 		code = ro.code;
 	if (json)
 		fputs("\n]\n", stdout);
+	double seconds = mono_now() - started;
 	if (st) {
-		if (pqx_store_run_end(st, run_id, ro.ok, ro.failed, err, sizeof err) != 0) {
+		if (store_figures(&ro, seconds, shard) != 0 ||
+		    pqx_store_run_end(st, run_id, ro.ok, ro.failed, err, sizeof err) != 0) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
 		}
 		pqx_store_close(st);
 	}
-	if (!o.quiet && (ro.pages > 1 || ro.failed))
-		fprintf(stderr, "pqx: %zu page%s: %ld ok, %ld failed; %ld record%s\n", ro.pages,
-		        ro.pages == 1 ? "" : "s", ro.ok, ro.failed, ro.records, ro.records == 1 ? "" : "s");
+	if (!o.quiet)
+		print_summary(&ro, seconds, shard, ps.outside);
 	if (!o.quiet && ps.archives) {
 		pqx_buf line = PQX_BUF_INIT;
 		pqx_warc_stats_line(&ps.warc_stats, ps.archives, &line);
 		fprintf(stderr, "pqx: %s\n", pqx_buf_cstr(&line));
 		pqx_buf_free(&line);
 	}
+	pagesrc_free(&ps);
+	lua_remove(L, name_idx);
+	pqx_buf_free(&okey);
+	tally_free(&ro.causes);
+	tally_free(&ro.fails);
+	tally_free(&ro.warns);
+	tally_free(&ro.reruns);
 out:
 	pqx_buf_free(&lerr);
 	pqx_buf_free(&sbytes);

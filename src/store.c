@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sha256.h"
 
@@ -497,6 +498,46 @@ static const char migration4[] =
 	"ALTER TABLE page ADD COLUMN record_offset_in_member INTEGER;\n"
 	"CREATE INDEX page_url ON page(url);\n";
 
+/* 5: long runs. A run gets a uid (so `pqx merge` recognises a run it has merged
+ * before), the database it was merged from, and its end figures; run_stat keeps its
+ * coverage, failure, warning and re-run counts; page_check is the last processing of
+ * each path by each script, which an incremental re-run compares before parsing. */
+static const char migration5[] =
+	"ALTER TABLE run ADD COLUMN uid TEXT;\n"
+	"UPDATE run SET uid = lower(hex(randomblob(16)));\n"
+	"CREATE UNIQUE INDEX run_uid ON run(uid);\n"
+	"ALTER TABLE run ADD COLUMN merged_from TEXT;\n"
+	"ALTER TABLE run ADD COLUMN shard TEXT;\n"
+	"ALTER TABLE run ADD COLUMN pages_skipped INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN records INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN questions_new INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN questions_changed INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN questions_unchanged INTEGER;\n"
+	"ALTER TABLE run ADD COLUMN seconds REAL;\n"
+	"CREATE TABLE run_stat (\n"
+	"  run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('total', 'field', 'failure', 'cause', 'warning', 'rerun')),\n"
+	"  name TEXT NOT NULL,\n"
+	"  count INTEGER NOT NULL,\n"
+	"  first_path TEXT,\n"
+	"  PRIMARY KEY (run_id, kind, name)\n"
+	") STRICT;\n"
+	"CREATE TABLE page_check (\n"
+	"  path TEXT NOT NULL,\n"
+	"  script_name TEXT NOT NULL,\n"
+	"  content_sha256 TEXT NOT NULL,\n"
+	"  script_sha256 TEXT NOT NULL,\n"
+	"  pqx_version TEXT NOT NULL,\n"
+	"  options TEXT NOT NULL,\n"
+	"  status TEXT NOT NULL CHECK (status IN ('ok', 'error')),\n"
+	"  page_id INTEGER REFERENCES page(id),\n"
+	"  run_id INTEGER REFERENCES run(id),\n"
+	"  last_seen_run INTEGER REFERENCES run(id),\n"
+	"  questions TEXT NOT NULL CHECK (json_valid(questions)),\n"
+	"  stats TEXT CHECK (stats IS NULL OR json_valid(stats)),\n"
+	"  PRIMARY KEY (path, script_name)\n"
+	") STRICT;\n";
+
 struct pqx_store;
 static int migrate_rebuild(struct pqx_store *st, char *err, size_t errlen);
 
@@ -514,6 +555,7 @@ static const struct migration {
 	{migration2a, migrate_rebuild, migration2b, 1},
 	{migration3a, migrate_rebuild, migration3b, 1},
 	{migration4, NULL, NULL, 0},
+	{migration5, NULL, NULL, 0},
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -648,7 +690,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_NOW] = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 	[S_RUN_BEGIN] =
 		"INSERT INTO run (started, script_name, script_path, script_version, script_sha256,"
-		" pqx_version, options) VALUES (:now, :name, :path, :version, :sha, :pqx, json(:options))",
+		" pqx_version, options, uid) VALUES (:now, :name, :path, :version, :sha, :pqx, json(:options),"
+		" lower(hex(randomblob(16))))",
 	[S_RUN_END] =
 		"UPDATE run SET finished = :now, pages_ok = :ok, pages_failed = :failed WHERE id = :run",
 	[S_PAGE_UPSERT] =
@@ -959,11 +1002,23 @@ static const int child_inserts[] = {
 /* The keywords of every language, read from {"keywords": [...]} (S_KW_ALL). */
 static const int keyword_inserts[] = {S_KEYWORD_ADD, S_QKEYWORD_ADD};
 
+enum { R_Q_EXISTS, R_CHECK_GET, R_CHECK_PUT, R_COUNT };
+
 struct pqx_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	char clock[64];   /* fixed timestamp, or "" for the real clock */
+	/* long runs (the end of this file) */
+	sqlite3_stmt *rstmt[R_COUNT];
+	pqx_store_counts last, pending;  /* of the last stored page; of the page being stored */
+	pqx_buf keys;                    /* [id, kind, source] of the page's records, JSON */
+	char *check_script, *check_sha, *check_pqx, *check_options;  /* page_check is on */
+	const char *page_stats;          /* for the next page's page_check row */
 };
+
+static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome);
+static int check_put(pqx_store *st, int64_t run, int64_t page, const pqx_page_info *pi);
+enum { OUT_UNCHANGED, OUT_CHANGED, OUT_NEW_SOURCE };
 
 /* The values a statement may name. bind() looks each parameter up here, so one
  * statement can use any subset and a misspelt name fails loudly instead of binding NULL. */
@@ -1242,6 +1297,13 @@ void pqx_store_close(pqx_store *st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (int i = 0; i < R_COUNT; i++)
+		sqlite3_finalize(st->rstmt[i]);
+	pqx_buf_free(&st->keys);
+	free(st->check_script);
+	free(st->check_sha);
+	free(st->check_pqx);
+	free(st->check_options);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -1786,6 +1848,8 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 			REC_DBFAIL("updating last_seen");
 		if (b.page > 0 && conflict_warnings(st, &b, warnings, what) != 0)
 			goto out;
+		if (note_record(st, b.id, b.kind, b.src, OUT_UNCHANGED) != 0)
+			REC_FAIL("out of memory");
 		ret = 0;
 		goto out;
 	}
@@ -1799,6 +1863,8 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 			/* An earlier version of this source, already kept: nothing is new. */
 			if (exec_stmt(st, S_Q_TOUCH, &b) != 0)
 				REC_DBFAIL("updating last_seen");
+			if (note_record(st, b.id, b.kind, b.src, OUT_UNCHANGED) != 0)
+				REC_FAIL("out of memory");
 			ret = 0;
 			goto out;
 		}
@@ -1806,12 +1872,16 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 			/* An older state of the page, read late: history only. */
 			if (exec_stmt(st, S_REC_TO_REVISION, &b) != 0 || exec_stmt(st, S_Q_BUMP, &b) != 0)
 				REC_DBFAIL("keeping an earlier version");
+			if (note_record(st, b.id, b.kind, b.src, OUT_CHANGED) != 0)
+				REC_FAIL("out of memory");
 			ret = 0;
 			goto out;
 		}
 		if (exec_stmt(st, S_SRC_TO_REVISION, &b) != 0 || exec_stmt(st, S_Q_BUMP, &b) != 0)
 			REC_DBFAIL("keeping the previous version");
 	}
+	if (note_record(st, b.id, b.kind, b.src, exists ? OUT_CHANGED : OUT_NEW_SOURCE) != 0)
+		REC_DBFAIL("counting it");
 	if (exec_stmt(st, S_SRC_UPSERT, &b) != 0)
 		REC_DBFAIL("storing its source");
 	if (rebuild(st, &b, warnings, what) != 0)
@@ -1847,6 +1917,8 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 
 	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "cannot start the page's transaction") != 0)
 		return -1;
+	memset(&st->pending, 0, sizeof st->pending);
+	pqx_buf_reset(&st->keys);
 	if (now(st, ts) != 0) {
 		pqx_buf_adds(&what, "reading the clock");
 		goto fail;
@@ -1941,10 +2013,16 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 			goto fail;
 		}
 	}
+	if (st->check_script && check_put(st, run_id, b.page, page) != 0) {
+		pqx_buf_adds(&what, "storing the page check");
+		goto fail;
+	}
 	if (exec_sql(st->db, "COMMIT", err, errlen, "cannot commit the page") != 0) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		goto out;
 	}
+	st->last = st->pending;
+	st->page_stats = NULL;
 	ok = 1;
 	goto out;
 
@@ -1961,4 +2039,705 @@ out:
 	pqx_buf_free(&what);
 	pqx_buf_free(&rec);
 	return ok ? 0 : -1;
+}
+
+/* ---------- long runs: counts, page checks, run figures, merge ----------
+ * Kept apart from the write path above: these functions only add rows of their own
+ * (page_check, run_stat, run figures) or, for merge, feed records through store_record
+ * exactly as a run does. */
+
+static sqlite3_stmt *rprep(pqx_store *st, int which, const char *sql)
+{
+	if (!st->rstmt[which] &&
+	    sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->rstmt[which], NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_reset(st->rstmt[which]);
+	sqlite3_clear_bindings(st->rstmt[which]);
+	return st->rstmt[which];
+}
+
+/* s as a JSON string */
+static void json_str(pqx_buf *b, const char *s)
+{
+	pqx_buf_addc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			pqx_buf_addc(b, '\\');
+			pqx_buf_addc(b, (char)*p);
+		} else if (*p < 0x20) {
+			pqx_buf_addf(b, "\\u%04x", *p);
+		} else {
+			pqx_buf_addc(b, (char)*p);
+		}
+	}
+	pqx_buf_addc(b, '"');
+}
+
+static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome)
+{
+	if (outcome == OUT_UNCHANGED) {
+		st->pending.unchanged++;
+	} else if (outcome == OUT_CHANGED) {
+		st->pending.changed++;
+	} else {
+		/* a new source: a new question, or a new page of a known one */
+		sqlite3_stmt *q = rprep(st, R_Q_EXISTS, "SELECT 1 FROM question WHERE id = ?1");
+		if (!q)
+			return -1;
+		sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (rc == SQLITE_ROW)
+			st->pending.changed++;
+		else if (rc == SQLITE_DONE)
+			st->pending.new_questions++;
+		else
+			return -1;
+	}
+	if (st->keys.len)
+		pqx_buf_addc(&st->keys, ',');
+	pqx_buf_addc(&st->keys, '[');
+	json_str(&st->keys, id);
+	pqx_buf_addc(&st->keys, ',');
+	json_str(&st->keys, kind);
+	pqx_buf_addc(&st->keys, ',');
+	json_str(&st->keys, src);
+	pqx_buf_addc(&st->keys, ']');
+	return st->keys.oom ? -1 : 0;
+}
+
+void pqx_store_set_page_stats(pqx_store *st, const char *stats_json)
+{
+	st->page_stats = stats_json;
+}
+
+void pqx_store_last_counts(const pqx_store *st, pqx_store_counts *out)
+{
+	*out = st->last;
+}
+
+int pqx_store_set_check(pqx_store *st, const char *script_name, const char *script_sha256,
+                        const char *pqx_version, const char *options_key)
+{
+	free(st->check_script);
+	free(st->check_sha);
+	free(st->check_pqx);
+	free(st->check_options);
+	st->check_script = strdup(script_name ? script_name : "");
+	st->check_sha = strdup(script_sha256 ? script_sha256 : "");
+	st->check_pqx = strdup(pqx_version ? pqx_version : "");
+	st->check_options = strdup(options_key ? options_key : "");
+	if (!st->check_script || !st->check_sha || !st->check_pqx || !st->check_options) {
+		free(st->check_script);
+		st->check_script = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+#define CHECK_PUT_SQL \
+	"INSERT INTO page_check (path, script_name, content_sha256, script_sha256, pqx_version, options," \
+	" status, page_id, run_id, last_seen_run, questions, stats)" \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, json(?10), json(?11))" \
+	" ON CONFLICT (path, script_name) DO UPDATE SET content_sha256 = excluded.content_sha256," \
+	" script_sha256 = excluded.script_sha256, pqx_version = excluded.pqx_version," \
+	" options = excluded.options, status = excluded.status, page_id = excluded.page_id," \
+	" run_id = excluded.run_id, last_seen_run = excluded.last_seen_run," \
+	" questions = excluded.questions, stats = excluded.stats"
+
+static int check_put(pqx_store *st, int64_t run, int64_t page, const pqx_page_info *pi)
+{
+	sqlite3_stmt *s = rprep(st, R_CHECK_PUT, CHECK_PUT_SQL);
+	if (!s)
+		return -1;
+	pqx_buf q = PQX_BUF_INIT;
+	pqx_buf_addc(&q, '[');
+	pqx_buf_add(&q, st->keys.s ? st->keys.s : "", st->keys.len);
+	pqx_buf_addc(&q, ']');
+	int ok = strcmp(pi->status ? pi->status : "", "ok") == 0;
+	sqlite3_bind_text(s, 1, pi->path ? pi->path : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, st->check_script, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, pi->sha256 ? pi->sha256 : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, st->check_sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, st->check_pqx, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, st->check_options, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, ok ? "ok" : "error", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 8, page);
+	sqlite3_bind_int64(s, 9, run);
+	sqlite3_bind_text(s, 10, ok ? pqx_buf_cstr(&q) : "[]", -1, SQLITE_STATIC);
+	if (st->page_stats && ok)
+		sqlite3_bind_text(s, 11, st->page_stats, -1, SQLITE_STATIC);
+	int rc = q.oom ? SQLITE_NOMEM : sqlite3_step(s);
+	sqlite3_reset(s);
+	pqx_buf_free(&q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void copy_col(char *dst, size_t n, sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+int pqx_store_get_check(pqx_store *st, const char *path, const char *script_name,
+                        pqx_page_check *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = rprep(st, R_CHECK_GET,
+		"SELECT content_sha256, script_sha256, pqx_version, options, status = 'ok'"
+		" FROM page_check WHERE path = ?1 AND script_name = ?2");
+	if (!s) {
+		set_err(err, errlen, "reading the page check: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, script_name, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s), found = rc == SQLITE_ROW;
+	if (found) {
+		copy_col(out->content_sha256, sizeof out->content_sha256, s, 0);
+		copy_col(out->script_sha256, sizeof out->script_sha256, s, 1);
+		copy_col(out->pqx_version, sizeof out->pqx_version, s, 2);
+		copy_col(out->options, sizeof out->options, s, 3);
+		out->ok = sqlite3_column_int(s, 4);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		set_err(err, errlen, "reading the page check: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return found;
+}
+
+/* Runs sql with ?1 = now, ?2 = run, ?3 = path, ?4 = script. */
+static int seen_step(pqx_store *st, const char *sql, const char *ts, int64_t run, const char *path,
+                     const char *script, pqx_buf *out)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	for (int i = 1; i <= sqlite3_bind_parameter_count(s); i++) {
+		const char *n = sqlite3_bind_parameter_name(s, i);
+		if (!n)
+			continue;
+		if (strcmp(n, "?1") == 0) sqlite3_bind_text(s, i, ts, -1, SQLITE_STATIC);
+		else if (strcmp(n, "?2") == 0) sqlite3_bind_int64(s, i, run);
+		else if (strcmp(n, "?3") == 0) sqlite3_bind_text(s, i, path, -1, SQLITE_STATIC);
+		else if (strcmp(n, "?4") == 0) sqlite3_bind_text(s, i, script, -1, SQLITE_STATIC);
+	}
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (out && sqlite3_column_type(s, 0) == SQLITE_TEXT)
+			add_text(out, sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define SEEN_KEYS \
+	"(SELECT json_extract(j.value, '$[0]') AS q, json_extract(j.value, '$[1]') AS k," \
+	" json_extract(j.value, '$[2]') AS s FROM page_check c, json_each(c.questions) j" \
+	" WHERE c.path = ?3 AND c.script_name = ?4)"
+
+int pqx_store_page_seen(pqx_store *st, int64_t run_id, const char *path, const char *script_name,
+                        pqx_buf *stats, char *err, size_t errlen)
+{
+	static const char *const steps[] = {
+		"UPDATE page SET last_seen = ?1, last_seen_run = ?2"
+		" WHERE id = (SELECT page_id FROM page_check WHERE path = ?3 AND script_name = ?4)",
+		"UPDATE question_source SET last_seen = ?1, last_seen_run = ?2 FROM " SEEN_KEYS " x"
+		" WHERE question_source.question_id = x.q AND question_source.kind = x.k"
+		" AND question_source.source = x.s",
+		"UPDATE question SET last_seen = ?1, last_seen_run = ?2"
+		" WHERE id IN (SELECT q FROM " SEEN_KEYS ")",
+		"UPDATE page_check SET last_seen_run = ?2 WHERE path = ?3 AND script_name = ?4",
+	};
+	char ts[64];
+	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "cannot start the page's transaction") != 0)
+		return -1;
+	if (now(st, ts) != 0)
+		goto fail;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (seen_step(st, steps[i], ts, run_id, path, script_name, NULL) != 0)
+			goto fail;
+	if (stats && seen_step(st, "SELECT stats FROM page_check WHERE path = ?3 AND script_name = ?4",
+	                       ts, run_id, path, script_name, stats) != 0)
+		goto fail;
+	if (exec_sql(st->db, "COMMIT", err, errlen, "cannot commit the page") != 0) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+fail:
+	set_err(err, errlen, "marking an unchanged page as seen: %s (nothing stored for this page)",
+	        sqlite3_errmsg(st->db));
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int pqx_store_run_stats(pqx_store *st, int64_t run_id, const pqx_run_totals *t,
+                        const pqx_run_stat *stats, size_t nstats, char *err, size_t errlen)
+{
+	sqlite3_stmt *u = NULL, *a = NULL;
+	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "run figures") != 0)
+		return -1;
+	if (sqlite3_prepare_v2(st->db,
+	        "UPDATE run SET pages_skipped = ?2, records = ?3, questions_new = ?4,"
+	        " questions_changed = ?5, questions_unchanged = ?6, seconds = ?7, shard = ?8 WHERE id = ?1",
+	        -1, &u, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db,
+	        "INSERT INTO run_stat (run_id, kind, name, count, first_path) VALUES (?1, ?2, ?3, ?4, ?5)"
+	        " ON CONFLICT (run_id, kind, name) DO UPDATE SET count = count + excluded.count",
+	        -1, &a, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(u, 1, run_id);
+	sqlite3_bind_int64(u, 2, t->pages_skipped);
+	sqlite3_bind_int64(u, 3, t->records);
+	sqlite3_bind_int64(u, 4, t->questions_new);
+	sqlite3_bind_int64(u, 5, t->questions_changed);
+	sqlite3_bind_int64(u, 6, t->questions_unchanged);
+	sqlite3_bind_double(u, 7, t->seconds);
+	if (t->shard)
+		sqlite3_bind_text(u, 8, t->shard, -1, SQLITE_STATIC);
+	if (sqlite3_step(u) != SQLITE_DONE)
+		goto fail;
+	for (size_t i = 0; i < nstats; i++) {
+		sqlite3_reset(a);
+		sqlite3_clear_bindings(a);
+		sqlite3_bind_int64(a, 1, run_id);
+		sqlite3_bind_text(a, 2, stats[i].kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(a, 3, stats[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(a, 4, stats[i].count);
+		if (stats[i].first_path)
+			sqlite3_bind_text(a, 5, stats[i].first_path, -1, SQLITE_STATIC);
+		if (sqlite3_step(a) != SQLITE_DONE)
+			goto fail;
+	}
+	sqlite3_finalize(u);
+	sqlite3_finalize(a);
+	return exec_sql(st->db, "COMMIT", err, errlen, "run figures");
+fail:
+	set_err(err, errlen, "storing the run's figures: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(u);
+	sqlite3_finalize(a);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+/* Copies the database at src into a new file dst (SQLite's backup API), so that an
+ * input of an older schema is migrated in a copy, never in place. */
+static int copy_db(const char *src, const char *dst, char *err, size_t errlen)
+{
+	sqlite3 *from = NULL, *to = NULL;
+	int rc = sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_open_v2(dst, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+		if (b) {
+			sqlite3_backup_step(b, -1);
+			sqlite3_backup_finish(b);
+		}
+		rc = sqlite3_errcode(to);
+	}
+	if (rc != SQLITE_OK)
+		set_err(err, errlen, "cannot copy it for migration: %s",
+		        to ? sqlite3_errmsg(to) : from ? sqlite3_errmsg(from) : "out of memory");
+	sqlite3_close(from);
+	sqlite3_close(to);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* The input's schema version, -1 with err when it is no pqx database. */
+static int input_version(const char *path, char *err, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	int v = -1, tables = 0;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "cannot open database: %s", db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT user_version FROM pragma_user_version),"
+	                       " (SELECT count(*) FROM sqlite_schema WHERE name IN ('run', 'page', 'question'))",
+	                       -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW) {
+		v = sqlite3_column_int(s, 0);
+		tables = sqlite3_column_int(s, 1);
+	} else {
+		set_err(err, errlen, "not a pqx database (%s)", sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	if (v >= 0 && (v < 1 || tables != 3)) {
+		set_err(err, errlen, "not a pqx database (no run, page and question tables)");
+		return -1;
+	}
+	if (v > PQX_STORE_SCHEMA_VERSION) {
+		set_err(err, errlen, "database schema version %d is newer than this pqx (version %d);"
+		        " use a newer pqx", v, PQX_STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	return v;
+}
+
+/* pqx merge reads every input into temporary tables first (k = the input's number),
+ * without writing to the output, then merges them all in one transaction: whole or
+ * not at all, with one replay order across all inputs. That order is what a single
+ * run over all the pages would have used: by generation (the n-th run of a script,
+ * shards of one split counting as one run), then by page path, then by time. */
+static const char merge_tables[] =
+	"DROP TABLE IF EXISTS temp.m_run; DROP TABLE IF EXISTS temp.m_run_stat;"
+	" DROP TABLE IF EXISTS temp.m_page; DROP TABLE IF EXISTS temp.m_pw;"
+	" DROP TABLE IF EXISTS temp.m_check; DROP TABLE IF EXISTS temp.m_ver;"
+	" DROP TABLE IF EXISTS temp.m_src; DROP TABLE IF EXISTS temp.m_q;"
+	" DROP TABLE IF EXISTS temp.m_runmap; DROP TABLE IF EXISTS temp.m_pagemap;"
+	" DROP TABLE IF EXISTS temp.m_win; DROP TABLE IF EXISTS temp.m_wmax;"
+	" DROP TABLE IF EXISTS temp.m_input; DROP TABLE IF EXISTS temp.m_conflict;"
+	" DROP TABLE IF EXISTS temp.m_fresh;\n"
+	"CREATE TEMP TABLE m_run AS SELECT 0 AS k, * FROM main.run WHERE 0;\n"
+	"CREATE TEMP TABLE m_run_stat AS SELECT 0 AS k, * FROM main.run_stat WHERE 0;\n"
+	"CREATE TEMP TABLE m_page AS SELECT 0 AS k, * FROM main.page WHERE 0;\n"
+	"CREATE TEMP TABLE m_pw AS SELECT 0 AS k, * FROM main.page_warning WHERE 0;\n"
+	"CREATE TEMP TABLE m_check AS SELECT 0 AS k, * FROM main.page_check WHERE 0;\n"
+	"CREATE TEMP TABLE m_ver (k INTEGER, gen INTEGER, path TEXT, t TEXT, cur INTEGER, question_id TEXT,\n"
+	"  kind TEXT, source TEXT, record TEXT, page_id INTEGER, run INTEGER);\n"
+	"CREATE TEMP TABLE m_src AS SELECT 0 AS k, question_id, kind, source, first_seen, first_seen_run,\n"
+	"  last_seen, last_seen_run FROM main.question_source WHERE 0;\n"
+	"CREATE TEMP TABLE m_q AS SELECT 0 AS k, id, first_seen, first_seen_run, last_seen, last_seen_run\n"
+	"  FROM main.question WHERE 0;\n"
+	"CREATE TEMP TABLE m_runmap (k INTEGER, old INTEGER, new INTEGER, PRIMARY KEY (k, old));\n"
+	"CREATE TEMP TABLE m_pagemap (k INTEGER, old INTEGER, new INTEGER, PRIMARY KEY (k, old));\n"
+	"CREATE TEMP TABLE m_win (page INTEGER PRIMARY KEY, k INTEGER);\n"
+	"CREATE TEMP TABLE m_input (k INTEGER PRIMARY KEY, path TEXT);\n"
+	"CREATE TEMP TABLE m_fresh (k INTEGER, path TEXT, sha TEXT);\n";
+
+/* Reading one input (attached as src) into the temporary tables. */
+static const char merge_read[] =
+	"INSERT INTO temp.m_input VALUES (:k, :input);\n"
+	"INSERT INTO temp.m_run SELECT :k, * FROM src.run;\n"
+	"INSERT INTO temp.m_run_stat SELECT :k, * FROM src.run_stat;\n"
+	"INSERT INTO temp.m_page SELECT :k, * FROM src.page;\n"
+	"INSERT INTO temp.m_pw SELECT :k, * FROM src.page_warning;\n"
+	"INSERT INTO temp.m_check SELECT :k, * FROM src.page_check;\n"
+	"INSERT INTO temp.m_src SELECT :k, question_id, kind, source, first_seen, first_seen_run,\n"
+	"  last_seen, last_seen_run FROM src.question_source;\n"
+	"INSERT INTO temp.m_q SELECT :k, id, first_seen, first_seen_run, last_seen, last_seen_run\n"
+	"  FROM src.question;\n"
+	/* every version of every source; a version's run is the run going on when it was stored */
+	"INSERT INTO temp.m_ver SELECT :k, coalesce((SELECT g.gen FROM (SELECT id, row_number() OVER\n"
+	"  (PARTITION BY script_name, coalesce(shard, '') ORDER BY started, id) AS gen FROM src.run) g\n"
+	"  WHERE g.id = (SELECT r.id FROM src.run r WHERE r.started <= v.t ORDER BY r.started DESC, r.id DESC\n"
+	"  LIMIT 1)), 0), coalesce(p.path, ''), v.t, v.cur, v.question_id, v.kind, v.source, v.record,\n"
+	"  v.page_id, v.run FROM (\n"
+	"  SELECT question_id, kind, source, record, page_id, updated AS t, last_seen_run AS run, 1 AS cur\n"
+	"    FROM src.question_source\n"
+	"  UNION ALL SELECT question_id, kind, source, record, page_id, stored, run_id, 0\n"
+	"    FROM src.question_revision) v LEFT JOIN src.page p ON p.id = v.page_id;\n";
+
+/* Runs (one row per uid: merging a run twice adds nothing) and their figures. */
+static const char merge_runs[] =
+	"CREATE TEMP TABLE m_wmax AS SELECT coalesce(max(id), 0) AS id FROM main.page_warning;\n"
+	"INSERT INTO main.run (started, finished, script_name, script_path, script_version, script_sha256,\n"
+	"  pqx_version, options, pages_ok, pages_failed, uid, merged_from, shard, pages_skipped, records,\n"
+	"  questions_new, questions_changed, questions_unchanged, seconds)\n"
+	"  SELECT started, finished, script_name, script_path, script_version, script_sha256, pqx_version,\n"
+	"  options, pages_ok, pages_failed, uid,\n"
+	"  coalesce(merged_from, (SELECT path FROM temp.m_input i WHERE i.k = r.k)), shard, pages_skipped,\n"
+	"  records, questions_new, questions_changed, questions_unchanged, seconds\n"
+	"  FROM temp.m_run r WHERE NOT EXISTS (SELECT 1 FROM main.run m WHERE m.uid = r.uid)\n"
+	"  AND r.k = (SELECT min(x.k) FROM temp.m_run x WHERE x.uid = r.uid) ORDER BY r.started, r.k, r.id;\n"
+	"INSERT INTO temp.m_runmap SELECT r.k, r.id, m.id FROM temp.m_run r JOIN main.run m ON m.uid = r.uid;\n"
+	"INSERT INTO main.run_stat (run_id, kind, name, count, first_path)\n"
+	"  SELECT mr.new, s.kind, s.name, s.count, s.first_path FROM temp.m_run_stat s\n"
+	"  JOIN temp.m_runmap mr ON mr.k = s.k AND mr.old = s.run_id WHERE true ON CONFLICT DO NOTHING;\n";
+
+/* One input's pages (:k): a page version both hold keeps the earlier first sighting and
+ * the later processing (m_win remembers which input that was, for its warnings). */
+static const char merge_pages[] =
+	"INSERT INTO temp.m_win SELECT m.id, :k FROM temp.m_page p JOIN main.page m\n"
+	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256 WHERE p.k = :k AND p.last_seen > m.last_seen\n"
+	"  ON CONFLICT (page) DO UPDATE SET k = excluded.k;\n"
+	"INSERT INTO temp.m_fresh SELECT :k, p.path, p.content_sha256 FROM temp.m_page p WHERE p.k = :k\n"
+	"  AND NOT EXISTS (SELECT 1 FROM main.page m WHERE m.path = p.path AND m.content_sha256 = p.content_sha256);\n"
+	"INSERT INTO main.page (path, content_sha256, bytes, encoding, encoding_source, status, error,\n"
+	"  warnings, first_seen_run, last_seen_run, first_seen, last_seen,\n"
+	"  url, fetched, archive, record_offset, record_offset_in_member)\n"
+	"  SELECT p.path, p.content_sha256, p.bytes, p.encoding, p.encoding_source, p.status, p.error,\n"
+	"  p.warnings, (SELECT new FROM temp.m_runmap WHERE k = :k AND old = p.first_seen_run),\n"
+	"  (SELECT new FROM temp.m_runmap WHERE k = :k AND old = p.last_seen_run), p.first_seen, p.last_seen,\n"
+	"  p.url, p.fetched, p.archive, p.record_offset, p.record_offset_in_member\n"
+	"  FROM temp.m_page p WHERE p.k = :k ORDER BY p.id\n"
+	"  ON CONFLICT (path, content_sha256) DO UPDATE SET\n"
+	"  first_seen_run = CASE WHEN excluded.first_seen < page.first_seen THEN excluded.first_seen_run\n"
+	"    ELSE page.first_seen_run END,\n"
+	"  first_seen = min(page.first_seen, excluded.first_seen),\n"
+	"  bytes = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.bytes ELSE page.bytes END,\n"
+	"  encoding = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.encoding ELSE page.encoding END,\n"
+	"  encoding_source = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.encoding_source\n"
+	"    ELSE page.encoding_source END,\n"
+	"  status = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.status ELSE page.status END,\n"
+	"  error = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.error ELSE page.error END,\n"
+	"  warnings = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.warnings ELSE page.warnings END,\n"
+	"  last_seen_run = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.last_seen_run\n"
+	"    ELSE page.last_seen_run END,\n"
+	"  url = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.url ELSE page.url END,\n"
+	"  fetched = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.fetched ELSE page.fetched END,\n"
+	"  archive = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.archive ELSE page.archive END,\n"
+	"  record_offset = CASE WHEN excluded.last_seen > page.last_seen THEN excluded.record_offset\n"
+	"    ELSE page.record_offset END,\n"
+	"  record_offset_in_member = CASE WHEN excluded.last_seen > page.last_seen\n"
+	"    THEN excluded.record_offset_in_member ELSE page.record_offset_in_member END,\n"
+	"  last_seen = max(page.last_seen, excluded.last_seen);\n"
+	"INSERT INTO temp.m_win SELECT m.id, :k FROM temp.m_fresh f JOIN main.page m\n"
+	"  ON m.path = f.path AND m.content_sha256 = f.sha WHERE f.k = :k ON CONFLICT (page) DO NOTHING;\n"
+	"INSERT INTO temp.m_pagemap SELECT :k, p.id, m.id FROM temp.m_page p JOIN main.page m\n"
+	"  ON m.path = p.path AND m.content_sha256 = p.content_sha256 WHERE p.k = :k;\n";
+
+/* After the replay, per input (:k): "seen" times as the inputs knew them, and the page
+ * checks of the later run. */
+static const char merge_times[] =
+	"UPDATE main.question_source AS m SET last_seen = s.last_seen,\n"
+	"  last_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.last_seen_run)\n"
+	"  FROM temp.m_src s WHERE s.k = :k AND m.question_id = s.question_id AND m.kind = s.kind\n"
+	"  AND m.source = s.source AND s.last_seen > m.last_seen;\n"
+	"UPDATE main.question_source AS m SET first_seen = s.first_seen,\n"
+	"  first_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.first_seen_run)\n"
+	"  FROM temp.m_src s WHERE s.k = :k AND m.question_id = s.question_id AND m.kind = s.kind\n"
+	"  AND m.source = s.source AND s.first_seen < m.first_seen;\n"
+	"UPDATE main.question AS m SET last_seen = s.last_seen,\n"
+	"  last_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.last_seen_run)\n"
+	"  FROM temp.m_q s WHERE s.k = :k AND m.id = s.id AND s.last_seen > m.last_seen;\n"
+	"UPDATE main.question AS m SET first_seen = s.first_seen,\n"
+	"  first_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.first_seen_run)\n"
+	"  FROM temp.m_q s WHERE s.k = :k AND m.id = s.id AND s.first_seen < m.first_seen;\n"
+	"INSERT INTO main.page_check (path, script_name, content_sha256, script_sha256, pqx_version,\n"
+	"  options, status, page_id, run_id, last_seen_run, questions, stats)\n"
+	"  SELECT c.path, c.script_name, c.content_sha256, c.script_sha256, c.pqx_version, c.options,\n"
+	"  c.status, mp.new, r1.new, r2.new, c.questions, c.stats FROM temp.m_check c\n"
+	"  LEFT JOIN temp.m_pagemap mp ON mp.k = c.k AND mp.old = c.page_id\n"
+	"  LEFT JOIN temp.m_runmap r1 ON r1.k = c.k AND r1.old = c.run_id\n"
+	"  LEFT JOIN temp.m_runmap r2 ON r2.k = c.k AND r2.old = c.last_seen_run WHERE c.k = :k\n"
+	"  ON CONFLICT (path, script_name) DO UPDATE SET content_sha256 = excluded.content_sha256,\n"
+	"  script_sha256 = excluded.script_sha256, pqx_version = excluded.pqx_version,\n"
+	"  options = excluded.options, status = excluded.status, page_id = excluded.page_id,\n"
+	"  run_id = excluded.run_id, last_seen_run = excluded.last_seen_run,\n"
+	"  questions = excluded.questions, stats = excluded.stats\n"
+	"  WHERE coalesce((SELECT started FROM main.run WHERE id = excluded.last_seen_run), '')\n"
+	"    > coalesce((SELECT started FROM main.run WHERE id = page_check.last_seen_run), '');\n";
+
+/* The replay wrote the records' warnings again: what each page version had in the
+ * input that processed it last replaces them. */
+static const char merge_warnings[] =
+	/* Disagreements between sources the inputs held apart (pages in different shards)
+	 * first show in the replay: those warnings stay, on the page that brought them. */
+	"CREATE TEMP TABLE m_conflict AS SELECT id, page_id, question_id, message FROM main.page_warning\n"
+	"  WHERE id > (SELECT id FROM temp.m_wmax) AND message LIKE 'record %: sources disagree on %';\n"
+	"DELETE FROM main.page_warning WHERE id > (SELECT id FROM temp.m_wmax);\n"
+	"DELETE FROM main.page_warning WHERE id <= (SELECT id FROM temp.m_wmax)\n"
+	"  AND page_id IN (SELECT page FROM temp.m_win);\n"
+	"INSERT INTO main.page_warning (page_id, question_id, message)\n"
+	"  SELECT mp.new, w.question_id, w.message FROM temp.m_pw w\n"
+	"  JOIN temp.m_pagemap mp ON mp.k = w.k AND mp.old = w.page_id\n"
+	"  JOIN temp.m_win win ON win.page = mp.new AND win.k = w.k ORDER BY mp.new, w.id;\n"
+	"INSERT INTO main.page_warning (page_id, question_id, message)\n"
+	"  SELECT c.page_id, c.question_id, c.message FROM temp.m_conflict c WHERE NOT EXISTS\n"
+	"  (SELECT 1 FROM main.page_warning w WHERE w.page_id = c.page_id AND w.question_id IS c.question_id\n"
+	"  AND w.message = c.message) ORDER BY c.id;\n"
+	"DROP TABLE temp.m_conflict;\n";
+
+/* sql with :k and :input bound (sqlite3_exec cannot bind) */
+static int merge_exec(pqx_store *st, const char *sql, int k, const char *input, char *err, size_t errlen)
+{
+	const char *tail = sql;
+	while (tail && *tail) {
+		sqlite3_stmt *s = NULL;
+		if (sqlite3_prepare_v2(st->db, tail, -1, &s, &tail) != SQLITE_OK) {
+			set_err(err, errlen, "%s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+		if (!s)
+			continue;
+		int i = sqlite3_bind_parameter_index(s, ":k");
+		if (i > 0)
+			sqlite3_bind_int(s, i, k);
+		i = sqlite3_bind_parameter_index(s, ":input");
+		if (i > 0)
+			sqlite3_bind_text(s, i, input, -1, SQLITE_STATIC);
+		int rc;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			;
+		sqlite3_finalize(s);
+		if (rc != SQLITE_DONE) {
+			set_err(err, errlen, "%s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Attaches one input as src and copies it into the temporary tables; an input of
+ * an older schema is migrated in a temporary copy first. */
+static int merge_read_input(pqx_store *st, const char *in_path, int k, char *err, size_t errlen)
+{
+	char e[400];
+	int v = input_version(in_path, e, sizeof e);
+	if (v < 0) {
+		set_err(err, errlen, "%s: %s", in_path, e);
+		return -1;
+	}
+	char tmp[64] = "";
+	const char *attach = in_path;
+	int ret = -1;
+	if (v < PQX_STORE_SCHEMA_VERSION) {
+		snprintf(tmp, sizeof tmp, "/tmp/pqx-merge-XXXXXX");
+		int fd = mkstemp(tmp);
+		if (fd < 0) {
+			set_err(err, errlen, "%s: cannot create a temporary copy to migrate it", in_path);
+			return -1;
+		}
+		close(fd);
+		pqx_store *old = NULL;
+		if (copy_db(in_path, tmp, e, sizeof e) != 0 || !(old = pqx_store_open(tmp, e, sizeof e))) {
+			set_err(err, errlen, "%s: %s", in_path, e);
+			goto out;
+		}
+		pqx_store_close(old);
+		attach = tmp;
+	}
+	sqlite3_stmt *a = NULL;
+	if (sqlite3_prepare_v2(st->db, "ATTACH ?1 AS src", -1, &a, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "%s: cannot attach it: %s", in_path, sqlite3_errmsg(st->db));
+		goto out;
+	}
+	sqlite3_bind_text(a, 1, attach, -1, SQLITE_STATIC);
+	int arc = sqlite3_step(a);
+	sqlite3_finalize(a);
+	if (arc != SQLITE_DONE) {
+		set_err(err, errlen, "%s: cannot attach it: %s", in_path, sqlite3_errmsg(st->db));
+		goto out;
+	}
+	if (merge_exec(st, merge_read, k, in_path, e, sizeof e) != 0)
+		set_err(err, errlen, "%s: reading it: %s", in_path, e);
+	else
+		ret = 0;
+	sqlite3_exec(st->db, "DETACH src", NULL, NULL, NULL);
+out:
+	if (tmp[0]) {
+		char side[80];
+		unlink(tmp);
+		snprintf(side, sizeof side, "%s-wal", tmp);
+		unlink(side);
+		snprintf(side, sizeof side, "%s-shm", tmp);
+		unlink(side);
+	}
+	return ret;
+}
+
+int pqx_store_merge(pqx_store *st, const char *const *inputs, int n, long *versions,
+                    char *err, size_t errlen)
+{
+	*versions = 0;
+	char e[400];
+	int ret = -1, in_tx = 0;
+	sqlite3_stmt *each = NULL, *mark = NULL;
+	pqx_buf what = PQX_BUF_INIT, warns = PQX_BUF_INIT, rec = PQX_BUF_INIT, path = PQX_BUF_INIT,
+		when = PQX_BUF_INIT;
+	if (merge_exec(st, merge_tables, 0, NULL, e, sizeof e) != 0) {
+		set_err(err, errlen, "preparing the merge: %s", e);
+		goto out;
+	}
+	for (int k = 0; k < n; k++)
+		if (merge_read_input(st, inputs[k], k + 1, err, errlen) != 0)
+			goto out;
+	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "merge") != 0)
+		goto out;
+	in_tx = 1;
+	if (merge_exec(st, merge_runs, 0, NULL, e, sizeof e) != 0)
+		goto fail;
+	for (int k = 1; k <= n; k++)
+		if (merge_exec(st, merge_pages, k, inputs[k - 1], e, sizeof e) != 0)
+			goto fail;
+	if (sqlite3_prepare_v2(st->db,
+	        "SELECT v.record, mp.new, mr.new, v.t, coalesce(pg.path, '') FROM temp.m_ver v"
+	        " LEFT JOIN temp.m_pagemap mp ON mp.k = v.k AND mp.old = v.page_id"
+	        " LEFT JOIN main.page pg ON pg.id = mp.new"
+	        " LEFT JOIN temp.m_runmap mr ON mr.k = v.k AND mr.old = v.run"
+	        " ORDER BY v.gen, v.path, v.t, v.cur, v.question_id, v.kind, v.source, v.record, v.k",
+	        -1, &each, NULL) != SQLITE_OK) {
+		snprintf(e, sizeof e, "%s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	int rc;
+	while ((rc = sqlite3_step(each)) == SQLITE_ROW) {
+		pqx_buf_reset(&rec);
+		pqx_buf_reset(&path);
+		pqx_buf_reset(&when);
+		pqx_buf_add(&rec, (const char *)sqlite3_column_text(each, 0), (size_t)sqlite3_column_bytes(each, 0));
+		add_text(&path, sqlite3_column_text(each, 4));
+		add_text(&when, sqlite3_column_text(each, 3));
+		if (rec.oom || path.oom || when.oom) {
+			snprintf(e, sizeof e, "out of memory");
+			goto fail;
+		}
+		/* replayed at the time it was first stored, so first_seen and updated keep it */
+		bindings b = {.now = pqx_buf_cstr(&when), .path = pqx_buf_cstr(&path),
+		              .page = sqlite3_column_int64(each, 1), .run = sqlite3_column_int64(each, 2)};
+		pqx_buf_reset(&warns);
+		pqx_buf_reset(&what);
+		long known = st->pending.unchanged;
+		int64_t wmark = 0;
+		if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) FROM page_warning", -1, &mark, NULL)
+		    == SQLITE_OK && sqlite3_step(mark) == SQLITE_ROW)
+			wmark = sqlite3_column_int64(mark, 0);
+		sqlite3_finalize(mark);
+		mark = NULL;
+		if (store_record(st, &b, rec.s, rec.len, &warns, &what) != 0) {
+			snprintf(e, sizeof e, "replaying a source version: %s", pqx_buf_cstr(&what));
+			goto fail;
+		}
+		/* a version the output already held: the warnings it wrote again are not new */
+		if (st->pending.unchanged != known) {
+			char del[96];
+			snprintf(del, sizeof del, "DELETE FROM page_warning WHERE id > %lld", (long long)wmark);
+			if (exec_sql(st->db, del, e, sizeof e, "merge") != 0)
+				goto fail;
+		}
+		++*versions;
+	}
+	sqlite3_finalize(each);
+	each = NULL;
+	if (rc != SQLITE_DONE) {
+		snprintf(e, sizeof e, "%s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	for (int k = 1; k <= n; k++)
+		if (merge_exec(st, merge_times, k, inputs[k - 1], e, sizeof e) != 0)
+			goto fail;
+	if (merge_exec(st, merge_warnings, 0, NULL, e, sizeof e) != 0)
+		goto fail;
+	if (exec_sql(st->db, "COMMIT", err, errlen, "merge") != 0)
+		goto fail_quiet;
+	in_tx = 0;
+	ret = 0;
+	goto out;
+fail:
+	set_err(err, errlen, "merge: %s", e);
+fail_quiet:
+	sqlite3_finalize(each);
+out:
+	if (in_tx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/* the temporary tables go: a store that merged stays usable */
+	merge_exec(st, "DROP TABLE IF EXISTS temp.m_run; DROP TABLE IF EXISTS temp.m_run_stat;"
+	           " DROP TABLE IF EXISTS temp.m_page; DROP TABLE IF EXISTS temp.m_pw;"
+	           " DROP TABLE IF EXISTS temp.m_check; DROP TABLE IF EXISTS temp.m_ver;"
+	           " DROP TABLE IF EXISTS temp.m_src; DROP TABLE IF EXISTS temp.m_q;"
+	           " DROP TABLE IF EXISTS temp.m_runmap; DROP TABLE IF EXISTS temp.m_pagemap;"
+	           " DROP TABLE IF EXISTS temp.m_win; DROP TABLE IF EXISTS temp.m_wmax;"
+	           " DROP TABLE IF EXISTS temp.m_conflict; DROP TABLE IF EXISTS temp.m_input;"
+	           " DROP TABLE IF EXISTS temp.m_fresh;", 0, NULL, e, sizeof e);
+	pqx_buf_free(&what);
+	pqx_buf_free(&warns);
+	pqx_buf_free(&rec);
+	pqx_buf_free(&path);
+	pqx_buf_free(&when);
+	return ret;
 }

@@ -66,7 +66,7 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
                    const char *records_json, pqx_buf *warnings, char *err, size_t errlen);
 
 /* The schema version this build creates and migrates to (PRAGMA user_version). */
-#define PQX_STORE_SCHEMA_VERSION 4
+#define PQX_STORE_SCHEMA_VERSION 5
 
 /* The database's schema version (PRAGMA user_version), or -1 on error. */
 int pqx_store_schema_version(pqx_store *st);
@@ -78,5 +78,70 @@ void pqx_store_set_clock(pqx_store *st, const char *iso);
 /* The underlying connection, for read-only inspection (tests, `pqx` dot-commands).
  * Never run a write through it while a page is being stored. */
 struct sqlite3 *pqx_store_db(pqx_store *st);
+
+/* ---- long runs: what a page did, incremental re-runs, run figures, merge ---- */
+
+/* What the last successful pqx_store_page did to questions, one count per record:
+ * a question that did not exist, one that changed (a new version of a source, a new
+ * source, or an older version kept as a revision), one that did not change. */
+typedef struct pqx_store_counts {
+	long new_questions, changed, unchanged;
+} pqx_store_counts;
+void pqx_store_last_counts(const pqx_store *st, pqx_store_counts *out);
+
+/* From now on every stored page also updates its page_check row: the last processing
+ * of that path by the script named script_name (content, script and pqx version, the
+ * options that change records, status, the questions it gave). The strings are copied. */
+int pqx_store_set_check(pqx_store *st, const char *script_name, const char *script_sha256,
+                        const char *pqx_version, const char *options_key);
+
+/* The coverage figures (a JSON object) the next pqx_store_page keeps in the page's
+ * page_check row, for a later run that skips the page; NULL for none. Not copied:
+ * the text must live until that call. */
+void pqx_store_set_page_stats(pqx_store *st, const char *stats_json);
+
+/* The page_check row of (path, script_name), for the skip decision of a re-run. */
+typedef struct pqx_page_check {
+	char content_sha256[65];
+	char script_sha256[65];
+	char pqx_version[32];
+	char options[256];
+	int ok;                     /* 1 when the last processing succeeded */
+} pqx_page_check;
+/* 1 and *out filled when there is a row, 0 when the path is new, -1 with err. */
+int pqx_store_get_check(pqx_store *st, const char *path, const char *script_name,
+                        pqx_page_check *out, char *err, size_t errlen);
+
+/* A page skipped because it is unchanged: in one transaction, its page row, its
+ * questions' sources and questions move "last seen" to run_id, as an unchanged re-run
+ * would. The page's coverage figures, as stored, are appended to stats (may be NULL). */
+int pqx_store_page_seen(pqx_store *st, int64_t run_id, const char *path, const char *script_name,
+                        pqx_buf *stats, char *err, size_t errlen);
+
+/* A figure of a run: kind "field" (records that have the field), "failure" (pages
+ * failed with this cause), "warning" (warnings of this kind), "rerun" (pages not
+ * skipped, by reason); first_path is the first page it happened on, or NULL. */
+typedef struct pqx_run_stat {
+	const char *kind, *name;
+	long count;
+	const char *first_path;
+} pqx_run_stat;
+typedef struct pqx_run_totals {
+	long pages_skipped, records, questions_new, questions_changed, questions_unchanged;
+	double seconds;
+	const char *shard;          /* "I/N", or NULL */
+} pqx_run_totals;
+int pqx_store_run_stats(pqx_store *st, int64_t run_id, const pqx_run_totals *t,
+                        const pqx_run_stat *stats, size_t nstats, char *err, size_t errlen);
+
+/* Merges the databases inputs[0..n-1] into st (pqx merge): their runs (by run uid, so
+ * merging the same input twice adds nothing), pages, page checks and warnings, and every
+ * version of every source, replayed through the same source and rebuild rules as a
+ * run, in the order one run over all their pages would have stored them (run
+ * generation, page path, time). The inputs are only read; all of them are merged in
+ * one transaction. *versions gets the number of source versions replayed. On failure
+ * err names the input when one is to blame. */
+int pqx_store_merge(pqx_store *st, const char *const *inputs, int n, long *versions,
+                    char *err, size_t errlen);
 
 #endif

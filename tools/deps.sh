@@ -3,7 +3,7 @@
 # As root it installs what is missing (apt-get); otherwise it prints the exact
 # apt-get line and stops with status 1.
 set -u
-PKGS="build-essential pkg-config liblua5.4-dev libgumbo-dev libpcre2-dev libsqlite3-dev libedit-dev zlib1g-dev sqlite3 sqlite-utils tmux python3 time lua-check wget"
+PKGS="build-essential pkg-config liblua5.4-dev libgumbo-dev libpcre2-dev libsqlite3-dev libedit-dev zlib1g-dev sqlite3 sqlite-utils tmux python3 time lua-check wget parallel"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

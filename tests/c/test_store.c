@@ -163,10 +163,10 @@ static void test_schema(void)
 	CHECK_INT(db, "PRAGMA foreign_keys", 1, "foreign keys on");
 	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'question_fts%'"
 	           " ORDER BY name",
-	           "answer\nanswer_item\nanswer_section\nattachment\ndocument\nevent\nkeyword\norganisation\npage\npage_warning\n"
+	           "answer\nanswer_item\nanswer_section\nattachment\ndocument\nevent\nkeyword\norganisation\npage\npage_check\npage_warning\n"
 	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_conflict\n"
 	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source\nquestion_translation\n"
-	           "related\nrun\n", "all tables exist");
+	           "related\nrun\nrun_stat\n", "all tables exist");
 	CHECK_INT(db, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
 	          " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'question_fts%' AND strict = 0", 0,
 	          "every table is STRICT");
@@ -1139,7 +1139,8 @@ static int copy_file(const char *from, const char *to)
 
 /* The rows of a version-1 file that version 2 keeps as they were. */
 static const char *const v1_rows[] = {
-	"SELECT * FROM run ORDER BY id",
+	"SELECT id, started, finished, script_name, script_path, script_version, script_sha256, pqx_version,"
+	" options, pages_ok, pages_failed FROM run ORDER BY id",
 	"SELECT id, path, content_sha256, bytes, encoding, encoding_source, status, error, warnings,"
 	" first_seen_run, last_seen_run, first_seen, last_seen FROM page ORDER BY id",
 	"SELECT * FROM page_warning ORDER BY id",
@@ -1289,7 +1290,8 @@ static char *schema_of(sqlite3 *db)
 /* What version 3 must keep of a version-2 file, row for row: everything but the author
  * rows' new columns, the summary columns and the person rows that moved. */
 static const char *const v2_rows[] = {
-	"SELECT * FROM run ORDER BY id",
+	"SELECT id, started, finished, script_name, script_path, script_version, script_sha256, pqx_version,"
+	" options, pages_ok, pages_failed FROM run ORDER BY id",
 	"SELECT id, path, content_sha256, bytes, encoding, encoding_source, status, error, warnings,"
 	" first_seen_run, last_seen_run, first_seen, last_seen FROM page ORDER BY id",
 	"SELECT * FROM page_warning ORDER BY id",
@@ -1447,7 +1449,9 @@ static void test_migration3(void)
 		else if (strncmp(p, "event ", 6) == 0)
 			pqx_buf_addf(&want, "document %lld\n%s\n", docs, p);
 		else if (strncmp(p, "page ", 5) == 0)
-			pqx_buf_addf(&want, "organisation %lld\n%s\n", bodies, p);
+			pqx_buf_addf(&want, "organisation %lld\n%s\npage_check 0\n", bodies, p);
+		else if (strncmp(p, "run ", 4) == 0)
+			pqx_buf_addf(&want, "%s\nrun_stat 0\n", p); /* the long-run tables start empty */
 		else
 			pqx_buf_addf(&want, "%s\n", p);
 	}
@@ -1610,10 +1614,126 @@ static void test_migration3(void)
 }
 
 
+/* ---------- long runs: counts, page checks, skipped pages, merge ---------- */
+
+static void test_runs(void)
+{
+	fresh_db("runs");
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	if (!st) {
+		CHECK(0, "open for runs");
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	char *v1 = slurp(FIX "5-8916-unanswered.json");
+	char *v2 = slurp(FIX "5-8916.json");
+	pqx_store_counts c;
+	CHECK(pqx_store_set_check(st, "be-senate", "5c", "0.1.0", "encoding= base-url=") == 0, "page checks on");
+	pqx_store_set_clock(st, "2013-05-01T00:00:00.000Z");
+	int64_t r1 = run_begin(st);
+	pqx_store_set_page_stats(st, "{\"records\":1,\"fields\":{\"title\":1},\"warnings\":{}}");
+	CHECK(store(st, r1, "5-8916.html", "aa", v1, NULL) == 0, "store a page");
+	pqx_store_last_counts(st, &c);
+	CHECK(c.new_questions == 1 && c.changed == 0 && c.unchanged == 0, "a new question is counted as new");
+	CHECK_ROWS(db, "SELECT path, script_name, content_sha256, script_sha256, pqx_version, options, status,"
+	           " page_id, run_id, last_seen_run, questions, json_extract(stats, '$.fields.title') FROM page_check",
+	           "5-8916.html|be-senate|aa|5c|0.1.0|encoding= base-url=|ok|1|1|1|"
+	           "[[\"be-senate:5-8916\",\"detail\",\"nl\"]]|1\n", "the page check names the page's sources");
+	pqx_page_check pc;
+	CHECK(pqx_store_get_check(st, "5-8916.html", "be-senate", &pc, err, sizeof err) == 1 &&
+	      strcmp(pc.content_sha256, "aa") == 0 && strcmp(pc.script_sha256, "5c") == 0 && pc.ok,
+	      "get_check reads it back");
+	CHECK(pqx_store_get_check(st, "5-8916.html", "other-script", &pc, err, sizeof err) == 0,
+	      "another script has no check for the page");
+
+	pqx_store_set_clock(st, "2013-05-02T00:00:00.000Z");
+	int64_t r2 = run_begin(st);
+	pqx_store_set_page_stats(st, "{\"records\":1,\"fields\":{\"title\":1},\"warnings\":{}}");
+	CHECK(store(st, r2, "5-8916.html", "aa", v1, NULL) == 0, "store it again");
+	pqx_store_last_counts(st, &c);
+	CHECK(c.new_questions == 0 && c.changed == 0 && c.unchanged == 1, "an unchanged record is counted as unchanged");
+	CHECK(store(st, r2, "5-8916-answered.html", "bb", v2, NULL) == 0, "store the answered page");
+	pqx_store_last_counts(st, &c);
+	CHECK(c.new_questions == 0 && c.changed == 1 && c.unchanged == 0, "a new version is counted as changed");
+
+	char *before = rows(db, "SELECT id, record_sha256, revision, updated FROM question;"
+	                        " SELECT record_sha256, updated FROM question_source");
+	pqx_store_set_clock(st, "2013-06-01T00:00:00.000Z");
+	int64_t r3 = run_begin(st);
+	pqx_buf stats = PQX_BUF_INIT;
+	CHECK(pqx_store_page_seen(st, r3, "5-8916.html", "be-senate", &stats, err, sizeof err) == 0,
+	      "a skipped page is marked seen");
+	CHECK_STR(pqx_buf_cstr(&stats), "{\"records\":1,\"fields\":{\"title\":1},\"warnings\":{}}",
+	          "its figures come back");
+	CHECK_ROWS(db, "SELECT last_seen, last_seen_run FROM page WHERE path = '5-8916.html'",
+	           "2013-06-01T00:00:00.000Z|3\n", "the page row is seen by the new run");
+	CHECK_ROWS(db, "SELECT last_seen, last_seen_run FROM question", "2013-06-01T00:00:00.000Z|3\n",
+	           "its question is seen");
+	CHECK_ROWS(db, "SELECT last_seen_run, run_id FROM page_check WHERE path = '5-8916.html'", "3|2\n",
+	           "the page check is seen, its processing still that of run 2");
+	char *after = rows(db, "SELECT id, record_sha256, revision, updated FROM question;"
+	                       " SELECT record_sha256, updated FROM question_source");
+	CHECK_STR(after, before, "nothing but last seen changes");
+	free(before);
+	free(after);
+	pqx_buf_free(&stats);
+
+	pqx_run_totals t = {1, 2, 1, 1, 0, 0.5, "2/3"};
+	pqx_run_stat rs[] = {{"total", "records", 2, NULL}, {"field", "title", 2, NULL},
+	                     {"failure", "script error", 1, "x.html"}};
+	CHECK(pqx_store_run_stats(st, r3, &t, rs, 3, err, sizeof err) == 0, "run figures stored");
+	CHECK_ROWS(db, "SELECT pages_skipped, records, questions_new, questions_changed, questions_unchanged,"
+	           " seconds, shard FROM run WHERE id = 3", "1|2|1|1|0|0.5|2/3\n", "run columns");
+	CHECK_ROWS(db, "SELECT kind, name, count, first_path FROM run_stat ORDER BY kind",
+	           "failure|script error|1|x.html\nfield|title|2|NULL\ntotal|records|2|NULL\n", "run_stat rows");
+	pqx_store_close(st);
+
+	/* merge: the answered page in one database, the unanswered in another, merged in
+	 * either order, gives the question of one run over both */
+	char a[300], b[300], m[300];
+	snprintf(a, sizeof a, "%s", dbpath);
+	fresh_db("runs-b");
+	snprintf(b, sizeof b, "%s", dbpath);
+	fresh_db("runs-m");
+	snprintf(m, sizeof m, "%s", dbpath);
+	st = pqx_store_open(b, err, sizeof err);
+	if (st) {
+		pqx_store_set_clock(st, "2013-04-01T00:00:00.000Z");
+		store(st, run_begin(st), "5-8916-answered.html", "bb", v2, NULL);
+		pqx_store_close(st);
+	}
+	st = pqx_store_open(m, err, sizeof err);
+	CHECK(st != NULL, "open the merge output");
+	if (st) {
+		const char *in[] = {b, a};
+		long n = 0;
+		CHECK(pqx_store_merge(st, in, 2, &n, err, sizeof err) == 0, "merge two databases");
+		if (n == 0)
+			printf("# %s\n", err);
+		db = pqx_store_db(st);
+		CHECK_ROWS(db, "SELECT status, revision FROM question", "answered|2\n",
+		           "the answered version is current, the unanswered one a revision");
+		CHECK_INT(db, "SELECT count(*) FROM run", 4, "every input run is kept");
+		CHECK_INT(db, "SELECT count(*) FROM page", 2, "both pages are kept");
+		CHECK_INT(db, "SELECT count(*) FROM page_check", 2, "both page checks are kept");
+		CHECK(pqx_store_merge(st, in, 2, &n, err, sizeof err) == 0, "merge them again");
+		CHECK_INT(db, "SELECT count(*) FROM run", 4, "merging again adds no run");
+		CHECK_ROWS(db, "SELECT status, revision FROM question", "answered|2\n", "nor a revision");
+		const char *self[] = {"/nonexistent/pqx.db"};
+		CHECK(pqx_store_merge(st, self, 1, &n, err, sizeof err) != 0 && strstr(err, "/nonexistent/pqx.db"),
+		      "a missing input fails, named");
+		CHECK(fts_ok(db), "FTS consistent after the merge");
+		pqx_store_close(st);
+	}
+	unlink(a);
+	free(v1);
+	free(v2);
+}
+
 int main(void)
 {
 	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "queries", "migrate",
-	                                    "fresh3", "migrate3"};
+	                                   "fresh3", "migrate3", "runs", "runs-b", "runs-m"};
 	test_schema();
 	test_full();
 	test_revisions();
@@ -1626,6 +1746,7 @@ int main(void)
 	test_v3_rows();
 	test_migration();
 	test_migration3();
+	test_runs();
 	/* fresh_db removes a database and its WAL files: clean up after ourselves. */
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		fresh_db(tags[i]);

@@ -99,7 +99,7 @@ fi
 # --- one stray byte on a Landtag NRW page (declared iso-8859-1, really UTF-8):
 #     before, the whole page fell back to windows-1252 ("GroÃŸe Anfrage")
 sed 's/Intranet-Zugang/Intranet\x96Zugang/' examples/de-nw/detail_7576.html >"$TMP/detail_7576.html"
-run pqx run --db "$TMP/nw.db" scripts/de-nw.lua "$TMP/detail_7576.html"
+run pqx run --format jsonl --db "$TMP/nw.db" scripts/de-nw.lua "$TMP/detail_7576.html"
 check_rc "NRW page with a stray byte: stored (exit 0)" 0
 check_contains "NRW page with a stray byte: the titles stay right" "$OUT" '"title":"Große Anfrage 11"'
 check_not_contains "NRW page with a stray byte: no mojibake" "$OUT" 'GroÃ'

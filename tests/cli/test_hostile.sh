@@ -77,7 +77,8 @@ check_eq "the pages around it are all there" "$(printf '%s' "$OUT" | wc -l)" "1"
 check_contains "the hang named" "$ERR" "hang.html: limit exceeded"
 t "$PQX" run -j 2 --timeout 1 $H/hostile.lua "$P/hang.html" "$P/luafind.html" "$P/plain.html" "$P/plain_2.html" "$P/plain_3.html"
 check_eq "-j 2: the good pages after two stuck workers" "$(printf '%s\n' "$OUT" | grep -c '"page":"plain"')" "3"
-check_contains "-j 2: summary" "$ERR" "5 pages: 3 ok, 2 failed"
+check_contains "-j 2: summary" "$ERR" "): 3 ok, 2 failed"
+check_contains "-j 2: summary counts 5 pages" "$ERR" "pqx: 5 pages in "
 
 # a worker that dies by a signal: the page fails with the cause, the run goes on
 # (under AddressSanitizer the worker must die by the signal, not report it: handle_segv=0)

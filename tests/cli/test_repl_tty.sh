@@ -30,10 +30,11 @@ screen() { T capture-pane -p -t "r$S" -S -300 2>/dev/null; }
 keys() { T send-keys -t "r$S" "$@"; }        # key names: Enter, Tab, C-c, C-d, Up
 type_text() { T send-keys -t "r$S" -l "$1"; } # literal text
 
-# wait_for REGEX [TENTHS]: until a screen line matches (default 5 s)
+# wait_for REGEX [TENTHS]: until a screen line matches (default 60 s: a loaded
+# machine is slow, and a wait that succeeds costs only the time it takes)
 wait_for() {
 	n=0
-	while [ "$n" -lt "${2:-50}" ]; do
+	while [ "$n" -lt "${2:-600}" ]; do
 		screen | grep -Eq -- "$1" && return 0
 		sleep 0.1
 		n=$((n + 1))
@@ -107,7 +108,7 @@ fi
 
 type_text "do -- unfinished"; keys Enter
 n=0
-until screen | grep -A1 -E '^pqx> do -- unfinished$' | grep -q '^>>' || [ "$n" -ge 50 ]; do
+until screen | grep -A1 -E '^pqx> do -- unfinished$' | grep -q '^>>' || [ "$n" -ge 600 ]; do
 	sleep 0.1
 	n=$((n + 1))
 done
@@ -115,8 +116,9 @@ keys C-c
 type_text "7*7"; keys Enter
 expect "Ctrl-C at a '>>' prompt drops the unfinished chunk" "^49$"
 
-type_text "while true do end"; keys Enter
-sleep 0.3
+# the chunk says when it runs, so Ctrl-C is sent into it, not before it
+type_text 'print("spinning") while true do end'; keys Enter
+wait_for "^spinning$"
 keys C-c
 expect "Ctrl-C interrupts a running chunk" "interrupted"
 type_text "100+1"; keys Enter

@@ -58,7 +58,10 @@ check_contains "runtime error names script line" "$ERR" "runtime_error.lua:5:"
 check_contains "runtime error has a traceback" "$ERR" "stack traceback:"
 check_contains "traceback shows the caller" "$ERR" "in upvalue 'check'"
 check_contains "run goes on to the next page" "$OUT" '"title":"calm"'
-check_contains "summary counts failures" "$ERR" "2 pages: 1 ok, 1 failed"
+check_contains "summary counts failures" "$ERR" "): 1 ok, 1 failed"
+check_contains "summary counts the pages" "$ERR" "pqx: 2 pages in "
+check_contains "summary groups failures by cause, with the first page" "$ERR" \
+	"pqx:   1 x script error: runtime_error.lua:5: attempt to index a nil value (local 't') (first: tests/fixtures/cli/page-boom.html)"
 
 # --- sandbox
 for probe in io execute remove debug package dofile global; do

@@ -42,7 +42,8 @@ printf '%s\n' "$OUT" >"$TMP/crawl.jsonl"
 check_eq "its records equal those of the same pages as files" "$(cmp "$TMP/crawl.jsonl" "$TMP/files.jsonl" && echo same)" "same"
 check_contains "skipped records counted by kind" "$ERR" \
 	"pqx: web archive: 1 read, 20 records: 5 HTML pages, 0 unreadable, 15 skipped (8 request, 1 warcinfo, 1 metadata, 2 other type, 2 HTTP status not 200, 1 not HTML)"
-check_contains "the page summary counts HTML pages only" "$ERR" "pqx: 5 pages: 5 ok, 0 failed; 5 records"
+check_contains "the page summary counts HTML pages only" "$ERR" "): 5 ok, 0 failed; 5 records"
+check_contains "the summary names 5 pages" "$ERR" "pqx: 5 pages in "
 run pqx run $S "$TMP/plain.warc"
 check_eq "an uncompressed archive gives the same records" "$(printf '%s\n' "$OUT" | cmp - "$TMP/files.jsonl" && echo same)" "same"
 
@@ -331,5 +332,13 @@ if [ -x /usr/bin/time ]; then
 	if [ "$R1000" -le $((R10 + 4096)) ]; then ok "memory is flat: 1,000 records within 4 MB of 10"
 	else not_ok "memory is flat: 1,000 records within 4 MB of 10" "10: $R10 KB, 1000: $R1000 KB"; fi
 fi
+
+# --- long runs over an archive: an unchanged record is skipped, shards go by URL
+run pqx run --db "$TMP/inc.db" $S "$TMP/crawl.warc.gz"
+run pqx run --db "$TMP/inc.db" $S "$TMP/crawl.warc.gz"
+check_contains "a second run skips the unchanged archived pages" "$ERR" "): 0 ok, 0 failed, 5 skipped (unchanged)"
+all=$(pqx run -q $S "$TMP/crawl.warc.gz" | sort)
+parts=$(for i in 1 2 3; do pqx run -q --shard $i/3 $S "$TMP/crawl.warc.gz"; done | sort)
+check_eq "three shards of an archive are its pages, once each" "$parts" "$all"
 
 done_testing
