@@ -110,7 +110,7 @@ FUZZ_ALL     := decode select text page
 FUZZ_APP_OBJ := $(filter-out $(BUILD)/main.o,$(APP_OBJ))
 
 fuzz-build:
-	@$(FUZZ_CC) --version >/dev/null 2>&1 || { echo "make fuzz: $(FUZZ_CC) not found (sh tools/deps.sh fuzz)" >&2; exit 1; }
+	@sh fuzz/toolchain.sh $(FUZZ_CC)
 	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" EXTRA_LDFLAGS="$(FUZZ_SAN)" fuzz-targets
 
