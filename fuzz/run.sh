@@ -6,7 +6,7 @@
 # corpus size and the findings. Inputs that add coverage are kept in
 # $FUZZ_BUILD/corpus/TARGET (so runs build on each other), findings (crash-*,
 # leak-*, timeout-*, oom-*) go to $FUZZ_BUILD/findings/TARGET, the whole
-# libFuzzer output to $FUZZ_BUILD/logs/TARGET.log.
+# libFuzzer output to $FUZZ_BUILD/logs/TARGET.log (TARGET-seeds.log for --seeds).
 # --seeds: run each target once over its seed corpus only (-runs=0), as the
 # test suite does to keep the targets compiling and the seeds clean.
 # Exit status: 0 no finding, 1 a finding or a target that did not run.
@@ -46,6 +46,7 @@ for t in "$@"; do
 		continue
 	fi
 	log=$B/logs/$t.log
+	[ "$seeds_only" = 1 ] && log=$B/logs/$t-seeds.log
 	find=$B/findings/$t
 	corpus=$B/corpus/$t
 	mkdir -p "$find" "$corpus"
@@ -62,14 +63,14 @@ for t in "$@"; do
 	after=$(find "$find" -type f | wc -l)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-	last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1)
+	last=$(grep -a -E '^#[0-9]+.*cov: ' "$log" | tail -1)
 	cov=$(printf '%s\n' "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
 	ft=$(printf '%s\n' "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	corp=$(printf '%s\n' "$last" | sed -n 's/.* corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p')
 	new=$((after - before))
 	if [ "$new" -gt 0 ] || [ "$rc" -ne 0 ]; then
 		status=1
-		what=$(grep -m1 -E '^(==[0-9]+==ERROR|SUMMARY|fuzz invariant failed|.*runtime error:)' "$log")
+		what=$(grep -a -m1 -E '^(==[0-9]+==ERROR|SUMMARY|fuzz invariant failed|.*runtime error:)' "$log")
 		findings="$new: ${what:-exit status $rc, see $log}"
 	else
 		findings=0

@@ -33,7 +33,7 @@ for t in $TARGETS; do
 		ok "fuzz-$t runs its $n seeds clean"
 	else
 		not_ok "fuzz-$t runs its $n seeds clean" "$(printf '%s' "$OUT" | tail -2)" \
-		  "$(grep -m3 -E 'ERROR|invariant|runtime error' "$FB/logs/$t.log")"
+		  "$(grep -m3 -E 'ERROR|invariant|runtime error' "$FB/logs/$t-seeds.log")"
 	fi
 	# the minimised inputs of past findings, each once
 	set -- tests/fixtures/fuzz/"$t"/*
