@@ -100,9 +100,13 @@ static void concat_text(const GumboNode *root, pqx_buf *out)
 			pqx_buf_adds(out, n->v.text.text);
 }
 
+/* Is there a pre-formatted element anywhere, template contents included (the
+ * text of a template asked of itself is its content)? */
 static int preformatted(const GumboNode *root)
 {
 	for (const GumboNode *n = root; n; n = fuzz_next(n, root)) {
+		if (n->type == GUMBO_NODE_TEMPLATE && n != root && preformatted(n))
+			return 1;
 		if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE)
 			continue;
 		switch (n->v.element.tag) {
