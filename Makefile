@@ -7,7 +7,7 @@ VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BUILD     ?= build
 CC        ?= cc
-PKGS      := lua5.4 gumbo libpcre2-8 sqlite3 libedit
+PKGS      := lua5.4 gumbo libpcre2-8 sqlite3 libedit zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 OPT       ?= -O2 -g
@@ -18,7 +18,7 @@ LDFLAGS   += $(EXTRA_LDFLAGS)
 
 # plain C parts (no Lua), unit-tested on their own
 CORE_SRC  := src/buf.c src/arena.c src/encoding.c src/parse.c src/text.c src/select.c \
-             src/sha256.c src/store.c src/casefold.c src/url.c
+             src/sha256.c src/store.c src/casefold.c src/url.c src/warc.c
 # Lua bindings and the command line
 APP_SRC   := $(wildcard src/vm.c src/doc.c src/json.c src/re.c src/page.c src/run.c src/repl.c \
              src/test.c src/main.c)

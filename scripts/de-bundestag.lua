@@ -9,7 +9,7 @@
 --        "Initiative:" (one group per line), "Aktueller Stand:", "Wichtige Drucksachen:"
 --        ("BT-Drs 18/13575 (Kleine Anfrage)" per line, a.linkDokument to the PDF when
 --        there is one), "Sachgebiete:" ("A;<br>B")
---   "Inhalt"          the documentalists' abstract (kept in extra.abstract)
+--   "Inhalt"          the documentalists' abstract (the record's summary)
 --   "Schlagwörter"    "A; B; <i>C</i>; D"
 --   "Vorgangsablauf"  one <dl class=vorgangsablaufTitel> per step ("Kleine Anfrage,
 --        Urheber: Fraktion DIE LINKE") followed by <dl class=vorgangsablauf>: the
@@ -44,7 +44,7 @@
 -- addressees is left out. Keyword schemes: "dip-sachgebiet" (Sachgebiete, the subject
 -- areas) and "dip-schlagwort" (Schlagwörter, the descriptors).
 
-local date, text, re = pqx.date, pqx.text, pqx.re
+local date, text, re, de = pqx.date, pqx.text, pqx.re, pqx.de
 
 local TYPES = {["Kleine Anfrage"] = "written", ["Große Anfrage"] = "interpellation"}
 -- "Aktueller Stand" of a procedure without an answer Drucksache
@@ -90,7 +90,7 @@ local function drucksachen(dd)
   local urls = {}
   for _, a in ipairs(dd:select("a[href]")) do
     local n = re.match(a:text(), [[(\d+/\d+)]])
-    if n then urls[n] = {url = a:attr("href"), title = text.squish(a:text())} end
+    if n then urls[n] = {url = a:url(), title = text.squish(a:text())} end
   end
   local out = {}
   for _, line in ipairs(text.lines(dd:text())) do
@@ -114,7 +114,7 @@ local function steps(block_, warnings)
     local when, ref = re.match(fundstelle, [[^(\d\d?\.\d\d?\.\d{4})\s*-\s*(.+)$]])
     local step = {label = head:one("> dd"):text(), persons = {}, others = false}
     local pdf = body:select1("> dd > a.linkDokument[href]")
-    step.url = pdf and pdf:attr("href") or nil
+    step.url = pdf and pdf:url() or nil
     if when then
       step.date = date.parse(when, "de")
       step.drucksache = re.match(ref, [[Drucksache\s+(\d+/\d+)]])
@@ -210,8 +210,15 @@ local function signatories(qstep, rec)
   end
 end
 
+-- "Fraktion DIE LINKE": kind "group", party "DIE LINKE"
 local function group_author(group)
-  return {name = group, party = group:match("^Fraktion%s+(.+)$"), raw = group}
+  return assert(de.author(group))
+end
+
+-- a Drucksache of the procedure as a documents entry: the question's, the answer's, or other
+local function document(d, vtyp)
+  return {number = d.number, kind = d.type == vtyp and "question" or d.type == "Antwort" and "answer" or "other",
+    date = d.date, url = d.url, title = d.type}
 end
 
 -- term, Vorgangstyp, type and title from a block with "NN. Wahlperiode" and "Vorgangstyp:"
@@ -262,14 +269,14 @@ local function ablauf_view(doc)
   local rec = new_record("ablauf", term, vorgang, vtyp, qtype, title)
   rec.events = {}
   local question, answer
-  rec.extra.drucksachen = {}
+  rec.documents = {}
   rec.attachments = {}
   for _, s in ipairs(steps(doc, rec.warnings)) do
     if s.date then rec.events[#rec.events + 1] = {date = s.date, label = s.label} end
     local kind = s.label:match("^(.-),%s*Urheber") or s.label
     if s.drucksache then
-      rec.extra.drucksachen[#rec.extra.drucksachen + 1] =
-        {number = s.drucksache, type = kind, date = s.date, url = s.url}
+      rec.documents[#rec.documents + 1] =
+        document({number = s.drucksache, type = kind, date = s.date, url = s.url}, vtyp)
       if s.url then
         rec.attachments[#rec.attachments + 1] =
           {title = "BT-Drucksache " .. s.drucksache, url = s.url, kind = "pdf"}
@@ -312,7 +319,7 @@ local function extract(doc, ctx)
   local ablauf = block(doc, "Vorgangsablauf", false)
   local rec = new_record(ablauf and "extract" or "basisinfo", term, vorgang, vtyp, qtype, title)
   local link = basis:select1("a[href*='/extrakt/']")
-  rec.source_url = link and link:attr("href") or nil
+  rec.source_url = link and link:url() or nil
 
   -- Drucksachen: the question's (same type as the procedure) and the answer
   if not fields.wichtige_drucksachen then fail("no 'Wichtige Drucksachen:' on the page") end
@@ -367,13 +374,12 @@ local function extract(doc, ctx)
 
   rec.keywords = keywords(doc, basis, fields, rec)
   local inhalt = block(doc, "Inhalt", false)
-  rec.extra.abstract = inhalt and inhalt:one("dd"):text() or nil
+  rec.summary = inhalt and inhalt:one("dd"):text() or nil
 
   rec.attachments = {}
-  rec.extra.drucksachen = {}
+  rec.documents = {}
   for _, d in ipairs(drs) do
-    rec.extra.drucksachen[#rec.extra.drucksachen + 1] =
-      {number = d.number, type = d.type, date = d.date, url = d.url}
+    rec.documents[#rec.documents + 1] = document(d, vtyp)
     if d.url then rec.attachments[#rec.attachments + 1] = {title = d.title, url = d.url, kind = "pdf"} end
   end
   return finish(rec)
@@ -381,7 +387,7 @@ end
 
 return {
   name = "de-bundestag",
-  version = "1.1.0",
+  version = "1.2.0",
   description = "German Bundestag Kleine/Große Anfrage procedures (DIP21 procedure pages, metadata and PDF links)",
   extract = extract,
 }

@@ -9,8 +9,8 @@
 --    of the input's entities are broken ("&quoquot;" for "&quot;"): repaired, and counted in
 --    a page warning.
 -- 2. Rows of the older site's table (<tr><td class=ms-vb2>...: file link, date, number,
---    title, asker "Neyses (PIRATEN)"). Saved as bare <tr> fragments they cannot be read
---    yet: parsed as a document, a <tr> outside <table> loses its tags (the page fails, saying so).
+--    title, asker "Neyses (PIRATEN)"), also when saved as a bare <tr> fragment: pqx parses
+--    such a page inside <tbody> (ctx.fragment, with a page warning), so its cells are kept.
 -- Two number series: the file name numbers the paper too, and now and then differently from
 -- the printed Dokumentnummer (Af15_1299.pdf says 15/1296, the number of Af15_1296.pdf). The
 -- id is taken from the file name, which is unique; number is the Dokumentnummer as printed;
@@ -86,11 +86,6 @@ local function extract(doc, ctx)
         url = e.URL, date = e.Dokumentdatum, number = e.Dokumentnummer}
     end
   else
-    if not doc:select1("table") and doc:select1("a[href*='Drucksachen/']") then
-      -- gumbo parses a page as a document: a <tr> outside <table> loses its row and cell tags
-      fail("a table-row fragment (<tr> without <table>): the parser dropped its <tr>/<td> tags, so its "
-        .. "cells run together (%q); pqx cannot parse a fragment in table context", text.squish(doc:text()))
-    end
     for _, tr in ipairs(doc:select("tr:has(> td.ms-vb2)", {min = 1})) do
       local td = tr:select("> td", {min = 5, max = 5})
       local a = td[1]:one("a[href]")
@@ -112,7 +107,7 @@ end
 
 return {
   name = "de-sl",
-  version = "1.0.0",
+  version = "1.1.0",
   description = "Landtag des Saarlandes Anfragen and Antworten (Drucksachen list and its table rows)",
   base_url = "https://www.landtag-saar.de/",
   extract = extract,

@@ -53,7 +53,7 @@ local function answer(div, rec)
   rec.warnings[#rec.warnings + 1] = "answers[1].date: the page does not say when the answer was given"
 end
 
-local function extract(doc, ctx)
+local function extract(doc)
   local q = doc:one("div.qandaset > div.question")
   local label = q:one("span.label"):text()
   local number, year = re.match(label, [[^(\d+)\s*\((\d{4})\)]])

@@ -1183,12 +1183,24 @@ static int doc_index_mm(lua_State *L)
 			lua_pushinteger(L, (lua_Integer)d->d.text.replaced);
 			return 1;
 		}
+		if (strcmp(key, "fallback_bytes") == 0) {
+			lua_pushinteger(L, (lua_Integer)d->d.text.fallback_bytes);
+			return 1;
+		}
+		if (strcmp(key, "double_encoded") == 0) {
+			lua_pushinteger(L, (lua_Integer)d->d.text.double_encoded);
+			return 1;
+		}
 		if (strcmp(key, "parse_errors") == 0) {
 			lua_pushinteger(L, (lua_Integer)d->d.parse_errors);
 			return 1;
 		}
 		if (strcmp(key, "bytes") == 0) {
 			lua_pushinteger(L, (lua_Integer)d->d.raw_bytes);
+			return 1;
+		}
+		if (strcmp(key, "fragment") == 0) {
+			if (d->d.fragment) lua_pushstring(L, d->d.fragment); else lua_pushnil(L);
 			return 1;
 		}
 	}

@@ -15,6 +15,9 @@
 
 #include <errno.h>
 #include <iconv.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -512,101 +515,6 @@ const char *pqx_enc_prescan(const unsigned char *bytes, size_t len)
 
 static const unsigned char FFFD[3] = {0xEF, 0xBF, 0xBD};
 
-struct utf8_scan {
-	size_t errors;    /* maximal subparts replaced by U+FFFD */
-	size_t nuls;
-	size_t outlen;    /* exact size of the repaired output */
-	int multibyte;    /* at least one valid non-ASCII sequence */
-};
-
-static int word_plain(const unsigned char *p)
-{
-	/* true when 8 bytes are ASCII and none is NUL: the common fast path */
-	uint64_t w;
-	memcpy(&w, p, 8);
-	const uint64_t hi = 0x8080808080808080ull, lo = 0x0101010101010101ull;
-	return (((w - lo) & ~w) | w) & hi ? 0 : 1;
-}
-
-/* One walk serves both the validity scan (dst NULL) and the repair, so the two
- * can never disagree about where a sequence ends. Invalid input follows the
- * WHATWG decoder: one U+FFFD per maximal subpart, the byte that broke a
- * sequence is looked at again. A probe stops at the first error: sniffing only
- * asks "is this valid UTF-8?", and a legacy page says no early. */
-static void utf8_walk(const unsigned char *p, size_t n, unsigned char *dst, struct utf8_scan *st,
-                      int probe)
-{
-	size_t i = 0, o = 0;
-
-	memset(st, 0, sizeof *st);
-	while (i < n) {
-		size_t run = i;
-		while (run + 8 <= n && word_plain(p + run))
-			run += 8;
-		while (run < n && p[run] != 0 && p[run] < 0x80)
-			run++;
-		if (run > i) {
-			if (dst)
-				memcpy(dst + o, p + i, run - i);
-			o += run - i;
-			i = run;
-			if (i >= n)
-				break;
-		}
-		unsigned char c = p[i];
-		if (c == 0) {
-			st->nuls++;
-			if (dst)
-				memcpy(dst + o, FFFD, 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		int need;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF) {
-			need = 1;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			need = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F; /* no surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			need = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F; /* nothing above U+10FFFF */
-		} else {
-			need = 0; /* stray continuation, C0/C1 overlong lead, F5..FF */
-		}
-		size_t j = i + 1;
-		int k = 0;
-		if (need > 0) {
-			for (; k < need && j < n && p[j] >= lo && p[j] <= hi; k++, j++) {
-				lo = 0x80;
-				hi = 0xBF;
-			}
-		}
-		if (need > 0 && k == need) {
-			if (dst)
-				memcpy(dst + o, p + i, j - i);
-			o += j - i;
-			st->multibyte = 1;
-		} else {
-			st->errors++;
-			if (probe)
-				return;
-			if (dst)
-				memcpy(dst + o, FFFD, 3);
-			o += 3;
-		}
-		i = j;
-	}
-	st->outlen = o;
-}
-
 /* windows-1252 per WHATWG: {length, UTF-8 bytes}. 0x00 is pre-replaced by
  * U+FFFD; 0x81 0x8D 0x8F 0x90 0x9D are the C1 controls, not errors. */
 static const unsigned char w1252[256][4] = {
@@ -644,6 +552,170 @@ static const unsigned char w1252[256][4] = {
 	{2,0xC3,0xB8}, {2,0xC3,0xB9}, {2,0xC3,0xBA}, {2,0xC3,0xBB}, {2,0xC3,0xBC}, {2,0xC3,0xBD}, {2,0xC3,0xBE}, {2,0xC3,0xBF},
 };
 
+/* U+FFFD in the same {length, bytes} form */
+static const unsigned char W_FFFD[4] = {3, 0xEF, 0xBF, 0xBD};
+
+struct utf8_scan {
+	size_t errors;    /* maximal subparts that are not UTF-8 */
+	size_t err_bytes; /* the bytes in them */
+	size_t undefined; /* of err_bytes, those windows-1252 leaves undefined too */
+	size_t fallback;  /* and those it reads */
+	size_t nuls;
+	size_t multibyte; /* valid non-ASCII sequences */
+	size_t outlen_strict, outlen_fallback; /* exact output size in each mode */
+	size_t first_err, first_err_out;     /* first invalid byte: input, output offset */
+	size_t first_fb, first_fb_out;       /* first one windows-1252 reads */
+	size_t first_undef, first_undef_out; /* first one it does not */
+};
+
+static int word_plain(const unsigned char *p)
+{
+	/* true when 8 bytes are ASCII and none is NUL: the common fast path */
+	uint64_t w;
+	memcpy(&w, p, 8);
+	const uint64_t hi = 0x8080808080808080ull, lo = 0x0101010101010101ull;
+	return (((w - lo) & ~w) | w) & hi ? 0 : 1;
+}
+
+/* The length of the run of plain bytes (ASCII, not NUL) at p, in whole
+ * 16-byte blocks (SSE2) and then 8-byte words; the caller finishes the
+ * bytes after it one by one. */
+static size_t plain_run(const unsigned char *p, size_t n)
+{
+	size_t r = 0;
+#if defined(__SSE2__)
+	const __m128i zero = _mm_setzero_si128();
+	while (r + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + r));
+		if (_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero))) != 0)
+			break;
+		r += 16;
+	}
+#endif
+	while (r + 8 <= n && word_plain(p + r))
+		r += 8;
+	return r;
+}
+
+/* The five bytes windows-1252 does not define (WHATWG maps them to C1
+ * controls, which the HTML parser would turn into U+FFFD anyway). */
+static int w1252_undefined(unsigned char c)
+{
+	return c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D;
+}
+
+enum walk_mode {
+	WALK_STRICT,   /* one U+FFFD per maximal subpart (WHATWG) */
+	WALK_FALLBACK, /* each byte of a maximal subpart read as windows-1252 */
+};
+
+/* One walk serves the scan (dst NULL) and the decoding, so the two can never
+ * disagree about where a sequence ends. Invalid input follows the WHATWG
+ * decoder: a maximal subpart is invalid, the byte that broke a sequence is
+ * looked at again. In WALK_STRICT each maximal subpart becomes one U+FFFD; in
+ * WALK_FALLBACK each of its bytes is read as windows-1252, and the five bytes
+ * windows-1252 leaves undefined become U+FFFD. The counts, and both output
+ * sizes, are the same whichever mode writes. */
+static void utf8_walk(const unsigned char *p, size_t n, unsigned char *dst, struct utf8_scan *st,
+                      enum walk_mode mode)
+{
+	size_t i = 0, os = 0, of = 0; /* output sizes in the two modes */
+
+	memset(st, 0, sizeof *st);
+	while (i < n) {
+		size_t o = mode == WALK_STRICT ? os : of;
+		size_t run = i + plain_run(p + i, n - i);
+		while (run < n && p[run] != 0 && p[run] < 0x80)
+			run++;
+		if (run > i) {
+			if (dst)
+				memcpy(dst + o, p + i, run - i);
+			os += run - i;
+			of += run - i;
+			i = run;
+			if (i >= n)
+				break;
+			o = mode == WALK_STRICT ? os : of;
+		}
+		unsigned char c = p[i];
+		if (c == 0) {
+			st->nuls++;
+			if (dst)
+				memcpy(dst + o, FFFD, 3);
+			os += 3;
+			of += 3;
+			i++;
+			continue;
+		}
+		int need;
+		unsigned char lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			need = 1;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F; /* no surrogates */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F; /* nothing above U+10FFFF */
+		} else {
+			need = 0; /* stray continuation, C0/C1 overlong lead, F5..FF */
+		}
+		size_t j = i + 1;
+		int k = 0;
+		if (need > 0) {
+			for (; k < need && j < n && p[j] >= lo && p[j] <= hi; k++, j++) {
+				lo = 0x80;
+				hi = 0xBF;
+			}
+		}
+		if (need > 0 && k == need) {
+			if (dst)
+				memcpy(dst + o, p + i, j - i);
+			os += j - i;
+			of += j - i;
+			st->multibyte++;
+			i = j;
+			continue;
+		}
+		if (st->errors++ == 0) {
+			st->first_err = i;
+			st->first_err_out = o;
+		}
+		st->err_bytes += j - i;
+		if (mode == WALK_STRICT && dst)
+			memcpy(dst + o, FFFD, 3);
+		os += 3;
+		for (size_t b = i; b < j; b++) {
+			const unsigned char *t = W_FFFD;
+			size_t at = mode == WALK_STRICT ? o : of;
+			if (w1252_undefined(p[b])) {
+				if (st->undefined++ == 0) {
+					st->first_undef = b;
+					st->first_undef_out = at;
+				}
+			} else {
+				if (st->fallback++ == 0) {
+					st->first_fb = b;
+					st->first_fb_out = at;
+				}
+				t = w1252[p[b]];
+			}
+			if (mode == WALK_FALLBACK && dst)
+				memcpy(dst + of, t + 1, t[0]);
+			of += t[0];
+		}
+		i = j;
+	}
+	st->outlen_strict = os;
+	st->outlen_fallback = of;
+}
+
 /* The windows-1252 byte for one UTF-8 encoded character, or -1 when the
  * encoding has none (the URL encoder writes queries the way a browser does on a
  * windows-1252 page). */
@@ -673,22 +745,27 @@ static char *w1252_decode(const unsigned char *p, size_t n, size_t *outlen)
 	size_t i, o = 0, len = 0;
 	unsigned char *dst;
 
-	for (i = 0; i < n; i++)
-		len += w1252[p[i]][0];
+	/* plain runs are copied as they are; each other byte is one table entry */
+	for (i = 0; i < n;) {
+		size_t r = plain_run(p + i, n - i);
+		len += r;
+		i += r;
+		if (i < n)
+			len += w1252[p[i++]][0];
+	}
 	dst = malloc(len + 1);
 	if (!dst)
 		return NULL;
-	i = 0;
-	while (i < n) {
-		if (i + 8 <= n && word_plain(p + i)) {
-			memcpy(dst + o, p + i, 8);
-			o += 8;
-			i += 8;
-			continue;
+	for (i = 0; i < n;) {
+		size_t r = plain_run(p + i, n - i);
+		memcpy(dst + o, p + i, r);
+		o += r;
+		i += r;
+		if (i < n) {
+			const unsigned char *t = w1252[p[i++]];
+			memcpy(dst + o, t + 1, t[0]);
+			o += t[0];
 		}
-		const unsigned char *t = w1252[p[i++]];
-		memcpy(dst + o, t + 1, t[0]);
-		o += t[0];
 	}
 	dst[o] = '\0';
 	*outlen = o;
@@ -856,7 +933,445 @@ static int iconv_decode(iconv_t cd, const struct enc *e, const unsigned char *p,
 	return b->oom ? -1 : 0;
 }
 
+/* ---- what the decoded text holds ---- */
+
+/* A pass over the decoded text (valid UTF-8) for what decoding alone does not
+ * show: the code points the HTML parser will replace by U+FFFD, and the marks
+ * of double encoding. It stops only at the few bytes that can start either. */
+
+/* gumbo's utf8_is_invalid_code_point: C0 controls other than TAB LF FF CR
+ * (NUL is already U+FFFD), DEL, the C1 controls, and the noncharacters. Each
+ * becomes U+FFFD in the tree. */
+static int parser_replaces(uint32_t cp)
+{
+	return (cp >= 0x01 && cp <= 0x08) || cp == 0x0B || (cp >= 0x0E && cp <= 0x1F) ||
+	       (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+	       (cp & 0xFFFE) == 0xFFFE;
+}
+
+/* The code point at s[i] of valid UTF-8, and its length. */
+static uint32_t cp_at(const unsigned char *s, size_t i, size_t *len)
+{
+	unsigned char c = s[i];
+	if (c < 0x80) {
+		*len = 1;
+		return c;
+	}
+	if (c < 0xE0) {
+		*len = 2;
+		return (uint32_t)(c & 0x1F) << 6 | (s[i + 1] & 0x3F);
+	}
+	if (c < 0xF0) {
+		*len = 3;
+		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+	}
+	*len = 4;
+	return (uint32_t)(c & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
+	       (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F);
+}
+
+/* The code points windows-1252 gives bytes 0x80..0x9F (the five undefined
+ * ones as the C1 control of the same number, as WHATWG and latin-1 do). */
+static const uint16_t w1252_high[32] = {
+	0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+	0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+};
+
+/* The byte 0x80..0xBF (a UTF-8 continuation byte) that windows-1252 or
+ * latin-1 decodes to cp, or -1. */
+static int cont_byte_of(uint32_t cp)
+{
+	if (cp >= 0x80 && cp <= 0xBF)
+		return (int)cp;
+	for (int b = 0; b < 32; b++)
+		if (w1252_high[b] == cp)
+			return 0x80 + b;
+	return -1;
+}
+
+/* Double encoding: the UTF-8 bytes of a character were decoded as
+ * windows-1252 (or latin-1) and the result encoded as UTF-8 again, so "ä"
+ * (C3 A4) reads "Ã¤". Recognised are the whole 2- or 3-character patterns
+ * whose first character is one that real text never follows with such
+ * characters: Â Ã Å + one continuation (Ã¤ Ã© ÃŸ Â° Å“), â + € ‚ „ … and the
+ * like + one more (â€ž â€“ â„¢), ï + » or ¿ + one more (ï»¿ ï¿½). Other
+ * leads are left out because real text has them: "ß“" is German ("groß“").
+ * Only text counts: not comments, not the inside of tags.
+ * Returns the length in bytes of the pattern at s[i], or 0. */
+static size_t double_encoded_at(const unsigned char *s, size_t n, size_t i)
+{
+	if (i + 2 >= n || s[i] != 0xC3)
+		return 0;
+	unsigned char lead = (unsigned char)(s[i + 1] + 0x40); /* U+00C2 is C3 82: byte C2 */
+	int need;
+	switch (lead) {
+	case 0xC2: case 0xC3: case 0xC5: need = 1; break;
+	case 0xE2: case 0xEF: need = 2; break;
+	default: return 0;
+	}
+	size_t j = i + 2;
+	for (int k = 0; k < need; k++) {
+		if (j >= n)
+			return 0;
+		size_t l;
+		int b = cont_byte_of(cp_at(s, j, &l));
+		if (b < 0)
+			return 0;
+		if (k == 0 && ((lead == 0xC2 && b < 0xA0) || (lead == 0xE2 && b > 0x8F) ||
+		               (lead == 0xEF && b != 0xBB && b != 0xBF)))
+			return 0;
+		j += l;
+	}
+	return j - i;
+}
+
+/* Whether offset i lies inside an HTML comment ("<!--" up to "-->"); asked
+ * with increasing i, so the page is searched once in all. */
+struct comments {
+	const unsigned char *s;
+	size_t n;
+	size_t open, close; /* the next comment: its "<!--" and the end of its "-->" */
+};
+
+/* The offset of the next "<!--" at or after `from`, or n. It looks for the
+ * '!' (rare in HTML outside comments and doctypes), not for every '<'. */
+static size_t find_comment_open(const unsigned char *s, size_t n, size_t from)
+{
+	from++; /* the '!' is the second byte */
+	while (from + 3 <= n) {
+		const unsigned char *q = memchr(s + from, '!', n - from - 2);
+		if (!q)
+			break;
+		from = (size_t)(q - s);
+		if (s[from - 1] == '<' && s[from + 1] == '-' && s[from + 2] == '-')
+			return from - 1;
+		from++;
+	}
+	return n;
+}
+
+/* The offset just past the next "-->" whose first '-' is at or after
+ * `from`, or n. */
+static size_t find_comment_close(const unsigned char *s, size_t n, size_t from)
+{
+	from += 2; /* the '>' is the third byte */
+	while (from < n) {
+		const unsigned char *q = memchr(s + from, '>', n - from);
+		if (!q)
+			break;
+		from = (size_t)(q - s);
+		if (s[from - 1] == '-' && s[from - 2] == '-')
+			return from + 1;
+		from++;
+	}
+	return n;
+}
+
+static void next_comment(struct comments *c, size_t from)
+{
+	c->open = find_comment_open(c->s, c->n, from);
+	/* from the second byte on, so "<!-->" is an (empty) comment too */
+	c->close = c->open >= c->n ? c->n : find_comment_close(c->s, c->n, c->open + 2);
+}
+
+static int in_comment(struct comments *c, size_t i)
+{
+	while (c->open < c->n && i >= c->close)
+		next_comment(c, c->close);
+	return c->open < c->n && i >= c->open;
+}
+
+/* Where the parser does not decode character references: comments,
+ * CDATA sections and the raw-text elements (gumbo decodes them in
+ * <noscript>, <title> and <textarea>). Found lazily, like the comments. */
+struct undecoded {
+	const unsigned char *s;
+	size_t n;
+	size_t open, close; /* the next such region, [open, close) */
+};
+
+static int ascii_ieq(const unsigned char *a, const char *lit, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lower(a[i]) != (unsigned char)lit[i])
+			return 0;
+	return 1;
+}
+
+/* The offset of "</name" (any case) at or after `from`, or n. */
+static size_t find_end_tag(const unsigned char *s, size_t n, size_t from, const char *name, size_t nl)
+{
+	while (from + 2 + nl <= n) {
+		const unsigned char *q = memchr(s + from, '<', n - from - 1 - nl);
+		if (!q)
+			break;
+		from = (size_t)(q - s);
+		if (s[from + 1] == '/' && ascii_ieq(s + from + 2, name, nl))
+			return from;
+		from++;
+	}
+	return n;
+}
+
+static void next_undecoded(struct undecoded *u, size_t from)
+{
+	static const char *const raw[] = {"script", "style", "xmp", "iframe", "noembed", "noframes",
+	                                  "plaintext"};
+	static const unsigned char rawlen[] = {6, 5, 3, 6, 7, 8, 9};
+	const unsigned char *s = u->s;
+	size_t n = u->n;
+	while (from < n) {
+		const unsigned char *q = memchr(s + from, '<', n - from);
+		if (!q)
+			break;
+		size_t k = (size_t)(q - s);
+		from = k + 1;
+		if (n - k >= 4 && memcmp(s + k, "<!--", 4) == 0) {
+			u->open = k;
+			u->close = find_comment_close(s, n, k + 2);
+			return;
+		}
+		if (n - k >= 9 && memcmp(s + k, "<![CDATA[", 9) == 0) {
+			size_t e = k + 9;
+			while (e + 3 <= n && memcmp(s + e, "]]>", 3) != 0)
+				e++;
+			u->open = k;
+			u->close = e + 3 <= n ? e + 3 : n;
+			return;
+		}
+		unsigned char c1 = k + 1 < n ? lower(s[k + 1]) : 0;
+		if (c1 != 's' && c1 != 'x' && c1 != 'i' && c1 != 'n' && c1 != 'p')
+			continue;
+		for (size_t r = 0; r < sizeof raw / sizeof raw[0]; r++) {
+			size_t nl = rawlen[r];
+			if (n - k - 1 > nl && ascii_ieq(s + k + 1, raw[r], nl) &&
+			    (is_ws(s[k + 1 + nl]) || s[k + 1 + nl] == '>' || s[k + 1 + nl] == '/')) {
+				/* the start tag's attributes are decoded; its content is not */
+				const unsigned char *gt = memchr(s + k, '>', n - k);
+				u->open = gt ? (size_t)(gt - s) + 1 : n;
+				u->close = r == 6 ? n : find_end_tag(s, n, u->open, raw[r], nl);
+				return;
+			}
+		}
+	}
+	u->open = u->close = n;
+}
+
+static int in_undecoded(struct undecoded *u, size_t i)
+{
+	while (u->open < u->n && i >= u->close)
+		next_undecoded(u, u->close);
+	return u->open < u->n && i >= u->open;
+}
+
+/* A numeric character reference at s[i] that the parser turns into U+FFFD:
+ * &#0;, a surrogate, or beyond U+10FFFF (the semicolon is optional). */
+static int bad_reference_at(const unsigned char *s, size_t n, size_t i)
+{
+	size_t j = i + 1;
+	if (j >= n || s[j] != '#')
+		return 0;
+	j++;
+	int hex = j < n && (s[j] == 'x' || s[j] == 'X');
+	if (hex)
+		j++;
+	uint32_t v = 0;
+	size_t digits = 0;
+	for (; j < n; j++, digits++) {
+		unsigned char c = s[j];
+		int d = c >= '0' && c <= '9' ? c - '0'
+		      : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+		      : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			break;
+		v = v * (hex ? 16u : 10u) + (uint32_t)d;
+		if (v > 0x10FFFF)
+			v = 0x110000; /* saturate: any longer number is out of range too */
+	}
+	return digits > 0 && (v == 0 || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF);
+}
+
+/* Whether offset i is inside a tag (an attribute value, mostly a URL whose
+ * query the site itself double-encoded, harmless to the text): the nearest
+ * '<' or '>' before it decides, looked for over a bounded distance. */
+static int in_tag(const unsigned char *s, size_t i)
+{
+	size_t stop = i > 2048 ? i - 2048 : 0;
+	while (i > stop) {
+		i--;
+		if (s[i] == '>')
+			return 0;
+		if (s[i] == '<') {
+			unsigned char c = s[i + 1];
+			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '/')
+				return 1;
+		}
+	}
+	return 0;
+}
+
+struct text_scan {
+	size_t controls, first_control;
+	uint32_t control_cp;
+	size_t refs, first_ref;
+	size_t doubles, first_double;
+	char double_seq[32];
+};
+
+/* The pattern for a message: controls in it shown as <U+009F>. */
+static void show_sequence(const unsigned char *s, size_t n, char *out, size_t size)
+{
+	size_t i = 0, o = 0;
+	out[0] = '\0';
+	while (i < n) {
+		size_t l;
+		uint32_t cp = cp_at(s, i, &l);
+		if (parser_replaces(cp)) {
+			if (o + 9 >= size)
+				break;
+			o += (size_t)snprintf(out + o, size - o, "<U+%04lX>", (unsigned long)cp);
+		} else {
+			if (o + l >= size)
+				break;
+			memcpy(out + o, s + i, l);
+			o += l;
+			out[o] = '\0';
+		}
+		i += l;
+	}
+}
+
+#if !defined(__SSE2__)
+/* Whether one of 8 bytes is below 0x20, at or above 0x7F, or '&'. (Carries
+ * and borrows can only add a false "yes" next to a byte that says yes.) */
+static int word_special(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	const uint64_t ones = 0x0101010101010101ull, hi = 0x8080808080808080ull;
+	uint64_t below20 = (w - 0x20 * ones) & ~w & hi;
+	uint64_t from7f = (w | (w + ones)) & hi;
+	uint64_t x = w ^ ('&' * ones);
+	uint64_t amp = (x - ones) & ~x & hi;
+	return (below20 | from7f | amp) != 0;
+}
+#endif
+
+/* 1: a byte that can start what scan_text looks for (in valid UTF-8 it is
+ * ASCII or a lead byte, so each one starts a code point of its own) */
+static const unsigned char scan_stop[256] = {
+	[0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+	[0x08] = 1, [0x0B] = 1, [0x0E] = 1, [0x0F] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1,
+	[0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1,
+	[0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [0x7F] = 1,
+	[0xC2] = 1, [0xC3] = 1, [0xEF] = 1, [0xF0] = 1, [0xF1] = 1, [0xF2] = 1, [0xF3] = 1,
+	[0xF4] = 1, ['&'] = 1,
+};
+
+/* The code point that starts at s[i] (a scan_stop byte). */
+static void scan_at(const unsigned char *s, size_t n, size_t i, struct text_scan *t,
+                    struct comments *com, struct undecoded *und)
+{
+	size_t l;
+	if (s[i] == '&') {
+		if (bad_reference_at(s, n, i) && !in_undecoded(und, i) && t->refs++ == 0)
+			t->first_ref = i;
+		return;
+	}
+	uint32_t cp = cp_at(s, i, &l);
+	if (parser_replaces(cp)) {
+		if (t->controls++ == 0) {
+			t->first_control = i;
+			t->control_cp = cp;
+		}
+	} else if (s[i] == 0xC3) {
+		/* the pattern's own characters are looked at too: the C1
+		 * control of a latin-1 route ("Ã" U+009F for "ß") is the
+		 * parser's to replace */
+		size_t d = double_encoded_at(s, n, i);
+		if (d && !in_comment(com, i) && !in_tag(s, i) && t->doubles++ == 0) {
+			t->first_double = i;
+			show_sequence(s + i, d, t->double_seq, sizeof t->double_seq);
+		}
+	}
+}
+
+static void scan_text(const unsigned char *s, size_t n, struct text_scan *t)
+{
+	struct comments com = {s, n, 0, 0};
+	struct undecoded und = {s, n, 0, 0};
+	size_t i = 0;
+
+	/* both trackers start as an empty region at 0, so the page is searched
+	 * for comments and raw text only once a candidate asks */
+	memset(t, 0, sizeof *t);
+#if defined(__SSE2__)
+	/* 32 bytes at a time: only bytes below 0x20 or from 0x7F up, and '&',
+	 * are looked at one by one */
+	/* signed compare: 0x80..0xFF are below 0x20 too */
+	const __m128i c20 = _mm_set1_epi8(0x20), c7f = _mm_set1_epi8(0x7F), amp = _mm_set1_epi8('&');
+#define FLAGGED(v) _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, c20), _mm_cmpeq_epi8(v, c7f)), \
+                                _mm_cmpeq_epi8(v, amp))
+	for (; i + 32 <= n; i += 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+		uint32_t bits = (uint32_t)_mm_movemask_epi8(FLAGGED(a)) |
+		                (uint32_t)_mm_movemask_epi8(FLAGGED(b)) << 16;
+		while (bits) {
+			size_t k = i + (size_t)__builtin_ctz(bits);
+			bits &= bits - 1;
+			if (scan_stop[s[k]])
+				scan_at(s, n, k, t, &com, &und);
+		}
+	}
+#undef FLAGGED
+#else
+	for (; i + 8 <= n; i += 8) {
+		if (!word_special(s + i))
+			continue;
+		for (size_t k = i; k < i + 8; k++)
+			if (scan_stop[s[k]])
+				scan_at(s, n, k, t, &com, &und);
+	}
+#endif
+	for (; i < n; i++)
+		if (scan_stop[s[i]])
+			scan_at(s, n, i, t, &com, &und);
+}
+
+/* Line and column (in characters, 1-based) of offset `at` of the text, as the
+ * parser's own positions count them. */
+static void text_position(const unsigned char *s, size_t at, unsigned long *line, unsigned long *col)
+{
+	unsigned long l = 1, c = 1;
+	const unsigned char *p = s, *end = s + at, *nl;
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		l++;
+		p = nl + 1;
+	}
+	for (; p < end; p++)
+		if ((*p & 0xC0) != 0x80)
+			c++;
+	*line = l;
+	*col = c;
+}
+
 /* ---- the decision ---- */
+
+/* Thresholds of the judgement on the bytes (counts of sequences):
+ * an undeclared page, or one declared windows-1252, is UTF-8 with fallback
+ * when its valid multi-byte sequences are at least MOSTLY_UTF8 times its
+ * invalid ones; a page declared UTF-8 is windows-1252 when it has at least
+ * NOT_UTF8_MIN invalid sequences and more than NOT_UTF8 times as many as valid
+ * ones. Legacy text is rarely valid UTF-8 by accident (the windows-1252 pages
+ * of the German corpus: 0 to 2 valid sequences against 6 to 2,641 invalid);
+ * the margins leave room for a few stray bytes on a UTF-8 page, and for the
+ * odd accidental pair ("ß“" is DF 93, valid UTF-8) on a legacy one. */
+#define MOSTLY_UTF8 4
+#define NOT_UTF8 4
+#define NOT_UTF8_MIN 4
 
 static void warn(pqx_decoded *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -985,44 +1500,78 @@ int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
 		}
 	}
 
-	/* Undeclared pages, and declared single-byte pages that are in fact
-	 * multi-byte UTF-8 (a real-world mislabelling), are judged on their bytes:
-	 * legacy text is practically never valid multi-byte UTF-8 by accident. */
+	/* The bytes are judged where the label is weak or missing. Text in a
+	 * legacy encoding is practically never valid multi-byte UTF-8 by accident,
+	 * and a UTF-8 page with a few stray windows-1252 bytes (typed into a form
+	 * by hand, pasted from an old document) has many valid sequences and few
+	 * invalid ones; the counts tell the two apart. Such a page is UTF-8 with
+	 * windows-1252 fallback: each invalid byte is read as windows-1252. */
+	int fallback = 0;
 	if (!e || (declared_by && (e->kind == K_SINGLE || e->kind == K_W1252))) {
-		utf8_walk(p, n, NULL, &st, 1);
+		utf8_walk(p, n, NULL, &st, WALK_FALLBACK);
 		scanned = 1;
 		int utf8 = st.errors == 0 && st.multibyte;
+		int mostly = st.errors && st.multibyte >= MOSTLY_UTF8 * st.errors;
 		if (!e) {
-			e = utf8 ? &encs[E_UTF8] : &encs[E_W1252];
-			source = utf8 ? "detected" : "default";
+			e = utf8 || mostly ? &encs[E_UTF8] : &encs[E_W1252];
+			source = utf8 || mostly ? "detected" : "default";
+			fallback = mostly;
 		} else if (utf8) {
 			warn(out, "declared charset \"%s\" but the page is valid UTF-8; decoded as UTF-8", declared);
 			e = &encs[E_UTF8];
 			source = declared_by == 1 ? "transport-but-utf8" : "meta-but-utf8";
+		} else if (mostly && e->kind == K_W1252) {
+			warn(out, "declared charset \"%s\" but the page is UTF-8 apart from %zu byte%s; decoded as UTF-8",
+			     declared, st.err_bytes, st.err_bytes == 1 ? "" : "s");
+			e = &encs[E_UTF8];
+			source = declared_by == 1 ? "transport-but-utf8" : "meta-but-utf8";
+			fallback = 1;
 		}
+	} else if (e->kind == K_UTF8 && declared_by) {
+		/* declared UTF-8: kept, unless the bytes plainly say windows-1252 */
+		utf8_walk(p, n, NULL, &st, WALK_FALLBACK);
+		scanned = 1;
+		if (st.errors >= NOT_UTF8_MIN && st.errors > NOT_UTF8 * st.multibyte) {
+			warn(out, "declared charset \"%s\" but the page is not UTF-8 (%zu invalid byte "
+			     "sequences, %zu valid multi-byte one%s); decoded as windows-1252", declared,
+			     st.errors, st.multibyte, st.multibyte == 1 ? "" : "s");
+			e = &encs[E_W1252];
+			source = declared_by == 1 ? "transport-but-not-utf8" : "meta-but-not-utf8";
+		} else {
+			fallback = 1;
+		}
+	} else if (e->kind == K_UTF8 && strcmp(source, "bom") == 0) {
+		fallback = 1; /* a BOM is certain about UTF-8, not about every byte */
 	}
 	if (unsupported[0])
 		warn(out, "declared charset \"%s\" is not supported here; decoded as %s", unsupported, e->name);
 
-	size_t errors = 0, nuls = 0, olen = 0;
+	size_t errors = 0, nuls = 0, olen = 0, fallback_bytes = 0;
 	char *s = NULL;
 	switch (e->kind) {
-	case K_UTF8:
-		/* a probe that found an error stopped early: it did not count */
-		if (!scanned || st.errors)
-			utf8_walk(p, n, NULL, &st, 0);
-		s = malloc(st.outlen + 1);
+	case K_UTF8: {
+		enum walk_mode mode = fallback ? WALK_FALLBACK : WALK_STRICT;
+		if (!scanned)
+			utf8_walk(p, n, NULL, &st, mode);
+		size_t need = mode == WALK_STRICT ? st.outlen_strict : st.outlen_fallback;
+		s = malloc(need + 1);
 		if (s) {
 			if (st.errors == 0 && st.nuls == 0)
 				memcpy(s, p, n);
 			else
-				utf8_walk(p, n, (unsigned char *)s, &st, 0);
-			s[st.outlen] = '\0';
-			olen = st.outlen;
-			errors = st.errors;
+				utf8_walk(p, n, (unsigned char *)s, &st, mode);
+			s[need] = '\0';
+			olen = need;
 			nuls = st.nuls;
+			if (fallback) {
+				errors = st.undefined;
+				fallback_bytes = st.fallback;
+			} else {
+				errors = st.errors;
+			}
 		}
 		break;
+	}
 	case K_W1252:
 		nuls = count_nuls(p, n);
 		s = w1252_decode(p, n, &olen);
@@ -1052,16 +1601,63 @@ int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
 		return -1;
 	}
 
+	struct text_scan ts;
+	scan_text((const unsigned char *)s, olen, &ts);
+
 	out->utf8 = s;
 	out->len = olen;
 	snprintf(out->encoding, sizeof out->encoding, "%s", e->name);
 	out->source = source;
 	out->nuls = nuls;
-	out->replaced = errors + nuls;
+	out->controls = ts.controls;
+	out->references = ts.refs;
+	out->fallback_bytes = fallback_bytes;
+	out->double_encoded = ts.doubles;
+	out->replaced = errors + nuls + ts.controls + ts.refs;
+
+	unsigned long line, col;
+	const unsigned char *u = (const unsigned char *)s;
 	if (nuls)
 		warn(out, "%zu NUL byte%s replaced by U+FFFD", nuls, nuls == 1 ? "" : "s");
-	if (errors)
+	if (e->kind == K_UTF8 && st.errors) {
+		size_t base = (size_t)(p - bytes); /* the BOM, for offsets in the file */
+		if (fallback_bytes) {
+			text_position(u, st.first_fb_out, &line, &col);
+			warn(out, "%zu byte%s not valid UTF-8 read as windows-1252 (the first at line %lu, "
+			     "column %lu, offset %zu: 0x%02X)", fallback_bytes, fallback_bytes == 1 ? "" : "s",
+			     line, col, base + st.first_fb, p[st.first_fb]);
+		}
+		if (fallback && errors) {
+			text_position(u, st.first_undef_out, &line, &col);
+			warn(out, "%zu byte%s valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD "
+			     "(the first at line %lu, column %lu, offset %zu: 0x%02X)", errors,
+			     errors == 1 ? "" : "s", line, col, base + st.first_undef, p[st.first_undef]);
+		} else if (!fallback) {
+			text_position(u, st.first_err_out, &line, &col);
+			warn(out, "%zu invalid UTF-8 sequence%s replaced by U+FFFD (the first at line %lu, "
+			     "column %lu, offset %zu)", errors, errors == 1 ? "" : "s", line, col,
+			     base + st.first_err);
+		}
+	} else if (errors) {
 		warn(out, "%zu invalid %s sequence%s replaced by U+FFFD", errors, e->name, errors == 1 ? "" : "s");
+	}
+	if (ts.controls) {
+		text_position(u, ts.first_control, &line, &col);
+		warn(out, "%zu control character%s or noncharacter%s replaced by U+FFFD (the first, U+%04lX, "
+		     "at line %lu, column %lu)", ts.controls, ts.controls == 1 ? "" : "s",
+		     ts.controls == 1 ? "" : "s", (unsigned long)ts.control_cp, line, col);
+	}
+	if (ts.refs) {
+		text_position(u, ts.first_ref, &line, &col);
+		warn(out, "%zu character reference%s to U+0000, a surrogate or beyond U+10FFFF replaced by "
+		     "U+FFFD (the first at line %lu, column %lu)", ts.refs, ts.refs == 1 ? "" : "s", line, col);
+	}
+	if (ts.doubles) {
+		text_position(u, ts.first_double, &line, &col);
+		warn(out, "the text looks double-encoded (UTF-8 read as windows-1252 and encoded again): "
+		     "%zu sequence%s like \"%s\", the first at line %lu, column %lu", ts.doubles,
+		     ts.doubles == 1 ? "" : "s", ts.double_seq, line, col);
+	}
 	return 0;
 }
 

@@ -154,8 +154,8 @@ static void fail(pqx_page_result *res, int status, const char *msg)
 	pqx_buf_adds(&res->error, msg);
 }
 
-void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
-                          pqx_page_result *res)
+static void process_document(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
+                             const char *fetched, pqx_page_result *res)
 {
 	lua_State *L = pqx_vm_state(vm);
 	script_idx = lua_absindex(L, script_idx);
@@ -172,6 +172,11 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 			pqx_buf_adds(&res->warnings, d->text.warning);
 			pqx_buf_addc(&res->warnings, '\n');
 		}
+		if (d->fragment)
+			pqx_buf_addf(&res->warnings,
+			             "the page is a bare table fragment (no <table> around it): parsed "
+			             "inside <%s> so that its rows and cells are kept (ctx.fragment)\n",
+			             d->fragment);
 	}
 
 	/* ctx */
@@ -192,11 +197,16 @@ void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, i
 	lua_getfield(L, doc_idx, "url");
 	lua_setfield(L, ctx, "url");
 	lua_pushvalue(L, ctx);
+	set_str(L, "fetched", fetched);
 	set_str(L, "encoding", res->encoding);
 	set_str(L, "encoding_source", res->encoding_source);
 	if (d && d->text.warning[0])
 		set_str(L, "encoding_warning", d->text.warning);
 	set_int(L, "replaced", (lua_Integer)res->replaced);
+	set_int(L, "fallback_bytes", d ? (lua_Integer)d->text.fallback_bytes : 0);
+	set_int(L, "double_encoded", d ? (lua_Integer)d->text.double_encoded : 0);
+	if (d && d->fragment)
+		set_str(L, "fragment", d->fragment);
 	set_int(L, "parse_errors", (lua_Integer)res->parse_errors);
 	set_int(L, "bytes", (lua_Integer)res->bytes);
 	if (res->sha256[0])
@@ -357,6 +367,22 @@ done:
 	res->seconds = now() - t0;
 }
 
+void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
+                          pqx_page_result *res)
+{
+	process_document(vm, script_idx, script_name, doc_idx, NULL, res);
+}
+
+void pqx_process_document_fetched(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
+                                  const char *fetched, pqx_page_result *res)
+{
+	process_document(vm, script_idx, script_name, doc_idx, fetched, res);
+}
+
+static void process_bytes(pqx_vm *vm, int script_idx, const char *script_name, const char *path,
+                          const char *bytes, size_t len, const pqx_page_source *src,
+                          const pqx_common_opts *opts, pqx_page_result *res, double t0);
+
 void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const char *path,
                       const pqx_common_opts *opts, pqx_page_result *res)
 {
@@ -380,8 +406,33 @@ void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const
 		lua_pushnil(L);
 		return;
 	}
-	res->bytes = bytes.len;
-	pqx_sha256_hex(bytes.s ? bytes.s : "", bytes.len, res->sha256);
+	process_bytes(vm, script_idx, script_name, path, bytes.s ? bytes.s : "", bytes.len, NULL, opts, res, t0);
+	pqx_buf_free(&bytes);
+}
+
+void pqx_process_bytes(pqx_vm *vm, int script_idx, const char *script_name, const char *name,
+                       const char *bytes, size_t len, const pqx_page_source *src,
+                       const pqx_common_opts *opts, pqx_page_result *res)
+{
+	process_bytes(vm, lua_absindex(pqx_vm_state(vm), script_idx), script_name, name, bytes, len, src,
+	              opts, res, now());
+}
+
+static void process_bytes(pqx_vm *vm, int script_idx, const char *script_name, const char *path,
+                          const char *bytes, size_t len, const pqx_page_source *src,
+                          const pqx_common_opts *opts, pqx_page_result *res, double t0)
+{
+	lua_State *L = pqx_vm_state(vm);
+	if (opts->limits.max_bytes && len > opts->limits.max_bytes) {
+		char m[200];
+		snprintf(m, sizeof m, "page is over the limit of %zu bytes (--max-bytes); "
+		         "reading stopped there", opts->limits.max_bytes);
+		fail(res, PQX_EXIT_LIMIT, m);
+		lua_pushnil(L);
+		return;
+	}
+	res->bytes = len;
+	pqx_sha256_hex(bytes, len, res->sha256);
 
 	const char *enc = opts->encoding;
 	if (!enc) {
@@ -391,9 +442,9 @@ void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const
 	}
 	pqx_document d;
 	char err[512];
-	enum pqx_parse_status st = pqx_parse(&d, (const unsigned char *)(bytes.s ? bytes.s : ""), bytes.len,
-	                                     enc, &opts->limits, err, sizeof err);
-	pqx_buf_free(&bytes);
+	enum pqx_parse_status st = pqx_parse_transport(&d, (const unsigned char *)bytes, len, enc,
+	                                               src ? src->transport : NULL, &opts->limits,
+	                                               err, sizeof err);
 	if (st != PQX_PARSE_OK) {
 		snprintf(res->encoding, sizeof res->encoding, "%s", d.text.encoding);
 		res->encoding_source = d.text.source ? d.text.source : "";
@@ -405,8 +456,9 @@ void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const
 	}
 	pqx_push_document(L, &d, path);
 	int doc = lua_gettop(L);
-	pqx_doc_set_url(L, doc, opts->base_url); /* checked by the option parser */
-	pqx_process_document(vm, script_idx, script_name, doc, res);
+	/* checked by the option parser and the archive reader: absolute URLs */
+	pqx_doc_set_url(L, doc, src ? src->url : opts->base_url);
+	process_document(vm, script_idx, script_name, doc, src ? src->fetched : NULL, res);
 	/* the page is done: free the tree now, not at the next collection */
 	pqx_close_document(L, doc);
 	lua_remove(L, doc);

@@ -38,8 +38,26 @@ void pqx_page_result_free(pqx_page_result *r);
 void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const char *path,
                       const pqx_common_opts *opts, pqx_page_result *res);
 
-/* Same, for a document already on the stack at doc_idx (the REPL's .run). */
+/* Where a page given as bytes came from: a web archive's response record. */
+typedef struct pqx_page_source {
+	const char *transport;   /* the HTTP Content-Type charset (encoding step 3), or NULL */
+	const char *url;         /* WARC-Target-URI: ctx.url, doc.url (an absolute URL), or NULL;
+	                            it takes the place of --base-url, also when NULL */
+	const char *fetched;     /* WARC-Date: ctx.fetched, or NULL */
+} pqx_page_source;
+
+/* Same, for a page already in memory; name is its path in ctx.path and messages
+ * (for a web archive's record, ARCHIVE#OFFSET). The encoding decided from the
+ * transport label is reported as "http" ("http-but-utf8"). */
+void pqx_process_bytes(pqx_vm *vm, int script_idx, const char *script_name, const char *name,
+                       const char *bytes, size_t len, const pqx_page_source *src,
+                       const pqx_common_opts *opts, pqx_page_result *res);
+
+/* Same, for a document already on the stack at doc_idx (the REPL's .run); fetched
+ * (may be NULL) is ctx.fetched. */
 void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
                           pqx_page_result *res);
+void pqx_process_document_fetched(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
+                                  const char *fetched, pqx_page_result *res);
 
 #endif

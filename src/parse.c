@@ -300,11 +300,78 @@ int pqx_depth_exceeds(const char *html, size_t len, unsigned max_depth,
 	return exceeded;
 }
 
+/* ---- bare table fragments ---------------------------------------------- */
+
+static int tag_is(const char *p, const char *end, const char *name)
+{
+	size_t n = strlen(name);
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((p[i] | 0x20) != name[i])
+			return 0;
+	/* the name ends there: '>', '/', white space or the end */
+	return p + n == end || p[n] == '>' || p[n] == '/' || p[n] == ' ' || p[n] == '\t' ||
+	       p[n] == '\n' || p[n] == '\r' || p[n] == '\f';
+}
+
+GumboTag pqx_fragment_context(const char *html, size_t len, const char **name)
+{
+	static const struct { const char *tag; GumboTag context; const char *name; } first[] = {
+		{"tr", GUMBO_TAG_TBODY, "tbody"},
+		{"td", GUMBO_TAG_TR, "tr"},
+		{"th", GUMBO_TAG_TR, "tr"},
+		{"tbody", GUMBO_TAG_TABLE, "table"},
+		{"thead", GUMBO_TAG_TABLE, "table"},
+		{"tfoot", GUMBO_TAG_TABLE, "table"},
+		{"caption", GUMBO_TAG_TABLE, "table"},
+		{"colgroup", GUMBO_TAG_TABLE, "table"},
+		{"col", GUMBO_TAG_COLGROUP, "colgroup"},
+	};
+	const char *p = html, *end = html + len;
+	if (name)
+		*name = NULL;
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f'))
+			p++;
+		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			const char *close = NULL;
+			for (const char *q = p + 4; q + 3 <= end; q++)
+				if (q[0] == '-' && q[1] == '-' && q[2] == '>') {
+					close = q + 3;
+					break;
+				}
+			if (!close)
+				return GUMBO_TAG_LAST;
+			p = close;
+			continue;
+		}
+		break;
+	}
+	if (p >= end || *p != '<')
+		return GUMBO_TAG_LAST;
+	p++;
+	for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
+		if (tag_is(p, end, first[i].tag)) {
+			if (name)
+				*name = first[i].name;
+			return first[i].context;
+		}
+	return GUMBO_TAG_LAST;
+}
+
 /* ---- decode + parse ----------------------------------------------------- */
 
 enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, size_t len,
                                 const char *encoding_override, const pqx_limits *lim,
                                 char *err, size_t errlen)
+{
+	return pqx_parse_transport(doc, bytes, len, encoding_override, NULL, lim, err, errlen);
+}
+
+enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char *bytes, size_t len,
+                                          const char *encoding_override, const char *transport,
+                                          const pqx_limits *lim, char *err, size_t errlen)
 {
 	memset(doc, 0, sizeof *doc);
 	pqx_arena_init(&doc->arena, lim->max_parse_memory);
@@ -314,8 +381,15 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
 		         len, lim->max_bytes);
 		return PQX_PARSE_LIMIT;
 	}
-	if (pqx_enc_decode(bytes, len, encoding_override, NULL, &doc->text, err, errlen) != 0)
+	if (pqx_enc_decode(bytes, len, encoding_override, transport, &doc->text, err, errlen) != 0)
 		return PQX_PARSE_INPUT;
+	/* the only transport there is: HTTP */
+	if (doc->text.source && strcmp(doc->text.source, "transport") == 0)
+		doc->text.source = "http";
+	else if (doc->text.source && strcmp(doc->text.source, "transport-but-utf8") == 0)
+		doc->text.source = "http-but-utf8";
+	else if (doc->text.source && strcmp(doc->text.source, "transport-but-not-utf8") == 0)
+		doc->text.source = "http-but-not-utf8";
 
 	unsigned line = 0, col = 0;
 	if (pqx_depth_exceeds(doc->text.utf8, doc->text.len, lim->max_depth, &line, &col)) {
@@ -330,6 +404,8 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
 	opts.deallocator = pqx_arena_gumbo_dealloc;
 	opts.userdata = &doc->arena;
 	opts.max_errors = lim->max_errors;
+	opts.fragment_context = pqx_fragment_context(doc->text.utf8, doc->text.len, &doc->fragment);
+	opts.fragment_namespace = GUMBO_NAMESPACE_HTML;
 	jmp_buf escape;
 	doc->arena.escape = &escape;
 	if (setjmp(escape) != 0) {

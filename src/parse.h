@@ -39,6 +39,8 @@ typedef struct pqx_document {
 	pqx_decoded text;        /* the UTF-8 input and how it was decided */
 	size_t parse_errors;     /* recorded by gumbo (at most max_errors) */
 	size_t raw_bytes;
+	const char *fragment;    /* the context a bare table fragment was parsed in
+	                          * ("table", "tbody", "tr", "colgroup"), else NULL */
 } pqx_document;
 
 /* Decodes and parses. On failure returns the status and writes a message to err
@@ -49,7 +51,23 @@ enum pqx_parse_status pqx_parse(pqx_document *doc, const unsigned char *bytes, s
                                 const char *encoding_override, const pqx_limits *lim,
                                 char *err, size_t errlen);
 
+/* The same with a transport label (the charset of an HTTP Content-Type, from a
+ * web archive): step 3 of the encoding decision, after the BOM and the override,
+ * before the <meta> prescan. NULL = none. A decision it made is reported as
+ * text.source "http" ("http-but-utf8" for a single-byte label on UTF-8 bytes). */
+enum pqx_parse_status pqx_parse_transport(pqx_document *doc, const unsigned char *bytes, size_t len,
+                                          const char *encoding_override, const char *transport,
+                                          const pqx_limits *lim, char *err, size_t errlen);
+
 void pqx_document_free(pqx_document *doc);
+
+/* A page that is a bare piece of a table (it starts, after white space, comments and a
+ * doctype-less prologue, with <tr>, <td>, <th>, <tbody>, <thead>, <tfoot>, <caption>,
+ * <colgroup> or <col>) loses its rows and cells when parsed as a document: the HTML5
+ * tree builder drops those tags outside a table. Such a page is parsed as a fragment
+ * in the table context its first tag needs. Returns that context's tag (and its name
+ * in *name), or GUMBO_TAG_LAST for an ordinary page. Exposed for tests. */
+GumboTag pqx_fragment_context(const char *html, size_t len, const char **name);
 
 /* The nesting guard, exposed for tests: the estimated element depth of the first
  * point where the depth exceeds max_depth; returns 1 and sets *line, *col there,

@@ -35,6 +35,7 @@
 #include "doc.h"
 #include "page.h"
 #include "text.h"
+#include "warc.h"
 
 #define PROMPT "pqx> "
 #define PROMPT_MORE ">> "
@@ -64,6 +65,7 @@ typedef struct repl {
 	int continuing;            /* inside an incomplete chunk (the completer must know) */
 	int failed;                /* something failed: the exit status when not interactive */
 	char *history;             /* NULL: no history file */
+	char *fetched;             /* ctx.fetched of a page from a web archive, or NULL */
 } repl;
 
 static repl *g_repl; /* for the libedit completion callback, which has no user pointer */
@@ -633,6 +635,8 @@ static void make_ctx(repl *r)
 	lua_setfield(L, -2, "path");
 	lua_getfield(L, -2, "url");
 	lua_setfield(L, -2, "url");
+	if (r->fetched)
+		set_string(L, "fetched", r->fetched);
 	if (d) {
 		set_string(L, "encoding", d->text.encoding);
 		set_string(L, "encoding_source", d->text.source);
@@ -640,10 +644,16 @@ static void make_ctx(repl *r)
 			set_string(L, "encoding_warning", d->text.warning);
 		lua_pushinteger(L, (lua_Integer)d->text.replaced);
 		lua_setfield(L, -2, "replaced");
+		lua_pushinteger(L, (lua_Integer)d->text.fallback_bytes);
+		lua_setfield(L, -2, "fallback_bytes");
+		lua_pushinteger(L, (lua_Integer)d->text.double_encoded);
+		lua_setfield(L, -2, "double_encoded");
 		lua_pushinteger(L, (lua_Integer)d->parse_errors);
 		lua_setfield(L, -2, "parse_errors");
 		lua_pushinteger(L, (lua_Integer)d->raw_bytes);
 		lua_setfield(L, -2, "bytes");
+		if (d->fragment)
+			set_string(L, "fragment", d->fragment);
 	}
 	if (r->script_path) {
 		const char *s = strrchr(r->script_path, '/');
@@ -662,11 +672,51 @@ static void make_ctx(repl *r)
 }
 
 /* Parses the page at path and binds it to `doc`. Returns an exit code. */
+/* A record of a web archive named as pqx names it (ARCHIVE#OFFSET): its body
+ * in *rec. Returns 0 when path names no record, 1 when *rec holds the page, or
+ * an exit code after saying what is wrong. */
+static int open_record(repl *r, const char *path, pqx_warc_record *rec)
+{
+	char *archive = NULL, err[300];
+	uint64_t offset;
+	int64_t inner;
+	if (access(path, F_OK) == 0 || !pqx_warc_parse_name(path, &archive, &offset, &inner))
+		return 0;
+	pqx_warc *w = pqx_warc_open_record(archive, offset, inner, r->opts.limits.max_bytes, err, sizeof err);
+	free(archive);
+	if (!w) {
+		say_error(r, "pqx: %s: %s", path, err);
+		return PQX_EXIT_INPUT;
+	}
+	int got = pqx_warc_next(w, rec);
+	pqx_warc_close(w);
+	if (!got) {
+		say_error(r, "pqx: %s: this record is not an HTML page (only response records with "
+		          "HTTP status 200 and an HTML body are)", path);
+		return PQX_EXIT_INPUT;
+	}
+	if (rec->error) {
+		say_error(r, "pqx: %s: %s", path, rec->error);
+		int code = rec->error_limit ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT;
+		pqx_warc_record_free(rec);
+		return code;
+	}
+	return 1;
+}
+
 static int open_page(repl *r, const char *path, int announce)
 {
 	lua_State *L = r->L;
 	pqx_buf bytes = PQX_BUF_INIT;
-	if (pqx_read_file(path, &bytes) != 0) {
+	pqx_warc_record rec;
+	memset(&rec, 0, sizeof rec);
+	int in_archive = open_record(r, path, &rec);
+	if (in_archive > 1)
+		return in_archive;
+	if (in_archive) {
+		bytes = rec.body;
+		rec.body = (pqx_buf)PQX_BUF_INIT;
+	} else if (pqx_read_file(path, &bytes) != 0) {
 		say_error(r, "pqx: %s: cannot read page: %s", path, strerror(errno ? errno : EIO));
 		pqx_buf_free(&bytes);
 		return PQX_EXIT_INPUT;
@@ -680,16 +730,25 @@ static int open_page(repl *r, const char *path, int announce)
 	}
 	pqx_document d;
 	char err[512];
-	enum pqx_parse_status st = pqx_parse(&d, (const unsigned char *)(bytes.s ? bytes.s : ""),
-	                                     bytes.len, enc, &r->opts.limits, err, sizeof err);
+	enum pqx_parse_status st = pqx_parse_transport(&d, (const unsigned char *)(bytes.s ? bytes.s : ""),
+	                                               bytes.len, enc, rec.charset, &r->opts.limits,
+	                                               err, sizeof err);
 	pqx_buf_free(&bytes);
 	if (st != PQX_PARSE_OK) {
 		pqx_document_free(&d);
+		pqx_warc_record_free(&rec);
 		say_error(r, "pqx: %s: %s", path, err);
 		return st == PQX_PARSE_LIMIT ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT;
 	}
 	pqx_push_document(L, &d, path);
-	pqx_doc_set_url(L, -1, r->opts.base_url); /* checked by the option parser */
+	/* checked by the option parser and the archive reader */
+	pqx_doc_set_url(L, -1, in_archive ? rec.url : r->opts.base_url);
+	free(r->fetched);
+	r->fetched = rec.fetched;
+	rec.fetched = NULL;
+	if (rec.warnings.len)
+		fprintf(stderr, "pqx: %s: warning: %.*s\n", path, (int)rec.warnings.len - 1, rec.warnings.s);
+	pqx_warc_record_free(&rec);
 	if (r->script_ref != LUA_NOREF) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, r->script_ref);
 		lua_getfield(L, -1, "base_url");
@@ -1142,7 +1201,7 @@ static void cmd_run(repl *r)
 	pqx_page_result res;
 	pqx_page_result_init(&res);
 	g_running = L;
-	pqx_process_document(r->vm, doc + 1, name, doc, &res);
+	pqx_process_document_fetched(r->vm, doc + 1, name, doc, r->fetched, &res);
 	g_running = NULL;
 	g_sigint = 0;
 	pqx_buf b = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
@@ -1295,7 +1354,8 @@ static void names_of_value(lua_State *L, int idx, int set, int colon)
 	static const char *const node_props[] = {"tag", "type", "line", "col", "offset", NULL};
 	static const char *const doc_props[] = {
 		"root", "body", "head", "node", "path", "closed", "encoding", "encoding_source",
-		"encoding_warning", "replaced", "parse_errors", "bytes", NULL,
+		"encoding_warning", "replaced", "fallback_bytes", "double_encoded", "parse_errors", "bytes",
+		"fragment", NULL,
 	};
 	if (!colon) {
 		const char *const *props = luaL_testudata(L, idx, PQX_NODE_MT) ? node_props
@@ -2012,6 +2072,7 @@ int pqx_cmd_repl(int argc, char **argv)
 	}
 	fflush(stdout);
 	free(r.history);
+	free(r.fetched);
 	pqx_vm_free(r.vm);
 	g_repl = NULL;
 	return !r.interactive && r.failed ? PQX_EXIT_SCRIPT : PQX_EXIT_OK;

@@ -28,10 +28,12 @@
 #include "sha256.h"
 #include "store.h"
 #include "url.h"
+#include "warc.h"
 
 const char pqx_common_help[] =
 	"  --encoding LABEL        decode pages as LABEL (WHATWG label, e.g. windows-1252),\n"
-	"                          overriding the script's `encoding` and the page's <meta>\n"
+	"                          overriding the script's `encoding` and the page's <meta>;\n"
+	"                          strict: utf-8 makes every invalid byte U+FFFD\n"
 	"  --base-url URL          the URL the pages were fetched from: ctx.url and doc.url,\n"
 	"                          and the base of relative links (node:url); overrides the\n"
 	"                          script's `base_url`\n"
@@ -237,8 +239,8 @@ static char *join_path(const char *dir, const char *name)
 static int has_page_ext(const char *name)
 {
 	const char *dot = strrchr(name, '.');
-	return dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
-	               strcasecmp(dot, ".xhtml") == 0);
+	return (dot && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
+	                strcasecmp(dot, ".xhtml") == 0)) || pqx_warc_is_archive_name(name);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -359,6 +361,11 @@ typedef struct pagesrc {
 	size_t lineno;
 	int skipping;       /* inside an over-long line */
 	int stdin_eof;
+	pqx_warc *warc;     /* the web archive being read, or NULL */
+	size_t max_bytes;   /* --max-bytes, for archived pages */
+	int archives;       /* web archives opened */
+	pqx_warc_stats warc_stats; /* of the archives finished */
+	int no_archives;    /* list archives as paths, do not open them */
 } pagesrc;
 
 /* One page for the run: a path, or (error set) a line of the list that is
@@ -366,6 +373,8 @@ typedef struct pagesrc {
 typedef struct pageitem {
 	char *path;
 	char *error;
+	int error_status;       /* exit status of the error (0: input) */
+	pqx_warc_record *rec;   /* a page (or broken record) from a web archive */
 } pageitem;
 
 static void pagesrc_init(pagesrc *ps, char **args, int nargs)
@@ -381,6 +390,82 @@ static void pagesrc_free(pagesrc *ps)
 		free(ps->queue.v[i]);
 	free(ps->queue.v);
 	free(ps->seen.v);
+	if (ps->warc) {
+		pqx_warc_stats_add(&ps->warc_stats, pqx_warc_get_stats(ps->warc));
+		pqx_warc_close(ps->warc);
+		ps->warc = NULL;
+	}
+}
+
+static void pageitem_free(pageitem *it)
+{
+	free(it->path);
+	free(it->error);
+	if (it->rec) {
+		pqx_warc_record_free(it->rec);
+		free(it->rec);
+	}
+	memset(it, 0, sizeof *it);
+}
+
+/* A path about to be handed out: a web archive (*.warc, *.warc.gz) is opened
+ * and its records are handed out instead. Returns 1 when it is the item,
+ * 0 when an archive was opened. */
+static int take_path(pagesrc *ps, pageitem *it)
+{
+	it->error_status = 0;
+	it->rec = NULL;
+	if (it->error || ps->no_archives)
+		return 1;
+	char err[300], *archive = NULL;
+	uint64_t offset;
+	int64_t inner;
+	pqx_warc *w;
+	if (pqx_warc_is_archive_name(it->path)) {
+		w = pqx_warc_open(it->path, ps->max_bytes, err, sizeof err);
+	} else if (access(it->path, F_OK) != 0 && pqx_warc_parse_name(it->path, &archive, &offset, &inner)) {
+		/* one record, named as pqx names it in messages: ARCHIVE#OFFSET */
+		w = pqx_warc_open_record(archive, offset, inner, ps->max_bytes, err, sizeof err);
+		free(archive);
+	} else {
+		return 1;
+	}
+	if (!w) {
+		it->error = strdup(err);
+		return 1;
+	}
+	ps->warc = w;
+	ps->archives++;
+	free(it->path);
+	it->path = NULL;
+	return 0;
+}
+
+/* The next record of the archive being read: 1 with *it, 0 at its end. */
+static int take_record(pagesrc *ps, pageitem *it)
+{
+	memset(it, 0, sizeof *it);
+	pqx_warc_record *rec = calloc(1, sizeof *rec);
+	if (!rec) {
+		it->path = strdup("(web archive)");
+		it->error = strdup("out of memory reading the archive; the rest of it was not read");
+		it->error_status = PQX_EXIT_INTERNAL;
+	} else if (pqx_warc_next(ps->warc, rec)) {
+		it->path = rec->name ? rec->name : strdup("(web archive)");
+		rec->name = NULL;
+		if (rec->error) {
+			it->error = rec->error;
+			rec->error = NULL;
+			it->error_status = rec->error_limit ? PQX_EXIT_LIMIT : PQX_EXIT_INPUT;
+		}
+		it->rec = rec;
+		return 1;
+	}
+	free(rec);
+	pqx_warc_stats_add(&ps->warc_stats, pqx_warc_get_stats(ps->warc));
+	pqx_warc_close(ps->warc);
+	ps->warc = NULL;
+	return it->path != NULL;
 }
 
 /* Splits one complete line out of lbuf into *it; returns 1, or 0 if none yet. */
@@ -435,6 +520,7 @@ static int take_line(pagesrc *ps, pageitem *it, int at_eof)
 			continue;
 		it->path = canon_path(line);
 		it->error = NULL;
+		it->rec = NULL;
 		return it->path != NULL;
 	}
 }
@@ -459,15 +545,25 @@ static void pagesrc_feed(pagesrc *ps)
 static int pagesrc_next(pagesrc *ps, pageitem *it)
 {
 	for (;;) {
+		if (ps->warc) {
+			if (take_record(ps, it))
+				return 1;
+			continue;
+		}
 		if (ps->qhead < ps->queue.n) {
 			it->path = ps->queue.v[ps->qhead];
 			it->error = NULL;
 			ps->queue.v[ps->qhead++] = NULL;
-			return 1;
+			if (take_path(ps, it))
+				return 1;
+			continue;
 		}
 		if (ps->in_stdin) {
-			if (take_line(ps, it, ps->stdin_eof))
-				return 1;
+			if (take_line(ps, it, ps->stdin_eof)) {
+				if (take_path(ps, it))
+					return 1;
+				continue;
+			}
 			if (!ps->stdin_eof)
 				return -1;
 			ps->in_stdin = 0;
@@ -497,6 +593,7 @@ int pqx_collect_pages(char **args, int n, char ***out, size_t *count)
 {
 	pagesrc ps;
 	pagesrc_init(&ps, args, n);
+	ps.no_archives = 1;
 	pqx_strv l = {0};
 	pageitem it;
 	int r;
@@ -505,10 +602,9 @@ int pqx_collect_pages(char **args, int n, char ***out, size_t *count)
 			pagesrc_feed(&ps);
 			continue;
 		}
-		if (!it.error)
+		if (!it.error && !pqx_warc_is_archive_name(it.path))
 			pqx_strv_add(&l, it.path, strlen(it.path));
-		free(it.path);
-		free(it.error);
+		pageitem_free(&it);
 	}
 	pagesrc_free(&ps);
 	*out = l.v;
@@ -533,6 +629,14 @@ static const char run_help[] =
 	"or - to read a list of paths from standard input, one per line (read as the\n"
 	"run goes). Symlinks are followed, each directory and file is visited once;\n"
 	"FIFOs, devices and other non-regular files are refused.\n"
+	"A web archive (*.warc, *.warc.gz, also inside directories and lists) is read\n"
+	"as a stream: each response record with HTTP status 200 and an HTML body is a\n"
+	"page named ARCHIVE#OFFSET (the byte offset of the record, or of its gzip\n"
+	"member; ARCHIVE#MEMBER+OFFSET inside a whole-file gzip), with ctx.url its\n"
+	"WARC-Target-URI, ctx.fetched its WARC-Date and the HTTP charset as the\n"
+	"page's declared encoding (ctx.encoding_source \"http\"). Other records are\n"
+	"skipped and counted; an unreadable record is reported with its offset.\n"
+	"PAGE ARCHIVE#OFFSET (as messages name a record) runs that one record.\n"
 	"Each page runs in its own worker process under a supervisor that stops a\n"
 	"page running longer than --timeout (read, parse, script and validation) and\n"
 	"survives a worker that crashes; a page that fails is reported on stderr\n"
@@ -541,7 +645,8 @@ static const char run_help[] =
 	"options:\n"
 	"  --format jsonl|json|none  jsonl (default): one record per line, compact;\n"
 	"                          json: one pretty JSON array of pages, each with its\n"
-	"                          records and metadata (encoding and its source, status);\n"
+	"                          records and metadata (encoding and its source, status;\n"
+	"                          url, fetched, archive, record_offset from a web archive);\n"
 	"                          none: no records on stdout (with --db)\n"
 	"  -j, --jobs N            run the script in N processes (1-64); output, database\n"
 	"                          and messages stay in page order, as with one\n"
@@ -717,6 +822,7 @@ typedef struct slot {
 	double deadline;      /* 0 = none */
 	pqx_buf in;           /* bytes received from the worker */
 	char *path;
+	pqx_warc_record *rec;  /* the page's web archive record, or NULL */
 	pqx_page_result r;
 	char src[24];
 } slot;
@@ -737,7 +843,7 @@ static int worker_panic(lua_State *L)
 }
 
 /* The worker: one page, its result down the pipe, _exit. */
-static void worker_main(const supervisor *sv, const char *path, int fd)
+static void worker_main(const supervisor *sv, const char *path, const pqx_warc_record *rec, int fd)
 {
 	signal(SIGPIPE, SIG_DFL);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(PQX_NO_WORKER_RLIMIT)
@@ -752,7 +858,13 @@ static void worker_main(const supervisor *sv, const char *path, int fd)
 	lua_atpanic(L, worker_panic);
 	pqx_page_result r;
 	pqx_page_result_init(&r);
-	pqx_process_page(sv->vm, sv->script_idx, sv->sname, path, sv->o, &r);
+	if (rec) {
+		pqx_page_source src = {rec->charset, rec->url, rec->fetched};
+		pqx_process_bytes(sv->vm, sv->script_idx, sv->sname, path, rec->body.s ? rec->body.s : "",
+		                  rec->body.len, &src, sv->o, &r);
+	} else {
+		pqx_process_page(sv->vm, sv->script_idx, sv->sname, path, sv->o, &r);
+	}
 	if (r.status == PQX_EXIT_INTERNAL && strstr(pqx_buf_cstr(&r.error), "not enough memory"))
 		_exit(WORKER_EXIT_OOM);
 	int bad = send_result(fd, &r);
@@ -800,7 +912,7 @@ static int slot_start(const supervisor *sv, slot *s, slot *all, int nslots)
 		for (int k = 0; k < nslots; k++)
 			if (all[k].state == SLOT_RUNNING)
 				close(all[k].fd);
-		worker_main(sv, s->path, fds[1]);
+		worker_main(sv, s->path, s->rec, fds[1]);
 	}
 	close(fds[1]);
 	s->pid = pid;
@@ -902,13 +1014,21 @@ static void write_jsonl(const char *s, size_t n)
 	}
 }
 
-static void emit_page(runout *ro, const char *path, pqx_page_result *r)
+static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, pqx_page_result *r)
 {
 	lua_State *L = ro->L;
 	const pqx_common_opts *o = ro->o;
 	int top = lua_gettop(L);
 	size_t i = ro->pages++;
 	char err[512];
+	if (rec && rec->warnings.len) {
+		/* what the archive reader noticed comes first */
+		pqx_buf w = PQX_BUF_INIT;
+		pqx_buf_add(&w, rec->warnings.s, rec->warnings.len);
+		pqx_buf_add(&w, r->warnings.s ? r->warnings.s : "", r->warnings.len);
+		pqx_buf_free(&r->warnings);
+		r->warnings = w;
+	}
 	if (r->status == PQX_EXIT_OK && ro->st && r->unschemed) {
 		r->status = PQX_EXIT_VALIDATION;
 		pqx_buf_addf(&r->error, "%s: %d record(s) have no schema; --db stores only "
@@ -930,7 +1050,11 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 	if (ro->st) {
 		pqx_page_info pi = {path, r->sha256, r->bytes, r->encoding, r->encoding_source,
 		                    r->status == PQX_EXIT_OK ? "ok" : "error",
-		                    r->status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r->error), NULL};
+		                    r->status == PQX_EXIT_OK ? NULL : pqx_buf_cstr(&r->error), NULL, NULL};
+		pqx_page_origin origin = {rec ? rec->url : o->base_url, rec ? rec->fetched : NULL,
+		                          rec ? rec->archive : NULL, rec ? (int64_t)rec->offset : -1,
+		                          rec ? rec->inner : -1};
+		pi.origin = &origin;
 		pqx_buf wj = PQX_BUF_INIT, sw = PQX_BUF_INIT;
 		/* page warnings as a JSON array of strings */
 		if (nwarn > 0 && pqx_json_encode(L, wtab, 0, &wj, &sw) == 0)
@@ -993,6 +1117,17 @@ static void emit_page(runout *ro, const char *path, pqx_page_result *r)
 		lua_setfield(L, -2, "replaced");
 		lua_pushstring(L, r->sha256);
 		lua_setfield(L, -2, "sha256");
+		/* where an archived page came from */
+		if (rec) {
+			lua_pushstring(L, rec->url);
+			lua_setfield(L, -2, "url");
+			lua_pushstring(L, rec->fetched);
+			lua_setfield(L, -2, "fetched");
+			lua_pushstring(L, rec->archive);
+			lua_setfield(L, -2, "archive");
+			lua_pushinteger(L, (lua_Integer)rec->offset);
+			lua_setfield(L, -2, "record_offset");
+		}
 		lua_pushvalue(L, wtab);
 		lua_setfield(L, -2, "warnings");
 		lua_pushvalue(L, recs);
@@ -1015,8 +1150,7 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 	if (!slots) {
 		fprintf(stderr, "pqx run: out of memory\n");
 		ro->code = PQX_EXIT_INTERNAL;
-		free(first.path);
-		free(first.error);
+		pageitem_free(&first);
 		return;
 	}
 	for (int k = 0; k < jobs; k++)
@@ -1049,10 +1183,11 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			}
 			slot *s = &slots[next_start % (size_t)jobs];
 			s->path = item.path;
+			s->rec = item.rec;
 			have = 0;
 			if (item.error) {
 				pqx_page_result_init(&s->r);
-				slot_fail(s, PQX_EXIT_INPUT, item.error);
+				slot_fail(s, item.error_status ? item.error_status : PQX_EXIT_INPUT, item.error);
 				free(item.error);
 			} else {
 				slot_start(sv, s, slots, jobs);
@@ -1062,10 +1197,15 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 		/* write finished pages in order */
 		while (next_emit < next_start && slots[next_emit % (size_t)jobs].state == SLOT_READY) {
 			slot *s = &slots[next_emit % (size_t)jobs];
-			emit_page(ro, s->path, &s->r);
+			emit_page(ro, s->path, s->rec, &s->r);
 			pqx_page_result_free(&s->r);
 			free(s->path);
 			s->path = NULL;
+			if (s->rec) {
+				pqx_warc_record_free(s->rec);
+				free(s->rec);
+				s->rec = NULL;
+			}
 			s->state = SLOT_FREE;
 			next_emit++;
 		}
@@ -1133,11 +1273,13 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 		if (slots[k].state != SLOT_FREE)
 			pqx_page_result_free(&slots[k].r);
 		free(slots[k].path);
+		if (slots[k].rec) {
+			pqx_warc_record_free(slots[k].rec);
+			free(slots[k].rec);
+		}
 	}
-	if (have) {
-		free(item.path);
-		free(item.error);
-	}
+	if (have)
+		pageitem_free(&item);
 	free(pfd);
 	free(pslot);
 	free(slots);
@@ -1253,12 +1395,21 @@ int pqx_cmd_run(int argc, char **argv)
 
 	pagesrc ps;
 	pagesrc_init(&ps, args + 1, nargs - 1);
-	pageitem first = {NULL, NULL};
+	ps.max_bytes = o.limits.max_bytes;
+	pageitem first = {0};
 	int got;
 	while ((got = pagesrc_next(&ps, &first)) < 0)
 		pagesrc_feed(&ps);
 	if (got == 0) {
-		fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm)\n");
+		if (ps.archives) {
+			pqx_buf line = PQX_BUF_INIT;
+			pqx_warc_stats_line(&ps.warc_stats, ps.archives, &line);
+			fprintf(stderr, "pqx run: no pages to read: %s\n", pqx_buf_cstr(&line));
+			pqx_buf_free(&line);
+		} else {
+			fprintf(stderr, "pqx run: no pages to read (directories are searched for *.html, *.htm, "
+			        "*.xhtml and web archives, *.warc and *.warc.gz)\n");
+		}
 		code = PQX_EXIT_INPUT;
 		pagesrc_free(&ps);
 		goto out;
@@ -1271,8 +1422,7 @@ int pqx_cmd_run(int argc, char **argv)
 		if (!st) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
-			free(first.path);
-			free(first.error);
+			pageitem_free(&first);
 			pagesrc_free(&ps);
 			goto out;
 		}
@@ -1295,8 +1445,7 @@ int pqx_cmd_run(int argc, char **argv)
 			fprintf(stderr, "pqx: %s: %s\n", db, err);
 			code = PQX_EXIT_DB;
 			pqx_store_close(st);
-			free(first.path);
-			free(first.error);
+			pageitem_free(&first);
 			pagesrc_free(&ps);
 			goto out;
 		}
@@ -1326,6 +1475,12 @@ int pqx_cmd_run(int argc, char **argv)
 	if (!o.quiet && (ro.pages > 1 || ro.failed))
 		fprintf(stderr, "pqx: %zu page%s: %ld ok, %ld failed; %ld record%s\n", ro.pages,
 		        ro.pages == 1 ? "" : "s", ro.ok, ro.failed, ro.records, ro.records == 1 ? "" : "s");
+	if (!o.quiet && ps.archives) {
+		pqx_buf line = PQX_BUF_INIT;
+		pqx_warc_stats_line(&ps.warc_stats, ps.archives, &line);
+		fprintf(stderr, "pqx: %s\n", pqx_buf_cstr(&line));
+		pqx_buf_free(&line);
+	}
 out:
 	pqx_buf_free(&lerr);
 	pqx_buf_free(&sbytes);

@@ -397,9 +397,113 @@ static const char migration2b[] =
 	FTS_V2
 	"INSERT INTO question_fts (question_fts) VALUES ('rebuild');\n";
 
-struct pqx_store;
-static int migrate2_rebuild(struct pqx_store *st, char *err, size_t errlen);
+/* The full-text index of version 3: version 2's columns and the summary. */
+#define FTS_V3 \
+	"CREATE VIRTUAL TABLE question_fts USING fts5(\n" \
+	"  title, question_text, answer_text, keywords, translations, summary,\n" \
+	"  tokenize='unicode61 remove_diacritics 2',\n" \
+	"  content=\"question\", content_rowid='rowid'\n" \
+	");\n" \
+	"CREATE TRIGGER question_ai AFTER INSERT ON question BEGIN\n" \
+	"  INSERT INTO question_fts (rowid, title, question_text, answer_text, keywords, translations, summary)\n" \
+	"    VALUES (new.rowid, new.title, new.question_text, new.answer_text, new.keywords, new.translations,\n" \
+	"    new.summary);\n" \
+	"END;\n" \
+	"CREATE TRIGGER question_ad AFTER DELETE ON question BEGIN\n" \
+	"  INSERT INTO question_fts (question_fts, rowid, title, question_text, answer_text, keywords, translations,\n" \
+	"    summary) VALUES ('delete', old.rowid, old.title, old.question_text, old.answer_text, old.keywords,\n" \
+	"    old.translations, old.summary);\n" \
+	"END;\n" \
+	"CREATE TRIGGER question_au AFTER UPDATE OF title, question_text, answer_text, keywords, translations,\n" \
+	"  summary ON question BEGIN\n" \
+	"  INSERT INTO question_fts (question_fts, rowid, title, question_text, answer_text, keywords, translations,\n" \
+	"    summary) VALUES ('delete', old.rowid, old.title, old.question_text, old.answer_text, old.keywords,\n" \
+	"    old.translations, old.summary);\n" \
+	"  INSERT INTO question_fts (rowid, title, question_text, answer_text, keywords, translations, summary)\n" \
+	"    VALUES (new.rowid, new.title, new.question_text, new.answer_text, new.keywords, new.translations,\n" \
+	"    new.summary);\n" \
+	"END;\n"
 
+/* 3: authors that are not people, printed papers, summaries. Version 2 kept them only in
+ * the record JSON; part A makes their tables and columns, every question is rebuilt from
+ * its sources (migrate_rebuild: the same code as for a new page, so the new rows are
+ * derived exactly as a new page's would be), and part B restores the times the rebuild
+ * moved, drops the person rows that version 2 made for groups and committees (they moved
+ * to organisation) and indexes the summaries. Runs with foreign keys off: question_author
+ * is rebuilt (person_id becomes nullable). */
+static const char migration3a[] =
+	"CREATE TABLE organisation (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  kind TEXT NOT NULL CHECK (kind <> 'person'),\n"
+	"  name TEXT NOT NULL,\n"
+	"  UNIQUE (name, kind)\n"
+	") STRICT;\n"
+	"CREATE TABLE question_author_v3 (\n"
+	"  question_id TEXT NOT NULL REFERENCES question(id) ON DELETE CASCADE,\n"
+	"  position INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL DEFAULT 'person',\n"
+	"  person_id INTEGER REFERENCES person(id),\n"
+	"  organisation_id INTEGER REFERENCES organisation(id),\n"
+	"  party_id INTEGER REFERENCES party(id),\n"
+	"  raw TEXT,\n"
+	"  constituency TEXT,\n"
+	"  ref TEXT,\n"
+	"  PRIMARY KEY (question_id, position),\n"
+	"  CHECK ((kind = 'person') = (person_id IS NOT NULL)),\n"
+	"  CHECK ((kind = 'person') = (organisation_id IS NULL))\n"
+	") STRICT;\n"
+	"INSERT INTO question_author_v3 (question_id, position, kind, person_id, party_id, raw, constituency, ref)\n"
+	"  SELECT question_id, position, 'person', person_id, party_id, raw, constituency, ref FROM question_author;\n"
+	"DROP TABLE question_author;\n"
+	"ALTER TABLE question_author_v3 RENAME TO question_author;\n"
+	"CREATE INDEX question_author_person ON question_author(person_id);\n"
+	"CREATE INDEX question_author_party ON question_author(party_id);\n"
+	"CREATE INDEX question_author_organisation ON question_author(organisation_id);\n"
+	"CREATE TABLE document (\n"
+	"  question_id TEXT NOT NULL REFERENCES question(id) ON DELETE CASCADE,\n"
+	"  position INTEGER NOT NULL,\n"
+	"  number TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL,\n"
+	"  date TEXT,\n"
+	"  url TEXT,\n"
+	"  title TEXT,\n"
+	"  PRIMARY KEY (question_id, position)\n"
+	") STRICT;\n"
+	"CREATE INDEX document_number ON document(number);\n"
+	"CREATE TEMP TABLE migrate3_times AS SELECT id, last_seen, updated, last_seen_run FROM question;\n"
+	"DROP TRIGGER question_ai;\n"
+	"DROP TRIGGER question_ad;\n"
+	"DROP TRIGGER question_au;\n"
+	"DROP TABLE question_fts;\n"
+	"ALTER TABLE question ADD COLUMN summary TEXT;\n"
+	"ALTER TABLE question_translation ADD COLUMN summary TEXT;\n";
+
+static const char migration3b[] =
+	"UPDATE question SET last_seen = t.last_seen, updated = t.updated, last_seen_run = t.last_seen_run\n"
+	"  FROM migrate3_times t WHERE t.id = question.id;\n"
+	"DROP TABLE migrate3_times;\n"
+	"DELETE FROM person WHERE name IN (SELECT name FROM organisation)\n"
+	"  AND id NOT IN (SELECT person_id FROM question_author WHERE person_id IS NOT NULL);\n"
+	FTS_V3
+	"INSERT INTO question_fts (question_fts) VALUES ('rebuild');\n";
+
+/* 4: where a page's bytes came from: its URL and fetch time, and for a page read
+ * from a web archive the archive and the record's offset in it */
+static const char migration4[] =
+	"ALTER TABLE page ADD COLUMN url TEXT;\n"
+	"ALTER TABLE page ADD COLUMN fetched TEXT;\n"
+	"ALTER TABLE page ADD COLUMN archive TEXT;\n"
+	"ALTER TABLE page ADD COLUMN record_offset INTEGER;\n"
+	"ALTER TABLE page ADD COLUMN record_offset_in_member INTEGER;\n"
+	"CREATE INDEX page_url ON page(url);\n";
+
+struct pqx_store;
+static int migrate_rebuild(struct pqx_store *st, char *err, size_t errlen);
+
+/* All missing steps run in one transaction (see migrate()). A step's C part runs between
+ * its sql and its sql_after; migrate_rebuild uses the statements of this pqx, which need
+ * the newest schema, so when several missing steps rebuild the questions only the last
+ * one does (an earlier step's rebuild would be undone by the later one anyway). */
 static const struct migration {
 	const char *sql;
 	int (*then)(struct pqx_store *st, char *err, size_t errlen);  /* C part, same transaction */
@@ -407,7 +511,9 @@ static const struct migration {
 	int fk_off;  /* rebuilds a table: foreign keys off around the step */
 } migrations[] = {
 	{migration1, NULL, NULL, 0},
-	{migration2a, migrate2_rebuild, migration2b, 1},
+	{migration2a, migrate_rebuild, migration2b, 1},
+	{migration3a, migrate_rebuild, migration3b, 1},
+	{migration4, NULL, NULL, 0},
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -489,13 +595,25 @@ enum {
 	S_ATTACHMENT_ADD,
 	S_REC_WARN_ADD,
 	S_WARN_ADD,
+	/* schema version 3 */
+	S_ORG_ADD,
+	S_DEL_DOCUMENT,
+	S_DOCUMENT_ADD,
+	S_SUMMARY_OF,
 	S_COUNT
 };
 
 /* Fields whose value is in the page's language: the question row takes them from the
  * lead language's sources only, and sources in two languages never "disagree" on them. */
 #define LANG_FIELDS \
-	"'title','question','answers','keywords','addressees','events','attachments','source_url','summary'"
+	"'title','question','answers','keywords','addressees','events','attachments','source_url','summary'," \
+	"'documents'"
+/* An author's kind (person when the record gives none), and the party its row links to:
+ * the printed party, or for an author of kind party the party itself. V is a json_each
+ * value of $.authors. */
+#define AUTHOR_KIND(v) "coalesce(json_extract(" v ", '$.kind'), 'person')"
+#define AUTHOR_PARTY(v) "coalesce(json_extract(" v ", '$.party'), CASE WHEN json_extract(" v ", '$.kind') = 'party'" \
+	" THEN json_extract(" v ", '$.name') END)"
 /* Source precedence (docs/schema.md, "How sources merge"): detail before list, the lead
  * language, the later as-of date, the fuller record, the source name. */
 #define RANK_TAIL "as_of IS NULL, as_of DESC, (SELECT count(*) FROM json_each(record)) DESC, source"
@@ -535,13 +653,17 @@ static const char *const stmt_sql[S_COUNT] = {
 		"UPDATE run SET finished = :now, pages_ok = :ok, pages_failed = :failed WHERE id = :run",
 	[S_PAGE_UPSERT] =
 		"INSERT INTO page (path, content_sha256, bytes, encoding, encoding_source, status, error,"
-		" warnings, first_seen_run, last_seen_run, first_seen, last_seen)"
-		" VALUES (:path, :sha, :bytes, :enc, :encsrc, :status, :error, json(:w), :run, :run, :now, :now)"
+		" warnings, first_seen_run, last_seen_run, first_seen, last_seen,"
+		" url, fetched, archive, record_offset, record_offset_in_member)"
+		" VALUES (:path, :sha, :bytes, :enc, :encsrc, :status, :error, json(:w), :run, :run, :now, :now,"
+		" :url, :fetched, :archive, :roff, :rinner)"
 		" ON CONFLICT (path, content_sha256) DO UPDATE SET"
 		" bytes = excluded.bytes, encoding = excluded.encoding,"
 		" encoding_source = excluded.encoding_source, status = excluded.status,"
 		" error = excluded.error, warnings = excluded.warnings,"
-		" last_seen_run = excluded.last_seen_run, last_seen = excluded.last_seen"
+		" last_seen_run = excluded.last_seen_run, last_seen = excluded.last_seen,"
+		" url = excluded.url, fetched = excluded.fetched, archive = excluded.archive,"
+		" record_offset = excluded.record_offset, record_offset_in_member = excluded.record_offset_in_member"
 		" RETURNING id",
 	[S_PAGE_WARN_DEL] = "DELETE FROM page_warning WHERE page_id = :page",
 	[S_PAGE_WARN_ADD] =
@@ -642,8 +764,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DEL_CONFLICT] = "DELETE FROM question_conflict WHERE question_id = :id",
 	[S_TRANSLATION_ADD] =
 		"INSERT INTO question_translation (question_id, lang, original, title, question_text,"
-		" answer_text, keywords, record)"
-		" VALUES (:id, :lang, :lang IS :orig, json_extract(:r, '$.title'), :qtext, :atext, :kw, :r)",
+		" answer_text, keywords, record, summary)"
+		" VALUES (:id, :lang, :lang IS :orig, json_extract(:r, '$.title'), :qtext, :atext, :kw, :r,"
+		"  json_extract(:r, '$.summary'))",
 	/* The keywords of every language, lead language first, each label/scheme/lang once,
 	 * as {"keywords": [...]} so the keyword statements read them as from a record. */
 	[S_KW_ALL] =
@@ -699,14 +822,15 @@ static const char *const stmt_sql[S_COUNT] = {
 		"INSERT INTO question (id, parliament, term, number, type, lang, page_lang, title, status,"
 		" date_asked, date_answered, date_published, date_due, date_withdrawn, source_url,"
 		" question_text, answer_text, keywords, translations, revision, record_sha256, record, extra,"
-		" page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run)"
+		" page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run, summary)"
 		" SELECT :id, json_extract(:r, '$.parliament'), json_extract(:r, '$.term'),"
 		"  json_extract(:r, '$.number'), json_extract(:r, '$.type'), json_extract(:r, '$.lang'),"
 		"  json_extract(:r, '$.page_lang'), json_extract(:r, '$.title'), json_extract(:r, '$.status'),"
 		"  json_extract(:r, '$.dates.asked'), json_extract(:r, '$.dates.answered'),"
 		"  json_extract(:r, '$.dates.published'), json_extract(:r, '$.dates.due'),"
 		"  json_extract(:r, '$.dates.withdrawn'), json_extract(:r, '$.source_url'),"
-		"  :qtext, :atext, :kw, :tr, 1, :sha, :r, :extra, :page, :now, :now, :now, :run, :run"
+		"  :qtext, :atext, :kw, :tr, 1, :sha, :r, :extra, :page, :now, :now, :now, :run, :run,"
+		"  json_extract(:r, '$.summary')"
 		" WHERE true"
 		" ON CONFLICT (id) DO UPDATE SET"
 		" parliament = excluded.parliament, term = excluded.term, number = excluded.number,"
@@ -719,7 +843,7 @@ static const char *const stmt_sql[S_COUNT] = {
 		" translations = excluded.translations,"
 		" record_sha256 = excluded.record_sha256, record = excluded.record, extra = excluded.extra,"
 		" page_id = excluded.page_id, last_seen = excluded.last_seen, updated = excluded.updated,"
-		" last_seen_run = excluded.last_seen_run",
+		" last_seen_run = excluded.last_seen_run, summary = excluded.summary",
 	[S_Q_TOUCH] = "UPDATE question SET last_seen = :now, last_seen_run = :run WHERE id = :id",
 	[S_DEL_AUTHOR] = "DELETE FROM question_author WHERE question_id = :id",
 	[S_DEL_ADDRESSEE] = "DELETE FROM question_addressee WHERE question_id = :id",
@@ -734,18 +858,24 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DEL_EVENT] = "DELETE FROM event WHERE question_id = :id",
 	[S_DEL_RELATED] = "DELETE FROM related WHERE question_id = :id",
 	[S_DEL_ATTACHMENT] = "DELETE FROM attachment WHERE question_id = :id",
+	/* People only: an author of another kind is an organisation (S_ORG_ADD). */
 	[S_PERSON_ADD] =
 		"INSERT INTO person (name) SELECT json_extract(value, '$.name') FROM json_each(:r, '$.authors')"
-		" WHERE json_extract(value, '$.name') IS NOT NULL ON CONFLICT (name) DO NOTHING",
+		" WHERE json_extract(value, '$.name') IS NOT NULL AND " AUTHOR_KIND("value") " = 'person'"
+		" ON CONFLICT (name) DO NOTHING",
 	[S_PARTY_ADD] =
-		"INSERT INTO party (name) SELECT json_extract(value, '$.party') FROM json_each(:r, '$.authors')"
-		" WHERE json_extract(value, '$.party') IS NOT NULL ON CONFLICT (name) DO NOTHING",
+		"INSERT INTO party (name) SELECT " AUTHOR_PARTY("value") " FROM json_each(:r, '$.authors')"
+		" WHERE " AUTHOR_PARTY("value") " IS NOT NULL ON CONFLICT (name) DO NOTHING",
 	[S_AUTHOR_ADD] =
-		"INSERT INTO question_author (question_id, position, person_id, party_id, raw, constituency, ref)"
-		" SELECT :id, key, (SELECT id FROM person WHERE name = json_extract(value, '$.name')),"
-		"  (SELECT id FROM party WHERE name = json_extract(value, '$.party')),"
+		"INSERT INTO question_author (question_id, position, kind, person_id, organisation_id, party_id,"
+		" raw, constituency, ref)"
+		" SELECT :id, key, k,"
+		"  CASE WHEN k = 'person' THEN (SELECT id FROM person WHERE name = json_extract(value, '$.name')) END,"
+		"  CASE WHEN k <> 'person' THEN (SELECT id FROM organisation"
+		"   WHERE name = json_extract(value, '$.name') AND kind = k) END,"
+		"  (SELECT id FROM party WHERE name = " AUTHOR_PARTY("value") "),"
 		"  json_extract(value, '$.raw'), json_extract(value, '$.constituency'), json_extract(value, '$.ref')"
-		" FROM json_each(:r, '$.authors')",
+		" FROM (SELECT key, value, " AUTHOR_KIND("value") " AS k FROM json_each(:r, '$.authors'))",
 	[S_ADDRESSEE_ADD] =
 		"INSERT INTO question_addressee (question_id, position, title, person, raw)"
 		" SELECT :id, key, json_extract(value, '$.title'), json_extract(value, '$.person'),"
@@ -799,19 +929,32 @@ static const char *const stmt_sql[S_COUNT] = {
 		"INSERT INTO page_warning (page_id, question_id, message)"
 		" SELECT :page, :id, value FROM json_each(:r, '$.warnings') ORDER BY key",
 	[S_WARN_ADD] = "INSERT INTO page_warning (page_id, question_id, message) VALUES (:page, :id, :msg)",
+	[S_ORG_ADD] =
+		"INSERT INTO organisation (kind, name)"
+		" SELECT " AUTHOR_KIND("value") ", json_extract(value, '$.name') FROM json_each(:r, '$.authors')"
+		" WHERE json_extract(value, '$.name') IS NOT NULL AND " AUTHOR_KIND("value") " <> 'person'"
+		" ON CONFLICT (name, kind) DO NOTHING",
+	[S_DEL_DOCUMENT] = "DELETE FROM document WHERE question_id = :id",
+	[S_DOCUMENT_ADD] =
+		"INSERT INTO document (question_id, position, number, kind, date, url, title)"
+		" SELECT :id, key, json_extract(value, '$.number'), json_extract(value, '$.kind'),"
+		"  json_extract(value, '$.date'), json_extract(value, '$.url'), json_extract(value, '$.title')"
+		" FROM json_each(:r, '$.documents')",
+	[S_SUMMARY_OF] = "SELECT json_extract(:r, '$.summary')",
 };
 
 /* Child tables replaced when a question is rebuilt. Sections and items are deleted
  * explicitly, not by cascade: migration 2 rebuilds questions with foreign keys off. */
 static const int child_deletes[] = {
 	S_DEL_AUTHOR, S_DEL_ADDRESSEE, S_DEL_PART, S_DEL_ITEM, S_DEL_SECTION, S_DEL_ANSWER,
-	S_DEL_KEYWORD, S_DEL_EVENT, S_DEL_RELATED, S_DEL_ATTACHMENT,
+	S_DEL_KEYWORD, S_DEL_EVENT, S_DEL_RELATED, S_DEL_ATTACHMENT, S_DEL_DOCUMENT,
 };
-/* Order matters: people, parties and keywords exist before the rows naming them,
+/* Order matters: people, organisations, parties and keywords exist before the rows naming them,
  * answers before their sections, sections before their items. */
 static const int child_inserts[] = {
-	S_PERSON_ADD, S_PARTY_ADD, S_AUTHOR_ADD, S_ADDRESSEE_ADD, S_PART_ADD,
+	S_PERSON_ADD, S_ORG_ADD, S_PARTY_ADD, S_AUTHOR_ADD, S_ADDRESSEE_ADD, S_PART_ADD,
 	S_ANSWER_ADD, S_SECTION_ADD, S_ITEM_ADD, S_EVENT_ADD, S_RELATED_ADD, S_ATTACHMENT_ADD,
+	S_DOCUMENT_ADD,
 };
 /* The keywords of every language, read from {"keywords": [...]} (S_KW_ALL). */
 static const int keyword_inserts[] = {S_KEYWORD_ADD, S_QKEYWORD_ADD};
@@ -828,7 +971,9 @@ typedef struct bindings {
 	const char *now, *r, *a, *j, *w, *id, *sha, *qtext, *atext, *extra, *msg;
 	const char *path, *enc, *encsrc, *status, *error, *name, *version, *pqx, *options;
 	const char *kind, *src, *view, *lang, *asof, *orig, *lead, *kw, *tr, *ldonly;
+	const char *url, *fetched, *archive;
 	int64_t page, run, bytes, ok, failed, pos;
+	int64_t roff, rinner;  /* record offsets; < 0 binds NULL */
 } bindings;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -863,6 +1008,7 @@ static const struct { const char *name; size_t off; } text_params[] = {
 	TEXT_PARAM(error), TEXT_PARAM(name), TEXT_PARAM(version), TEXT_PARAM(pqx), TEXT_PARAM(options),
 	TEXT_PARAM(kind), TEXT_PARAM(src), TEXT_PARAM(view), TEXT_PARAM(lang), TEXT_PARAM(asof),
 	TEXT_PARAM(orig), TEXT_PARAM(lead), TEXT_PARAM(kw), TEXT_PARAM(tr), TEXT_PARAM(ldonly),
+	TEXT_PARAM(url), TEXT_PARAM(fetched), TEXT_PARAM(archive),
 };
 #undef TEXT_PARAM
 
@@ -894,6 +1040,10 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 			rc = sqlite3_bind_int64(s, i, b->failed);
 		else if (strcmp(p, ":pos") == 0)
 			rc = sqlite3_bind_int64(s, i, b->pos);
+		else if (strcmp(p, ":roff") == 0)
+			rc = b->roff >= 0 ? sqlite3_bind_int64(s, i, b->roff) : sqlite3_bind_null(s, i);
+		else if (strcmp(p, ":rinner") == 0)
+			rc = b->rinner >= 0 ? sqlite3_bind_int64(s, i, b->rinner) : sqlite3_bind_null(s, i);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
@@ -943,23 +1093,39 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen, cons
 
 /* ---------- open, migrate, close ---------- */
 
-int pqx_store_schema_version(pqx_store *st)
+/* 0 and the version in *v, or -1 when SQLite cannot read it */
+static int read_version(pqx_store *st, int *v)
 {
 	sqlite3_stmt *s;
-	int v = -1;
+	int rc = -1;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int(s, 0);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*v = sqlite3_column_int(s, 0);
+		rc = 0;
+	}
 	sqlite3_finalize(s);
-	return v;
+	return rc;
+}
+
+int pqx_store_schema_version(pqx_store *st)
+{
+	int v;
+	return read_version(st, &v) == 0 ? v : -1;
 }
 
 static int migrate(pqx_store *st, char *err, size_t errlen)
 {
-	int v = pqx_store_schema_version(st);
-	if (v < 0) {
+	int v;
+	if (read_version(st, &v) != 0) {
 		set_err(err, errlen, "cannot read the schema version: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if (v < 0) {
+		/* a version pqx never writes: another program set it; touch nothing */
+		set_err(err, errlen, "database schema version %d (PRAGMA user_version) is not one pqx "
+		        "writes (0 to %d); the file is not a pqx database or another program changed it",
+		        v, NMIGRATIONS);
 		return -1;
 	}
 	if (v > NMIGRATIONS) {
@@ -967,53 +1133,66 @@ static int migrate(pqx_store *st, char *err, size_t errlen)
 		        " use a newer pqx", v, NMIGRATIONS);
 		return -1;
 	}
-	for (; v < NMIGRATIONS; v++) {
-		const struct migration *m = &migrations[v];
-		char pragma[48], what[48];
-		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-		snprintf(what, sizeof what, "schema migration to version %d", v + 1);
-		/* Outside the transaction: SQLite ignores this pragma inside one. */
-		if (m->fk_off && exec_sql(st->db, "PRAGMA foreign_keys = OFF", err, errlen, what) != 0)
-			return -1;
-		/* Each step is its own transaction, and re-reads the version inside it so two
-		 * processes opening a fresh file at once cannot both run a step. */
-		if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "schema migration") != 0)
-			goto fail_fk;
-		int now = pqx_store_schema_version(st);
-		if (now > v) {
-			if (exec_sql(st->db, "COMMIT", err, errlen, "schema migration") != 0)
-				goto fail;
-			if (m->fk_off)
-				sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
-			v = now - 1;
-			continue;
-		}
-		if (exec_sql(st->db, m->sql, err, errlen, what) != 0 ||
-		    (m->then && m->then(st, err, errlen) != 0) ||
-		    (m->sql_after && exec_sql(st->db, m->sql_after, err, errlen, what) != 0))
-			goto fail;
-		if (m->fk_off) {
-			/* The rebuilt tables must still satisfy every reference before COMMIT. */
-			sqlite3_stmt *chk;
-			int bad = 1;
-			if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &chk, NULL) == SQLITE_OK) {
-				bad = sqlite3_step(chk) != SQLITE_DONE;
-				if (bad)
-					set_err(err, errlen, "%s: foreign key check failed in table %s", what,
-					        (const char *)sqlite3_column_text(chk, 0));
-				sqlite3_finalize(chk);
-			} else {
-				set_err(err, errlen, "%s: %s", what, sqlite3_errmsg(st->db));
-			}
-			if (bad)
-				goto fail;
-		}
-		if (exec_sql(st->db, pragma, err, errlen, what) != 0 ||
-		    exec_sql(st->db, "COMMIT", err, errlen, what) != 0)
-			goto fail;
-		if (m->fk_off && exec_sql(st->db, "PRAGMA foreign_keys = ON", err, errlen, what) != 0)
-			return -1;
+	if (v == NMIGRATIONS)
+		return 0;
+	int fk_off = 0;
+	for (int i = v; i < NMIGRATIONS; i++)
+		fk_off |= migrations[i].fk_off;
+	char pragma[48], what[48], msg[1024];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", NMIGRATIONS);
+	/* Outside the transaction: SQLite ignores this pragma inside one. */
+	if (fk_off && exec_sql(st->db, "PRAGMA foreign_keys = OFF", err, errlen, "schema migration") != 0)
+		return -1;
+	/* Every missing step in one transaction: the file is at its old version or at the
+	 * newest, never in between. The version is read again inside it, so two processes
+	 * opening a fresh file at once cannot both run a step. */
+	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "schema migration") != 0)
+		goto fail_fk;
+	int from = pqx_store_schema_version(st);
+	if (from < 0 || from > NMIGRATIONS) {
+		set_err(err, errlen, "schema migration: cannot read the schema version: %s", sqlite3_errmsg(st->db));
+		goto fail;
 	}
+	int last_rebuild = -1;
+	for (int i = from; i < NMIGRATIONS; i++)
+		if (migrations[i].then == migrate_rebuild)
+			last_rebuild = i;
+	for (int i = from; i < NMIGRATIONS; i++) {
+		const struct migration *m = &migrations[i];
+		snprintf(what, sizeof what, "schema migration to version %d", i + 1);
+		if (exec_sql(st->db, m->sql, err, errlen, what) != 0)
+			goto fail;
+		if (m->then && (m->then != migrate_rebuild || i == last_rebuild)) {
+			msg[0] = '\0';
+			if (m->then(st, msg, sizeof msg) != 0) {
+				set_err(err, errlen, "%s: %s", what, msg);
+				goto fail;
+			}
+		}
+		if (m->sql_after && exec_sql(st->db, m->sql_after, err, errlen, what) != 0)
+			goto fail;
+	}
+	if (fk_off && from < NMIGRATIONS) {
+		/* The rebuilt tables must still satisfy every reference before COMMIT. */
+		sqlite3_stmt *chk;
+		int bad = 1;
+		if (sqlite3_prepare_v2(st->db, "PRAGMA foreign_key_check", -1, &chk, NULL) == SQLITE_OK) {
+			bad = sqlite3_step(chk) != SQLITE_DONE;
+			if (bad)
+				set_err(err, errlen, "%s: foreign key check failed in table %s", what,
+				        (const char *)sqlite3_column_text(chk, 0));
+			sqlite3_finalize(chk);
+		} else {
+			set_err(err, errlen, "%s: %s", what, sqlite3_errmsg(st->db));
+		}
+		if (bad)
+			goto fail;
+	}
+	if ((from < NMIGRATIONS && exec_sql(st->db, pragma, err, errlen, what) != 0) ||
+	    exec_sql(st->db, "COMMIT", err, errlen, from < NMIGRATIONS ? what : "schema migration") != 0)
+		goto fail;
+	if (fk_off && exec_sql(st->db, "PRAGMA foreign_keys = ON", err, errlen, "schema migration") != 0)
+		return -1;
 	return 0;
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1375,17 +1554,20 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 		if (strcmp(lb.lang, b.lead) != 0) {
 			/* Another language: its text is searchable through `translations`, and its
 			 * own sources may disagree on its language's fields. */
-			pqx_buf title = PQX_BUF_INIT;
+			pqx_buf title = PQX_BUF_INIT, summary = PQX_BUF_INIT;
 			bindings tb = lb;
 			tb.sha = NULL;
-			if (fetch_text(st, S_TITLE_OF, &tb, &title) < 0) {
+			if (fetch_text(st, S_TITLE_OF, &tb, &title) < 0 || fetch_text(st, S_SUMMARY_OF, &tb, &summary) < 0) {
 				pqx_buf_free(&title);
+				pqx_buf_free(&summary);
 				LOOP_FAIL();
 			}
 			add_para(&tr, &title);
+			add_para(&tr, &summary);
 			add_para(&tr, &qtext);
 			add_para(&tr, &atext);
 			pqx_buf_free(&title);
+			pqx_buf_free(&summary);
 			lb.ldonly = "1";
 			lb.pos = b.pos;
 			if (exec_stmt(st, S_CONFLICT_ADD, &lb) != 0) {
@@ -1470,18 +1652,19 @@ out:
 	return ret;
 }
 
-/* Migration 2's C part: every question rebuilt from the sources part A made. */
-static int migrate2_rebuild(pqx_store *st, char *err, size_t errlen)
+/* The C part of migrations 2 and 3: every question rebuilt from its sources. The
+ * caller puts "schema migration to version N: " before the message. */
+static int migrate_rebuild(pqx_store *st, char *err, size_t errlen)
 {
 	char ts[64];
 	if (now(st, ts) != 0) {
-		set_err(err, errlen, "schema migration to version 2: cannot read the clock");
+		set_err(err, errlen, "cannot read the clock");
 		return -1;
 	}
 	bindings b = {.now = ts};
 	sqlite3_stmt *ids = stmt(st, S_ALL_IDS, &b);
 	if (!ids) {
-		set_err(err, errlen, "schema migration to version 2: %s", sqlite3_errmsg(st->db));
+		set_err(err, errlen, "%s", sqlite3_errmsg(st->db));
 		return -1;
 	}
 	pqx_buf id = PQX_BUF_INIT, what = PQX_BUF_INIT;
@@ -1498,8 +1681,7 @@ static int migrate2_rebuild(pqx_store *st, char *err, size_t errlen)
 	}
 	sqlite3_reset(ids);
 	if (rc != SQLITE_DONE)
-		set_err(err, errlen, "schema migration to version 2: %s",
-		        what.len ? pqx_buf_cstr(&what) : sqlite3_errmsg(st->db));
+		set_err(err, errlen, "%s", what.len ? pqx_buf_cstr(&what) : sqlite3_errmsg(st->db));
 	pqx_buf_free(&id);
 	pqx_buf_free(&what);
 	return rc == SQLITE_DONE ? 0 : -1;
@@ -1663,7 +1845,18 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 	bindings b = {.now = ts, .run = run_id, .path = path, .sha = page->sha256,
 	              .bytes = (int64_t)page->bytes, .enc = nonempty(page->encoding),
 	              .encsrc = nonempty(page->encoding_source), .status = page->status,
-	              .error = nonempty(page->error), .w = page->warnings_json};
+	              .error = nonempty(page->error), .w = page->warnings_json,
+	              .roff = -1, .rinner = -1};
+	const pqx_page_origin *o = page->origin;
+	if (o) {
+		b.url = nonempty(o->url);
+		b.fetched = nonempty(o->fetched);
+		b.archive = nonempty(o->archive);
+		if (b.archive) {
+			b.roff = o->record_offset;
+			b.rinner = o->record_offset_in_member;
+		}
+	}
 	sqlite3_stmt *s = stmt(st, S_PAGE_UPSERT, &b);
 	if (!s || sqlite3_step(s) != SQLITE_ROW) {
 		if (s)
@@ -1674,6 +1867,9 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 	b.page = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	b.sha = NULL;
+	/* an archived page's source is its URL: the same page in next week's crawl */
+	if (b.archive && b.url)
+		b.path = b.url;
 	if (exec_stmt(st, S_PAGE_WARN_DEL, &b) != 0 ||
 	    (page->warnings_json && exec_stmt(st, S_PAGE_WARN_ADD, &b) != 0)) {
 		pqx_buf_adds(&what, "storing the page's warnings");

@@ -23,6 +23,17 @@ typedef struct pqx_run_info {
 	const char *options_json;   /* JSON object of the run's options, or NULL */
 } pqx_run_info;
 
+/* Where a page's bytes came from. A page read from a web archive is named by its
+ * URL as a question's source, so a later crawl of the same URL revises it rather
+ * than adding a second source. */
+typedef struct pqx_page_origin {
+	const char *url;            /* the page's URL: WARC-Target-URI, or --base-url; NULL */
+	const char *fetched;        /* WARC-Date (ISO 8601 UTC); NULL */
+	const char *archive;        /* the web archive's path; NULL for a file */
+	int64_t record_offset;      /* byte offset of the record (or of its gzip member) in it */
+	int64_t record_offset_in_member; /* its offset inside a gzip member shared with others; -1 */
+} pqx_page_origin;
+
 typedef struct pqx_page_info {
 	const char *path;           /* as given on the command line */
 	const char *sha256;         /* hex of the page's raw bytes */
@@ -32,6 +43,7 @@ typedef struct pqx_page_info {
 	const char *status;         /* "ok" or "error" */
 	const char *error;          /* NULL, or the error message when status is "error" */
 	const char *warnings_json;  /* NULL, or a JSON array of strings (page-level warnings) */
+	const struct pqx_page_origin *origin; /* NULL, or where the bytes came from */
 } pqx_page_info;
 
 /* Opens or creates the database, applies migrations. NULL + err on failure. */
@@ -54,7 +66,7 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
                    const char *records_json, pqx_buf *warnings, char *err, size_t errlen);
 
 /* The schema version this build creates and migrates to (PRAGMA user_version). */
-#define PQX_STORE_SCHEMA_VERSION 2
+#define PQX_STORE_SCHEMA_VERSION 4
 
 /* The database's schema version (PRAGMA user_version), or -1 on error. */
 int pqx_store_schema_version(pqx_store *st);

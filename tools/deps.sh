@@ -6,7 +6,7 @@
 #   sh tools/deps.sh fuzz   that, plus clang and its libFuzzer/sanitizer runtime
 #                           (make fuzz-build, make fuzz; not needed otherwise)
 set -u
-PKGS="build-essential pkg-config liblua5.4-dev libgumbo-dev libpcre2-dev libsqlite3-dev libedit-dev sqlite3 sqlite-utils tmux python3 time"
+PKGS="build-essential pkg-config liblua5.4-dev libgumbo-dev libpcre2-dev libsqlite3-dev libedit-dev zlib1g-dev sqlite3 sqlite-utils tmux python3 time lua-check wget"
 case "${1:-}" in
 "") ;;
 fuzz) PKGS="$PKGS clang libclang-rt-dev" ;;

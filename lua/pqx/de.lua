@@ -42,7 +42,7 @@ M.PARTIES = {
   "BÜNDNIS 90/DIE GRÜNEN", "Bündnis 90/Die Grünen", "B90/GR", "B90/Grüne",
   "DIE LINKE", "LINKE", "Die Linke", "PDS", "Linke.PDS", "AfD", "Piraten",
   "PIRATEN", "Piratenpartei", "NPD", "DVU", "REP", "FREIE WÄHLER",
-  "BVB/FREIE WÄHLER", "FW", "SSW", "BIW", "ALFA", "LKR", "Die PARTEI", "ÖDP",
+  "BVB/FREIE WÄHLER", "BVB/FW", "FW", "SSW", "BIW", "ALFA", "LKR", "Die PARTEI", "ÖDP",
 }
 local PARTY = {}
 for _, p in ipairs(M.PARTIES) do PARTY[text.fold_case(p)] = p end
@@ -182,13 +182,24 @@ end
 -- order, leaving out "javascript:" and same-page "#" links (starweb's action
 -- triggers). Empty lines are kept: "<br><br>" separates blocks. Comments are skipped.
 -- Inline elements join the line as their text stands ("<a>A</a>nlagen" is one word);
--- a block element child is a line of its own per line of its text.
+-- a block element child is a line of its own per line of its text. With opts.base
+-- (a URL), links resolve against it instead of the document's base URL: a PARLDOK
+-- page names the server it came from only in its form's action.
 local BLOCK = {}
 for t in ("div p table ul ol li dl h1 h2 h3 h4 h5 h6 hr"):gmatch("%a+%d?") do BLOCK[t] = true end
 
-function M.lines(node)
+function M.lines(node, opts)
   if not (pqx_is_node(node)) then
     error(string.format("bad argument #1 to 'lines' (Node expected, got %s)", type(node)), 2)
+  end
+  opts = check_opts("lines", 2, opts)
+  for k in pairs(opts) do
+    if k ~= "base" then
+      error(string.format("bad argument #2 to 'lines' (unknown option '%s'; known: base)", tostring(k)), 2)
+    end
+  end
+  if opts.base ~= nil and type(opts.base) ~= "string" then
+    error(string.format("bad argument #2 to 'lines' (opts.base must be a string, got %s)", type(opts.base)), 2)
   end
   local out, cur = {}, {text = "", urls = {}}
   local function flush()
@@ -199,7 +210,7 @@ function M.lines(node)
   local function link(a)
     local href = a:attr("href") or ""
     if href ~= "" and not href:find("^%s*#") and not href:lower():find("^%s*javascript:") then
-      cur.urls[#cur.urls + 1] = a:url()
+      cur.urls[#cur.urls + 1] = opts.base and require("pqx.core").url.resolve(opts.base, href) or a:url()
     end
   end
   for _, n in ipairs(node:child_nodes()) do

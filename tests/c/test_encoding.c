@@ -9,6 +9,7 @@
 #include "encoding.h"
 #include "t.h"
 
+#include <gumbo.h>
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,7 +306,8 @@ static void test_utf8_repair(void)
 		 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 4},
 		{"bytes F5..FF", "\xf5\xf8\xfc\xfe\xff", 5,
 		 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 5},
-		{"max code point kept", "\xf4\x8f\xbf\xbf", 4, "\xf4\x8f\xbf\xbf", 0},
+		/* kept by the decoder; a noncharacter, so the parser's U+FFFD is counted */
+		{"max code point kept", "\xf4\x8f\xbf\xbf", 4, "\xf4\x8f\xbf\xbf", 1},
 		{"E0 A0 80 kept", "\xe0\xa0\x80", 3, "\xe0\xa0\x80", 0},
 		{"ED 9F BF kept", "\xed\x9f\xbf", 3, "\xed\x9f\xbf", 0},
 		{"broken 3-byte then valid", "\xe2\x82\xc3\xa9", 4, "\xef\xbf\xbd\xc3\xa9", 1},
@@ -313,14 +315,15 @@ static void test_utf8_repair(void)
 	};
 	char pre[64], nm[120];
 	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-		/* the meta makes UTF-8 the declared encoding so invalid bytes are repaired */
-		size_t pl = (size_t)snprintf(pre, sizeof pre, "<meta charset=utf-8>");
+		/* the override makes UTF-8 strict: each maximal subpart is one U+FFFD
+		 * (a declared UTF-8 page reads stray bytes as windows-1252 instead) */
+		size_t pl = (size_t)snprintf(pre, sizeof pre, "<p>");
 		char in[128], want[256];
 		memcpy(in, pre, pl);
 		memcpy(in + pl, c[i].in, c[i].n);
 		snprintf(want, sizeof want, "%s%s", pre, c[i].want);
 		snprintf(nm, sizeof nm, "utf-8 %s", c[i].name);
-		expect(nm, in, pl + c[i].n, NULL, NULL, "UTF-8", "meta", want, c[i].rep);
+		expect(nm, in, pl + c[i].n, "utf-8", NULL, "UTF-8", "override", want, c[i].rep);
 	}
 	/* a long valid run with one error at the end exercises the word fast path */
 	char buf[100];
@@ -340,11 +343,14 @@ static void test_w1252(void)
 	for (int i = 1; i < 256; i++)
 		all[i - 1] = (unsigned char)i;
 	CHECK(dec(all, sizeof all, "windows-1252", NULL, &d) == 0, "w1252 all bytes decode");
-	CHECK(d.replaced == 0 && out_ok(&d), "w1252 all bytes: nothing replaced, valid");
+	/* nothing replaced by the decoder; the 33 controls (0x01-0x08, 0x0B,
+	 * 0x0E-0x1F, DEL and the five undefined bytes as C1) become U+FFFD in the
+	 * parser, and replaced counts them */
+	CHECK(d.replaced == 33 && d.controls == 33 && out_ok(&d), "w1252 all bytes: 33 controls counted, valid");
 	pqx_decoded_free(&d);
 
 	expect("w1252 0x81 0x8D 0x8F 0x90 0x9D are C1", L("\x81\x8d\x8f\x90\x9d"), NULL, NULL,
-	       "windows-1252", "default", "\xc2\x81\xc2\x8d\xc2\x8f\xc2\x90\xc2\x9d", 0);
+	       "windows-1252", "default", "\xc2\x81\xc2\x8d\xc2\x8f\xc2\x90\xc2\x9d", 5);
 	expect("w1252 quotes euro dashes", L("\x93" "a\x94 \x80 \x96\x97\x85\x99"), "latin1", NULL,
 	       "windows-1252", "override",
 	       "\xe2\x80\x9c" "a\xe2\x80\x9d \xe2\x82\xac \xe2\x80\x93\xe2\x80\x94\xe2\x80\xa6\xe2\x84\xa2", 0);
@@ -404,7 +410,7 @@ static void test_iconv(void)
 	expect("iconv EILSEQ replaced and continues", L("a\xaa" "b\xaa" "c"), "windows-1253", NULL, "windows-1253",
 	       "override", "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c", 2);
 	expect("iconv windows-1250 0x81 is C1", L("\x81\x8a"), "windows-1250", NULL, "windows-1250", "override",
-	       "\xc2\x81\xc5\xa0", 0);
+	       "\xc2\x81\xc5\xa0", 1);
 	expect("iconv shift_jis", L("\x82\xa0\x82\xa2"), "sjis", NULL, "Shift_JIS", "override",
 	       "\xe3\x81\x82\xe3\x81\x84", 0);
 	expect("iconv shift_jis truncated at end", L("\x82\xa0\x82"), "sjis", NULL, "Shift_JIS", "override",
@@ -438,6 +444,283 @@ static void test_utf16(void)
 	expect("utf-16be transport", L("\0A"), NULL, "utf-16be", "UTF-16BE", "transport", "A", 0);
 	expect("x-user-defined", L("A\x80\xff"), NULL, "x-user-defined", "x-user-defined", "transport",
 	       "A\xef\x9e\x80\xef\x9f\xbf", 0);
+}
+
+/* A decoded page's counters and warning, each its own named check. */
+static void counts(const char *name, const void *b, size_t n, const char *ov, const char *tr,
+                   const char *enc, const char *src, const char *want, long replaced,
+                   long fallback, long doubles, const char *warn)
+{
+	pqx_decoded d;
+	char nm[200];
+	expect(name, b, n, ov, tr, enc, src, want, replaced);
+	if (dec(b, n, ov, tr, &d) != 0)
+		return;
+	snprintf(nm, sizeof nm, "%s: fallback_bytes", name);
+	CHECK(d.fallback_bytes == (size_t)fallback, nm);
+	if (d.fallback_bytes != (size_t)fallback)
+		printf("#   fallback_bytes=%zu want %ld\n", d.fallback_bytes, fallback);
+	snprintf(nm, sizeof nm, "%s: double_encoded", name);
+	CHECK(d.double_encoded == (size_t)doubles, nm);
+	if (d.double_encoded != (size_t)doubles)
+		printf("#   double_encoded=%zu want %ld\n", d.double_encoded, doubles);
+	snprintf(nm, sizeof nm, "%s: warning", name);
+	if (warn) {
+		CHECK(strstr(d.warning, warn) != NULL, nm);
+		if (!strstr(d.warning, warn))
+			printf("#   warning: \"%s\"\n#   want in it: \"%s\"\n", d.warning, warn);
+	} else {
+		CHECK(d.warning[0] == '\0', nm);
+		if (d.warning[0])
+			printf("#   warning: \"%s\"\n", d.warning);
+	}
+	pqx_decoded_free(&d);
+}
+
+#define M8 "<meta charset=utf-8>"
+#define UE "\xc3\xbc" /* ü in UTF-8 */
+
+/* A UTF-8 page that is not an override reads bytes that are not UTF-8 as
+ * windows-1252; the counts decide whether a label or the sniffer is wrong. */
+static void test_fallback(void)
+{
+	counts("fallback: dash and umlaut", L(M8 UE " \x96 \xe4"), NULL, NULL, "UTF-8", "meta",
+	       M8 UE " \xe2\x80\x93 \xc3\xa4", 0, 2, 0,
+	       "2 bytes not valid UTF-8 read as windows-1252 (the first at line 1, column 23, offset 23: 0x96)");
+	counts("fallback: position on a later line", L(M8 "\nab\n\xc3\xa9\x96"), NULL, NULL, "UTF-8", "meta",
+	       NULL, 0, 1, 0, "1 byte not valid UTF-8 read as windows-1252 (the first at line 3, column 2, offset 26: 0x96)");
+	counts("fallback: the five undefined bytes are U+FFFD", L(M8 UE UE UE "\x81\x8d\x8f\x90\x9d"), NULL, NULL,
+	       "UTF-8", "meta", M8 UE UE UE "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 5, 0, 0,
+	       "5 bytes valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD (the first at line 1, "
+	       "column 24, offset 26: 0x81)");
+	counts("fallback: each kind of byte gives its own first place", L(M8 UE UE UE UE "\x81 \xe4"), NULL, NULL,
+	       "UTF-8", "meta", M8 UE UE UE UE "\xef\xbf\xbd \xc3\xa4", 1, 1, 0,
+	       "1 byte not valid UTF-8 read as windows-1252 (the first at line 1, column 27, offset 30: 0xE4); "
+	       "1 byte valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD (the first at line 1, "
+	       "column 25, offset 28: 0x81)");
+	counts("fallback: a cut sequence is read byte by byte", L(M8 UE "\xe2\x82 x"), NULL, NULL, "UTF-8", "meta",
+	       M8 UE "\xc3\xa2\xe2\x80\x9a x", 0, 2, 0, "2 bytes not valid UTF-8");
+	counts("fallback: transport label", L(UE "\x96"), NULL, "utf-8", "UTF-8", "transport",
+	       UE "\xe2\x80\x93", 0, 1, 0, "1 byte not valid UTF-8");
+	counts("fallback: after a BOM, offset counts the BOM", L("\xef\xbb\xbf" UE "\x96"), NULL, NULL, "UTF-8", "bom",
+	       UE "\xe2\x80\x93", 0, 1, 0, "(the first at line 1, column 2, offset 5: 0x96)");
+	counts("override utf-8 stays strict", L(UE "\x96"), "utf-8", NULL, "UTF-8", "override",
+	       UE "\xef\xbf\xbd", 1, 0, 0,
+	       "1 invalid UTF-8 sequence replaced by U+FFFD (the first at line 1, column 2, offset 2)");
+	counts("override: a script's utf-8 is strict too, on a meta page", L(M8 "\xe4"), "UTF8", NULL, "UTF-8",
+	       "override", M8 "\xef\xbf\xbd", 1, 0, 0, "1 invalid UTF-8 sequence");
+	/* sniffing: valid sequences must be at least 4 times the invalid ones */
+	counts("sniff: 4 valid, 1 stray: UTF-8", L(UE UE UE UE "\xe4"), NULL, NULL, "UTF-8", "detected",
+	       UE UE UE UE "\xc3\xa4", 0, 1, 0, "1 byte not valid UTF-8 read as windows-1252");
+	counts("sniff: 3 valid, 1 stray: windows-1252, and the double encoding shows", L(UE UE UE "\xe4"),
+	       NULL, NULL, "windows-1252", "default", "\xc3\x83\xc2\xbc\xc3\x83\xc2\xbc\xc3\x83\xc2\xbc\xc3\xa4", 0, 0, 3,
+	       "the text looks double-encoded");
+	counts("sniff: valid UTF-8 has no fallback", L(UE "x"), NULL, NULL, "UTF-8", "detected", UE "x", 0, 0, 0, NULL);
+	/* declared UTF-8 gives way only to at least 4 invalid sequences, 4 times the valid ones */
+	counts("declared utf-8, 4 invalid, 0 valid: windows-1252", L(M8 "\xe4\xf6\xfc\xdf"), NULL, NULL,
+	       "windows-1252", "meta-but-not-utf8", M8 "\xc3\xa4\xc3\xb6\xc3\xbc\xc3\x9f", 0, 0, 0,
+	       "declared charset \"utf-8\" but the page is not UTF-8 (4 invalid byte sequences, 0 valid "
+	       "multi-byte ones); decoded as windows-1252");
+	counts("declared utf-8 transport, mostly invalid", L("\xe4\xf6\xfc\xdf"), NULL, "utf-8",
+	       "windows-1252", "transport-but-not-utf8", "\xc3\xa4\xc3\xb6\xc3\xbc\xc3\x9f", 0, 0, 0,
+	       "declared charset \"utf-8\" but the page is not UTF-8");
+	counts("declared utf-8, 3 invalid: kept, read as windows-1252", L(M8 "\xe4\xf6\xfc"), NULL, NULL,
+	       "UTF-8", "meta", M8 "\xc3\xa4\xc3\xb6\xc3\xbc", 0, 3, 0, "3 bytes not valid UTF-8");
+	counts("declared utf-8, 4 invalid, 1 valid: kept", L(M8 UE "\xe4\xf6\xfc\xdf"), NULL, NULL,
+	       "UTF-8", "meta", M8 UE "\xc3\xa4\xc3\xb6\xc3\xbc\xc3\x9f", 0, 4, 0, "4 bytes not valid UTF-8");
+	counts("declared utf-8, 5 invalid, 1 valid: windows-1252", L(M8 UE "\xe4\xf6\xfc\xdf\xe4"), NULL, NULL,
+	       "windows-1252", "meta-but-not-utf8", NULL, 0, 0, 1, "(5 invalid byte sequences, 1 valid multi-byte one)");
+	/* a windows-1252 declaration on a page that is UTF-8 but for a stray byte */
+	counts("declared windows-1252, mostly UTF-8", L("<meta charset=windows-1252>" UE UE UE UE "\xe4"), NULL, NULL,
+	       "UTF-8", "meta-but-utf8", NULL, 0, 1, 0,
+	       "declared charset \"windows-1252\" but the page is UTF-8 apart from 1 byte; decoded as UTF-8");
+	counts("declared windows-1252, 3 valid 1 invalid: kept", L("<meta charset=windows-1252>" UE UE UE "\xe4"),
+	       NULL, NULL, "windows-1252", "meta", NULL, 0, 0, 3, "the text looks double-encoded");
+	counts("declared latin2, mostly UTF-8: kept (fallback is windows-1252 only)",
+	       L("<meta charset=latin2>" UE UE UE UE "\xe4"), NULL, NULL, "ISO-8859-2", "meta", NULL, 0, 0, 0, NULL);
+}
+
+/* The marks of double encoding, counted in text only. */
+static void test_double(void)
+{
+	static const struct { const char *name, *in; long n; } c[] = {
+		{"a-umlaut", "Gr\xc3\x83\xc2\xbc\xc3\x83\xc2\x9f" "e", 2},          /* GrÃ¼ÃŸe */
+		{"e-acute", "caf\xc3\x83\xc2\xa9", 1},                              /* cafÃ© */
+		{"low quote", "\xc3\xa2\xe2\x82\xac\xc5\xbe" "Bedarf", 1},           /* â€ž */
+		{"en dash", "a \xc3\xa2\xe2\x82\xac\xe2\x80\x9c b", 1},              /* â€“ */
+		{"trade mark", "X\xc3\xa2\xe2\x80\x9e\xc2\xa2", 1},                  /* â„¢ */
+		{"nbsp", "10\xc3\x82\xc2\xa0km", 1},                                 /* Â + NBSP */
+		{"degree", "20\xc3\x82\xc2\xb0" "C", 1},                             /* Â° */
+		{"oe", "c\xc3\x85\xe2\x80\x9c" "ur", 1},                             /* Å“ */
+		{"replacement char", "f\xc3\xaf\xc2\xbf\xc2\xbd" "r", 1},            /* ï¿½ */
+		{"BOM", "\xc3\xaf\xc2\xbb\xc2\xbfx", 1},                             /* ï»¿ */
+		{"latin-1 route (C1 control)", "\xc3\x83\xc2\x96" "ffentlich", 1},   /* Ã U+0096 */
+		{"three in a row", "\xc3\x83\xc2\xa4\xc3\x83\xc2\xb6\xc3\x83\xc2\xbc", 3},
+		{"German sz before a quote is German", "gro\xc3\x9f\xe2\x80\x9c", 0}, /* groß“ */
+		{"Portuguese A-tilde before a letter", "S\xc3\x83O PAULO", 0},
+		{"A-tilde before a quote", "IRM\xc3\x83\xe2\x80\x9d", 1},           /* accepted: the pattern */
+		{"A-circumflex before a C1-range quote", "VOIL\xc3\x82\xe2\x80\x9c", 0},
+		{"a-circumflex before a guillemet", "p\xc3\xa2\xc2\xbb", 0},
+		{"e-grave, NBSP, guillemet (valid CJK if re-read)", "apr\xc3\xa8\xc2\xa0\xc2\xbb", 0},
+		{"A-umlaut is not a lead here", "\xc3\x84\xe2\x80\xa1", 0},
+		{"cut pattern at the end", "\xc3\xa2\xe2\x82\xac", 0},
+		{"in a comment", "<!-- f\xc3\xaf\xc2\xbf\xc2\xbdr -->", 0},
+		{"after a comment", "<!-- x -->\xc3\x83\xc2\xa4", 1},
+		{"after an empty comment", "<!-->\xc3\x83\xc2\xa4", 1},
+		{"in an unclosed comment", "<!-- \xc3\x83\xc2\xa4", 0},
+		{"in a tag", "<a href=\"/q?k=Kurzbeitr\xc3\x83\xc2\xa4ge\">x</a>", 0},
+		{"after a tag", "<a href=\"/q\">Kurzbeitr\xc3\x83\xc2\xa4ge</a>", 1},
+		{"after a lone <", "1 < 2 \xc3\x83\xc2\xa4", 1},
+	};
+	char in[256], nm[160];
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		pqx_decoded d;
+		int n = snprintf(in, sizeof in, "<p>%s</p>", c[i].in);
+		snprintf(nm, sizeof nm, "double encoding: %s", c[i].name);
+		CHECK(dec(in, (size_t)n, "utf-8", NULL, &d) == 0 && d.double_encoded == (size_t)c[i].n, nm);
+		if (d.double_encoded != (size_t)c[i].n)
+			printf("#   double_encoded=%zu want %ld\n", d.double_encoded, c[i].n);
+		pqx_decoded_free(&d);
+	}
+	/* at every place in and across the scan's 32-byte blocks */
+	int all = 1;
+	for (size_t k = 0; k < 48; k++) {
+		char b[96];
+		memset(b, 'x', sizeof b);
+		memcpy(b + k, "\xc3\x83\xc2\xa4", 4);     /* Ã¤ */
+		b[(k + 23) % 90 + 4] = '\x01';
+		pqx_decoded d;
+		if (dec(b, sizeof b, "utf-8", NULL, &d) != 0 || d.double_encoded != 1 || d.controls != 1 ||
+		    d.replaced != 1)
+			all = 0;
+		pqx_decoded_free(&d);
+	}
+	CHECK(all, "double encoding and a control found at each of 48 offsets");
+	counts("double encoding: the warning names count, pattern and place",
+	       L("<p>x</p>\n<p>Die St\xc3\x83\xc2\xa4rkung der \xc3\xa2\xe2\x82\xac\xc5\xbe" "D\xc3\x83\xc2\xb6rfer</p>"),
+	       NULL, NULL, "UTF-8", "detected", NULL, 0, 0, 3,
+	       "the text looks double-encoded (UTF-8 read as windows-1252 and encoded again): 3 sequences like "
+	       "\"\xc3\x83\xc2\xa4\", the first at line 2, column 10");
+	counts("double encoding: a C1 control in the pattern is shown by number",
+	       L("\xc3\x83\xc2\x96" "ffentlich"), "utf-8", NULL, "UTF-8", "override", NULL, 1, 0, 1,
+	       "1 sequence like \"\xc3\x83<U+0096>\"");
+}
+
+/* Every code point the parser replaces counts in replaced; nothing else does. */
+static void test_controls(void)
+{
+	counts("controls: C0 and DEL", L("<p>a\x01" "b\x7f</p>"), "utf-8", NULL, "UTF-8", "override", NULL,
+	       2, 0, 0, "2 control characters or noncharacters replaced by U+FFFD (the first, U+0001, at line 1, column 5)");
+	counts("controls: TAB LF FF CR kept", L("<p>\t\n\x0c\r\n</p>"), "utf-8", NULL, "UTF-8", "override", NULL,
+	       0, 0, 0, NULL);
+	counts("controls: a U+FFFD in the source is not counted", L("<p>\xef\xbf\xbd</p>"), "utf-8", NULL,
+	       "UTF-8", "override", NULL, 0, 0, 0, NULL);
+	counts("controls: C1 in UTF-8", L("<p>\xc2\x80\xc2\x9f\xc2\xa0</p>"), "utf-8", NULL, "UTF-8", "override",
+	       NULL, 2, 0, 0, "the first, U+0080,");
+	counts("controls: noncharacters", L("<p>\xef\xb7\x90\xef\xb7\xaf\xef\xbf\xbe\xef\xbf\xbf\xf0\x9f\xbf\xbe</p>"),
+	       "utf-8", NULL, "UTF-8", "override", NULL, 5, 0, 0, "5 control characters or noncharacters");
+	counts("controls: next to the noncharacters, kept", L("<p>\xef\xb7\x8f\xef\xb7\xb0\xef\xbf\xbd\xf0\x9f\xbf\xbd</p>"),
+	       "utf-8", NULL, "UTF-8", "override", NULL, 0, 0, 0, NULL);
+	counts("controls: a NUL counts once", L("<p>\0</p>"), "utf-8", NULL, "UTF-8", "override", NULL, 1, 0, 0,
+	       "1 NUL byte replaced by U+FFFD");
+	counts("controls: windows-1252 0x81 and 0x1B", L("<p>\x81\x1b\xe4</p>"), NULL, NULL, "windows-1252", "default",
+	       NULL, 2, 0, 0, "2 control characters or noncharacters replaced by U+FFFD (the first, U+0081,");
+	counts("controls: via iconv", L("<p>\x01\xb1</p>"), "latin2", NULL, "ISO-8859-2", "override", NULL, 1, 0, 0,
+	       "1 control character or noncharacter replaced by U+FFFD");
+	counts("controls: UTF-16", L("\xff\xfe\x01\0" "a\0"), NULL, NULL, "UTF-16LE", "bom", "\x01" "a", 1, 0, 0, "1 control");
+}
+
+/* replaced is exactly the number of U+FFFD gumbo's tree gains: every code
+ * point from U+0001 to U+00FF and the noncharacters of planes 0-1 in text,
+ * checked against gumbo itself. */
+static size_t fffd_in_tree(const GumboNode *n)
+{
+	size_t c = 0;
+	if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE) {
+		for (const char *p = n->v.text.text; (p = strstr(p, "\xef\xbf\xbd")) != NULL; p += 3)
+			c++;
+		return c;
+	}
+	if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT)
+		return 0;
+	if (n->type == GUMBO_NODE_ELEMENT) {
+		const GumboVector *at = &n->v.element.attributes;
+		for (unsigned i = 0; i < at->length; i++) {
+			const GumboAttribute *a = at->data[i];
+			for (const char *p = a->value; (p = strstr(p, "\xef\xbf\xbd")) != NULL; p += 3)
+				c++;
+		}
+	}
+	const GumboVector *ch = n->type == GUMBO_NODE_ELEMENT ? &n->v.element.children : &n->v.document.children;
+	for (unsigned i = 0; i < ch->length; i++)
+		c += fffd_in_tree(ch->data[i]);
+	return c;
+}
+
+static void test_controls_match_gumbo(void)
+{
+	/* numeric references: decoded in text, attributes, <title>, <textarea>
+	 * and <noscript>; left alone in comments, raw text and CDATA */
+	static const char refs[] =
+		"<title>&#0;</title><body title=\"&#xD800;\"><p>a&#0;b&#x110000;c&#99999999999;d&#x0 "
+		"e&#xdfff;f&#x81;g&#1;h&#x10FFFF;</p><textarea>&#0;</textarea><noscript>&#0;</noscript>"
+		"<!-- &#0; --><script src=\"&#0;\">&#0;</script><style>&#0;</style><xmp>&#0;</xmp>"
+		"<svg><![CDATA[&#0;]]></svg><iframe>&#0;</iframe></body>";
+	pqx_decoded rd;
+	if (dec(L(refs), "utf-8", NULL, &rd) == 0) {
+		GumboOutput *o = gumbo_parse_with_options(&kGumboDefaultOptions, rd.utf8, rd.len);
+		size_t in_tree = fffd_in_tree(o->root);
+		CHECK(in_tree == rd.replaced && rd.references == 10, "replaced equals gumbo's new U+FFFD (references)");
+		printf("#   references: %zu U+FFFD in the tree, replaced %zu\n", in_tree, rd.replaced);
+		CHECK(strstr(rd.warning, "10 character references to U+0000, a surrogate or beyond U+10FFFF "
+		                          "replaced by U+FFFD (the first at line 1, column 8)") != NULL,
+		      "references: warned with the count and the place");
+		gumbo_destroy_output(&kGumboDefaultOptions, o);
+		pqx_decoded_free(&rd);
+	}
+	const char *encs[] = {"utf-8", "windows-1252"};
+	for (int k = 0; k < 2; k++) {
+		unsigned char page[1024];
+		size_t n = 0;
+		memcpy(page, "<body><p>", 9);
+		n = 9;
+		for (unsigned b = 1; b < 256; b++) {
+			if (b == '<' || b == '&')
+				continue;
+			if (k == 0) { /* the code point b in UTF-8 */
+				if (b < 0x80) {
+					page[n++] = (unsigned char)b;
+				} else {
+					page[n++] = (unsigned char)(0xC0 | b >> 6);
+					page[n++] = (unsigned char)(0x80 | (b & 0x3F));
+				}
+			} else {
+				page[n++] = (unsigned char)b;
+			}
+		}
+		if (k == 0) {
+			static const char extra[] = "\xef\xb7\x90\xef\xbf\xbe\xf0\x9f\xbf\xbf\xef\xbf\xbd";
+			memcpy(page + n, extra, sizeof extra - 1);
+			n += sizeof extra - 1;
+		}
+		memcpy(page + n, "</p></body>", 11);
+		n += 11;
+		pqx_decoded d;
+		char nm[120];
+		snprintf(nm, sizeof nm, "replaced equals gumbo's new U+FFFD (%s)", encs[k]);
+		if (dec(page, n, encs[k], NULL, &d) != 0) {
+			CHECK(0, nm);
+			continue;
+		}
+		GumboOutput *o = gumbo_parse_with_options(&kGumboDefaultOptions, d.utf8, d.len);
+		size_t in_tree = fffd_in_tree(o->root);
+		size_t in_source = k == 0 ? 1 : 0; /* the literal U+FFFD */
+		CHECK(in_tree - in_source == d.replaced && d.replaced > 30, nm);
+		printf("#   %s: %zu U+FFFD in the tree, %zu in the source, replaced %zu\n", encs[k], in_tree,
+		       in_source, d.replaced);
+		gumbo_destroy_output(&kGumboDefaultOptions, o);
+		pqx_decoded_free(&d);
+	}
 }
 
 static unsigned char *slurp(const char *path, size_t *n)
@@ -478,8 +761,28 @@ static void test_fixtures(void)
 		{"http_equiv.html", "ISO-8859-15", "meta", "250 \xe2\x82\xac par \xc5\x93uvre", NULL, 0},
 		{"meta_after_comment.html", "windows-1252", "meta", "Ku\xc3\xa7\xc3\xbc" "k.\xe2\x80\x9d", NULL, 0},
 		{"meta_past_1024.html", "windows-1252", "default", "Co\xc3\xb6rdinatie en \xc3\xa9\xc3\xa9n", NULL, 0},
-		{"invalid_utf8.html", "UTF-8", "meta", "Caf\xef\xbf\xbd cr\xc3\xa8me: 4 \xef\xbf\xbd pour",
-		 "5 invalid UTF-8 sequences", 5},
+		/* declared UTF-8, 5 invalid sequences among 2 valid: UTF-8 with fallback */
+		{"invalid_utf8.html", "UTF-8", "meta",
+		 "Caf\xc3\xa9 cr\xc3\xa8me: 4 \xc3\xa2\xe2\x80\x9a pour deux; \xc3\xbf fin \xc3\x80\xc2\xaf ok.",
+		 "6 bytes not valid UTF-8 read as windows-1252 (the first at line 8, column 7, offset 106: 0xE9)", 0},
+		{"stray_w1252.html", "UTF-8", "meta",
+		 "1.200 Pl\xc3\xa4tze \xe2\x80\x93 Stand Dezember; siehe \xe2\x80\x9c" "Anlage 2\xe2\x80\x9d.\xef\xbf\xbd",
+		 "4 bytes not valid UTF-8 read as windows-1252 (the first at line 11, column 24, offset 373: 0xE4); "
+		 "1 byte valid neither in UTF-8 nor in windows-1252 replaced by U+FFFD", 1},
+		{"stray_w1252_nodecl.html", "UTF-8", "detected", "Zu Frage 1: 1.200 Pl\xc3\xa4tze.",
+		 "1 byte not valid UTF-8 read as windows-1252 (the first at line 9, column 24, offset 320: 0xE4)", 0},
+		{"w1252_as_utf8.html", "windows-1252", "meta-but-not-utf8",
+		 "\xe2\x80\x9egro\xc3\x9f\xe2\x80\x9d genug; \xc3\x84nderungen",
+		 "declared charset \"utf-8\" but the page is not UTF-8 (11 invalid byte sequences, "
+		 "1 valid multi-byte one); decoded as windows-1252", 0},
+		{"latin1_decl_mostly_utf8.html", "UTF-8", "meta-but-utf8", "Ministeriums f\xc3\xbcr Verkehr",
+		 "declared charset \"iso-8859-1\" but the page is UTF-8 apart from 1 byte; decoded as UTF-8; "
+		 "1 byte not valid UTF-8 read as windows-1252 (the first at line 9, column 30, offset 311: 0xFC)", 0},
+		{"double_encoded.html", "UTF-8", "meta", "Die Ma\xc3\x83\xc5\xb8nahmen",
+		 "the text looks double-encoded (UTF-8 read as windows-1252 and encoded again): 9 sequences "
+		 "like \"\xc3\x83\xc5\xb8\", the first at line 10, column 39", 1},
+		{"controls.html", "UTF-8", "meta", "Antwoord\x01 van de minister\x7f: zie\xc2\x85 bijlage\xef\xb7\x90.",
+		 "4 control characters or noncharacters replaced by U+FFFD (the first, U+0001, at line 8, column 12)", 4},
 	};
 	char path[256], nm[200];
 	for (size_t i = 0; i < sizeof fx / sizeof fx[0]; i++) {
@@ -542,6 +845,34 @@ static void test_fuzz(void)
 		}
 	}
 	CHECK(ok && runs == 3200, "fuzz: 3200 random inputs give valid NUL-free UTF-8");
+
+	/* mostly valid UTF-8 with strays, so the fallback path and the text scan
+	 * run on every kind of broken sequence; declared by transport and sniffed */
+	static const char *const pieces[] = {"\xc3\xa4", "\xe2\x80\x93", "\xf0\x9f\x98\x80", "<!--", "-->",
+	                                     "<a ", ">", "\xc3\x83", "\xc2\xa4", "\xe2\x82", "\xc3\xa2"};
+	ok = 1;
+	runs = 0;
+	for (int r = 0; r < 2000; r++) {
+		size_t n = 0;
+		while (n + 8 < sizeof buf) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned v = seed >> 16;
+			if (v % 5 == 0) {
+				buf[n++] = (unsigned char)(0x80 + v / 5 % 128);
+			} else {
+				const char *pc = pieces[v / 5 % (sizeof pieces / sizeof pieces[0])];
+				memcpy(buf + n, pc, strlen(pc));
+				n += strlen(pc);
+			}
+		}
+		pqx_decoded d;
+		if (dec(buf, n, NULL, r % 2 ? "utf-8" : NULL, &d) != 0 || !out_ok(&d) || d.replaced < d.nuls ||
+		    d.fallback_bytes > n)
+			ok = 0;
+		pqx_decoded_free(&d);
+		runs++;
+	}
+	CHECK(ok && runs == 2000, "fuzz: 2000 mostly-UTF-8 inputs give valid NUL-free UTF-8");
 }
 
 static double now(void)
@@ -593,6 +924,10 @@ int main(void)
 	test_nuls();
 	test_iconv();
 	test_utf16();
+	test_fallback();
+	test_double();
+	test_controls();
+	test_controls_match_gumbo();
 	test_fixtures();
 	test_fuzz();
 	if (getenv("PQX_BENCH"))

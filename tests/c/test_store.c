@@ -1,22 +1,29 @@
 /*
  * test_store.c: the SQLite store against the fixtures in tests/fixtures/store/: schema
- * and migration, every table of a stored Senate record, idempotent re-runs, revisions,
- * full-text search, unknown fields, error pages, whole-page rollback, and the five
- * README queries (tests/fixtures/store/queries.sql). Run from the project root.
+ * and migrations (tests/fixtures/migrate/v1.db and v2.db, killed and failing migrations),
+ * every table of a stored Senate record, authors' kinds, documents and summaries of German
+ * pages, idempotent re-runs, order independence, revisions, full-text search, unknown
+ * fields, error pages, whole-page rollback, and the five README queries
+ * (tests/fixtures/store/queries.sql). Run from the project root.
  * Databases are temporary files under /tmp, removed at the end; it writes nothing else.
  */
-#define _POSIX_C_SOURCE 200809L  /* strdup, getpid */
+#define _POSIX_C_SOURCE 200809L  /* strdup, getpid, fork, waitpid */
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "sha256.h"
 #include "store.h"
 #include "t.h"
+
+#define PQX_STR_(x) #x
+#define PQX_STR(x) PQX_STR_(x)
 
 #define FIX "tests/fixtures/store/"
 
@@ -104,7 +111,7 @@ static int store(pqx_store *st, int64_t run, const char *path, const char *sha, 
                  pqx_buf *warnings)
 {
 	pqx_page_info pi = {path, sha, records ? strlen(records) : 0, "windows-1252", "meta", "ok",
-	                    NULL, NULL};
+	                    NULL, NULL, NULL};
 	int rc = pqx_store_page(st, run, &pi, records, warnings, err, sizeof err);
 	if (rc != 0)
 		printf("# store: %s\n", err);
@@ -151,12 +158,12 @@ static void test_schema(void)
 		return;
 	sqlite3 *db = pqx_store_db(st);
 	CHECK(pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, "schema version after creation");
-	CHECK_INT(db, "PRAGMA user_version", 2, "user_version is 2");
+	CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "user_version is the latest");
 	CHECK_ROWS(db, "PRAGMA journal_mode", "wal\n", "journal mode is WAL");
 	CHECK_INT(db, "PRAGMA foreign_keys", 1, "foreign keys on");
 	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'question_fts%'"
 	           " ORDER BY name",
-	           "answer\nanswer_item\nanswer_section\nattachment\nevent\nkeyword\npage\npage_warning\n"
+	           "answer\nanswer_item\nanswer_section\nattachment\ndocument\nevent\nkeyword\norganisation\npage\npage_warning\n"
 	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_conflict\n"
 	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source\nquestion_translation\n"
 	           "related\nrun\n", "all tables exist");
@@ -179,7 +186,7 @@ static void test_schema(void)
 	CHECK(st != NULL, "store reopens");
 	if (!st)
 		return;
-	CHECK(pqx_store_schema_version(st) == 2, "reopen keeps version 2");
+	CHECK(pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, "reopen keeps the version");
 	CHECK_INT(pqx_store_db(st), "SELECT count(*) FROM sqlite_master", tables, "reopen creates nothing twice");
 	sqlite3_exec(pqx_store_db(st), "PRAGMA user_version = 99", NULL, NULL, NULL);
 	pqx_store_close(st);
@@ -210,7 +217,7 @@ static void test_full(void)
 	pqx_sha256_hex("page bytes v1", 13, pagesha);
 	pqx_buf w = PQX_BUF_INIT;
 	pqx_page_info pi = {"examples/be-senate/5-8916.html", pagesha, 31337, "windows-1252", "meta", "ok", NULL,
-	                    "[\"stray byte 0x8e read as windows-1252\"]"};
+	                    "[\"stray byte 0x8e read as windows-1252\"]", NULL};
 	CHECK(pqx_store_page(st, run, &pi, full, &w, err, sizeof err) == 0, "store the 5-8916 page");
 	CHECK(w.len == 0, "no store warnings for a known-fields record");
 	CHECK(pqx_store_run_end(st, run, 1, 0, err, sizeof err) == 0, "run end");
@@ -221,7 +228,8 @@ static void test_full(void)
 	           "0.1.0|{\"max_bytes\":1000000}|1|0\n", "run row");
 	char want[2048];
 	snprintf(want, sizeof want, "1|examples/be-senate/5-8916.html|%s|31337|windows-1252|meta|ok|NULL|"
-	         "[\"stray byte 0x8e read as windows-1252\"]|1|1|2024-01-01T10:00:00.000Z|2024-01-01T10:00:00.000Z\n",
+	         "[\"stray byte 0x8e read as windows-1252\"]|1|1|2024-01-01T10:00:00.000Z|2024-01-01T10:00:00.000Z"
+	         "|NULL|NULL|NULL|NULL|NULL\n",
 	         pagesha);
 	CHECK_ROWS(db, "SELECT * FROM page", want, "page row");
 	CHECK_ROWS(db, "SELECT page_id, question_id, message FROM page_warning",
@@ -255,7 +263,7 @@ static void test_full(void)
 	CHECK_ROWS(db, "SELECT * FROM person", "1|Martine Taelman\n", "person row");
 	CHECK_ROWS(db, "SELECT * FROM party", "1|Open Vld\n", "party row");
 	CHECK_ROWS(db, "SELECT * FROM question_author",
-	           "be-senate:5-8916|0|1|1|Martine Taelman (Open Vld)|NULL|NULL\n", "author row");
+	           "be-senate:5-8916|0|person|1|NULL|1|Martine Taelman (Open Vld)|NULL|NULL\n", "author row");
 	CHECK_ROWS(db, "SELECT position, title, person, substr(raw, 1, 26) FROM question_addressee",
 	           "0|de staatssecretaris voor Asiel en Migratie, Maatschappelijke Integratie en "
 	           "Armoedebestrijding, toegevoegd aan de minister van Justitie|NULL|aan de staatssecretaris vo\n",
@@ -504,7 +512,7 @@ static void expect_refused(pqx_store *st, const char *records, const char *msg, 
 	sqlite3 *db = pqx_store_db(st);
 	char *before = rows(db, snapshot_sql);
 	pqx_buf w = PQX_BUF_INIT;
-	pqx_page_info pi = {"bad.html", "ffff", 10, NULL, NULL, "ok", NULL, "[\"w\"]"};
+	pqx_page_info pi = {"bad.html", "ffff", 10, NULL, NULL, "ok", NULL, "[\"w\"]", NULL};
 	int rc = pqx_store_page(st, 1, &pi, records, &w, err, sizeof err);
 	char *after = rows(db, snapshot_sql);
 	char n1[200], n2[200], n3[200];
@@ -539,7 +547,7 @@ static void test_errors(void)
 	/* An error page: stored as such, no records. */
 	pqx_page_info ep = {"broken.html", "eeee", 5, "utf-8", "bom", "error",
 	                    "be-senate.lua: record be-senate:5-1: dates.asked: \"30 april 2013\" is not YYYY-MM-DD",
-	                    NULL};
+	                    NULL, NULL};
 	CHECK(pqx_store_page(st, run, &ep, NULL, NULL, err, sizeof err) == 0, "store an error page");
 	CHECK_ROWS(db, "SELECT path, status, error, encoding_source FROM page WHERE path = 'broken.html'",
 	           "broken.html|error|be-senate.lua: record be-senate:5-1: dates.asked: \"30 april 2013\" is not "
@@ -576,10 +584,10 @@ static void test_errors(void)
 	CHECK(fts_ok(db), "FTS consistent after rollbacks");
 
 	/* Page-level problems are refused too. */
-	pqx_page_info bad = {"badstatus.html", "dddd", 1, NULL, NULL, "maybe", NULL, NULL};
+	pqx_page_info bad = {"badstatus.html", "dddd", 1, NULL, NULL, "maybe", NULL, NULL, NULL};
 	CHECK(pqx_store_page(st, run, &bad, NULL, NULL, err, sizeof err) == -1 &&
 	      strstr(err, "storing the page row: CHECK constraint failed") != NULL, "bad page status refused");
-	pqx_page_info badw = {"badw.html", "dddd", 1, NULL, NULL, "ok", NULL, "[not json"};
+	pqx_page_info badw = {"badw.html", "dddd", 1, NULL, NULL, "ok", NULL, "[not json", NULL};
 	CHECK(pqx_store_page(st, run, &badw, NULL, NULL, err, sizeof err) == -1 &&
 	      strstr(err, "malformed JSON") != NULL, "malformed page warnings refused");
 	CHECK(pqx_store_run_begin(st, &(pqx_run_info){"s", "p", "v", "h", "x", "{oops"}, err, sizeof err) == -1,
@@ -694,14 +702,15 @@ static const char *const dump_sql[] = {
 	"SELECT id, parliament, term, number, type, lang, page_lang, title, status, date_asked,"
 	" date_answered, date_published, date_due, date_withdrawn, source_url, question_text, answer_text,"
 	" keywords, translations, revision, record_sha256, record, extra,"
-	" (SELECT path FROM page WHERE page.id = question.page_id) FROM question ORDER BY id",
+	" (SELECT path FROM page WHERE page.id = question.page_id), summary FROM question ORDER BY id",
 	"SELECT question_id, kind, source, view, lang, as_of, record_sha256,"
 	" (SELECT path FROM page WHERE page.id = s.page_id) FROM question_source s ORDER BY 1, 2, 3",
 	"SELECT * FROM question_translation ORDER BY question_id, lang",
 	"SELECT * FROM question_conflict ORDER BY question_id, position",
 	"SELECT question_id, revision, kind, source, record_sha256 FROM question_revision ORDER BY 1, 2",
-	"SELECT a.question_id, a.position, p.name, y.name, a.raw, a.constituency, a.ref FROM question_author a"
-	" JOIN person p ON p.id = a.person_id LEFT JOIN party y ON y.id = a.party_id ORDER BY 1, 2",
+	"SELECT a.question_id, a.position, a.kind, p.name, o.kind, o.name, y.name, a.raw, a.constituency, a.ref"
+	" FROM question_author a LEFT JOIN person p ON p.id = a.person_id"
+	" LEFT JOIN organisation o ON o.id = a.organisation_id LEFT JOIN party y ON y.id = a.party_id ORDER BY 1, 2",
 	"SELECT * FROM question_addressee ORDER BY 1, 2",
 	"SELECT * FROM question_part ORDER BY 1, 2",
 	"SELECT question_id, position, date, kind, by_name, intro, body FROM answer ORDER BY 1, 2",
@@ -714,8 +723,11 @@ static const char *const dump_sql[] = {
 	"SELECT * FROM event ORDER BY 1, 2",
 	"SELECT * FROM related ORDER BY 1, 2",
 	"SELECT * FROM attachment ORDER BY 1, 2",
+	"SELECT * FROM document ORDER BY 1, 2",
 	"SELECT count(*) FROM question_fts WHERE question_fts MATCH '\"sociale media\"'",
 	"SELECT count(*) FROM question_fts WHERE question_fts MATCH '\"médias sociaux\"'",
+	"SELECT count(*) FROM question_fts WHERE question_fts MATCH 'summary : Sonderungsverbot'",
+	"SELECT kind, name FROM organisation ORDER BY kind, name",
 };
 
 static char *dump(sqlite3 *db)
@@ -749,19 +761,23 @@ static int store_file(pqx_store *st, int64_t run, int which, char *const *recs)
 	return store(st, run, page_files[which], sha, recs[which], NULL);
 }
 
-static void test_permutations(void)
+/* Stores n pages (at most 5) in every order, each order in a new database; returns the
+ * dump of the first order (caller frees), and in *same how many orders gave that dump. */
+static char *every_order(const char *const *files, int n, int *perms_out, int *same_out, int *ok_out)
 {
-	char *recs[NPAGES];
-	for (int i = 0; i < NPAGES; i++)
-		recs[i] = slurp(page_files[i]);
+	char *recs[5];
+	for (int i = 0; i < n; i++)
+		recs[i] = slurp(files[i]);
 	char *first = NULL;
-	int perms = 0, same = 0, stored_ok = 1;
-	int idx[NPAGES];
-	/* every order of the five pages: all 5^5 index tuples, keeping those without repeats */
-	for (int n = 0; n < 3125; n++) {
+	int perms = 0, same = 0, stored_ok = 1, total = 1;
+	int idx[5];
+	for (int k = 0; k < n; k++)
+		total *= n;
+	/* every order of the n pages: all n^n index tuples, keeping those without repeats */
+	for (int t = 0; t < total; t++) {
 		int used = 0, ok = 1;
-		for (int k = 0, m = n; k < NPAGES; k++, m /= NPAGES) {
-			idx[k] = m % NPAGES;
+		for (int k = 0, m = t; k < n; k++, m /= n) {
+			idx[k] = m % n;
 			if (used & (1 << idx[k]))
 				ok = 0;
 			used |= 1 << idx[k];
@@ -775,9 +791,12 @@ static void test_permutations(void)
 		}
 		pqx_store_set_clock(st, perms % 2 ? "2024-05-05T00:00:00.000Z" : "2024-01-01T00:00:00.000Z");
 		int64_t run = run_begin(st);
-		for (int k = 0; k < NPAGES; k++)
-			if (store_file(st, run, idx[k], recs) != 0)
+		for (int k = 0; k < n; k++) {
+			char sha[65];
+			pqx_sha256_hex(recs[idx[k]], strlen(recs[idx[k]]), sha);
+			if (store(st, run, files[idx[k]], sha, recs[idx[k]], NULL) != 0)
 				stored_ok = 0;
+		}
 		char *d = dump(pqx_store_db(st));
 		if (!first) {
 			first = d;
@@ -786,12 +805,25 @@ static void test_permutations(void)
 			if (strcmp(first, d) == 0)
 				same++;
 			else if (same == perms)
-				printf("# order %d %d %d %d %d differs\n", idx[0], idx[1], idx[2], idx[3], idx[4]);
+				printf("# order %d %d %d %d %d differs\n", idx[0], idx[1], n > 2 ? idx[2] : -1,
+				       n > 3 ? idx[3] : -1, n > 4 ? idx[4] : -1);
 			free(d);
 		}
 		perms++;
 		pqx_store_close(st);
 	}
+	for (int i = 0; i < n; i++)
+		free(recs[i]);
+	*perms_out = perms;
+	*same_out = same;
+	*ok_out = stored_ok;
+	return first;
+}
+
+static void test_permutations(void)
+{
+	int perms, same, stored_ok;
+	char *first = every_order(page_files, NPAGES, &perms, &same, &stored_ok);
 	CHECK(stored_ok, "every order stores every page");
 	CHECK(perms == 120, "120 orders of the five pages");
 	if (same != perms)
@@ -802,10 +834,30 @@ static void test_permutations(void)
 	      "the question row is Dutch (the original language) whatever the order");
 	CHECK(first && strstr(first, "be-senate:5-8916|1|detail|nl|") != NULL,
 	      "the unanswered Dutch page is a revision of the Dutch source in every order");
-	CHECK(first && strstr(first, "\n-- 16\n1\n") != NULL, "the French text is found in every order");
+	CHECK(first && strstr(first, "\n-- 17\n1\n") != NULL, "the French text is found in every order");
 	free(first);
-	for (int i = 0; i < NPAGES; i++)
-		free(recs[i]);
+
+	/* German pages: a list and a detail page of one question, a group, a party and a
+	 * committee as authors, documents and summaries. */
+	static const char *const de_files[] = {
+		"examples/de-by/detail.expected.json",
+		"examples/de-by/overview.expected.json",
+		"examples/de-he/detail_major.expected.json",
+		"examples/de-mv/detail_6_4640.expected.json",
+	};
+	first = every_order(de_files, 4, &perms, &same, &stored_ok);
+	CHECK(stored_ok && perms == 24, "24 orders of four German pages store every page");
+	if (same != perms)
+		printf("#   %d of %d orders give the first order's rows\n", same, perms);
+	CHECK(same == perms, "every order gives the same authors, organisations, documents and summaries");
+	CHECK(first && strstr(first, "de-he:19/1126|0|group|NULL|group|Fraktion der SPD|SPD|") != NULL,
+	      "the Hessen group author is an organisation in every order");
+	CHECK(first && strstr(first, "de-by:17/4838|0|party|NULL|party|BÜNDNIS 90/DIE GRÜNEN|BÜNDNIS 90/DIE GRÜNEN|") != NULL,
+	      "the Bayern party author comes from the detail page in every order");
+	CHECK(first && strstr(first, "de-he:19/1126|2|19/42|other|2015-04-28|") != NULL,
+	      "the Hessen documents are rows in every order");
+	CHECK(first && strstr(first, "\n-- 18\n1\n") != NULL, "the summary is searchable in every order");
+	free(first);
 }
 
 static void test_sources(void)
@@ -845,7 +897,7 @@ static void test_sources(void)
 	pqx_buf w = PQX_BUF_INIT;
 	char sha[65];
 	pqx_sha256_hex(recs[1], strlen(recs[1]), sha);
-	pqx_page_info pi = {page_files[1], sha, 10, NULL, NULL, "ok", NULL, NULL};
+	pqx_page_info pi = {page_files[1], sha, 10, NULL, NULL, "ok", NULL, NULL, NULL};
 	CHECK(pqx_store_page(st, run2, &pi, recs[1], &w, err, sizeof err) == 0, "store the answered Dutch page");
 	CHECK_ROWS(db, "SELECT question_id, revision, kind, source, json_extract(record, '$.status'), replaced_at"
 	           " FROM question_revision",
@@ -920,7 +972,7 @@ static void test_sources(void)
 	           "the DIP views merge: dates, keywords and the static URL of the extract");
 	CHECK_ROWS(db, "SELECT field, source, chosen_source FROM question_conflict"
 	           " WHERE question_id = 'de-bundestag:18-83903' ORDER BY position",
-	           "attachments|ablauf|extract\nextra.drucksachen|ablauf|extract\n",
+	           "attachments|ablauf|extract\ndocuments|ablauf|extract\n",
 	           "the views' disagreements on attachments and Drucksachen are recorded");
 	CHECK_INT(db, "SELECT count(*) FROM page_warning WHERE message LIKE"
 	          " 'record de-bundestag:18-83903: sources disagree on attachments: detail source ablauf gives %'", 2,
@@ -959,6 +1011,113 @@ static void test_lists(void)
 	pqx_store_close(st);
 }
 
+/* ---------- schema version 3: authors' kinds, documents, summaries ---------- */
+
+static void test_v3_rows(void)
+{
+	static const char *const de_files[] = {
+		"examples/de-by/detail.expected.json",
+		"examples/de-by/overview.expected.json",
+		"examples/de-he/detail_major.expected.json",
+		"examples/de-mv/detail_6_4640.expected.json",
+	};
+	pqx_store *st = pqx_store_open(":memory:", err, sizeof err);
+	if (!st) {
+		CHECK(0, "open for version 3 rows");
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	pqx_store_set_clock(st, "2024-01-01T00:00:00.000Z");
+	char *recs[4];
+	int ok = 1;
+	for (int i = 0; i < 4; i++) {
+		recs[i] = slurp(de_files[i]);
+		if (store(st, 0, de_files[i], de_files[i], recs[i], NULL) != 0)
+			ok = 0;
+	}
+	CHECK(ok, "store four German pages");
+	CHECK_ROWS(db, "SELECT a.kind, o.kind, o.name, y.name FROM question_author a"
+	           " JOIN organisation o ON o.id = a.organisation_id LEFT JOIN party y ON y.id = a.party_id"
+	           " ORDER BY a.question_id",
+	           "party|party|BÜNDNIS 90/DIE GRÜNEN|BÜNDNIS 90/DIE GRÜNEN\n"
+	           "group|group|Fraktion der SPD|SPD\n"
+	           "committee|committee|Ausschuss|NULL\n",
+	           "a party, a group and a committee are organisations, with their party when printed");
+	CHECK_INT(db, "SELECT count(*) FROM person WHERE name IN ('Ausschuss', 'Fraktion der SPD', 'BÜNDNIS 90/DIE GRÜNEN')",
+	          0, "none of them is a person");
+	CHECK_ROWS(db, "SELECT position, number, kind, date, title FROM document WHERE question_id = 'de-he:19/1126'"
+	           " ORDER BY position",
+	           "0|19/1126|question|2014-11-19|NULL\n1|19/1632|answer|2015-02-23|NULL\n"
+	           "2|19/42|other|2015-04-28|Plenarprotokoll 19/42\n",
+	           "the Hessen papers in the record's order, with kind, date and title");
+	CHECK_ROWS(db, "SELECT url FROM document WHERE question_id = 'de-he:19/1126' AND position = 1",
+	           "http://starweb.hessen.de/cgi-bin/webhltlinks.pl?form=/webhlt_links.html&typ=drs&title=Drucksache&nb=19/1632\n",
+	           "a paper's URL");
+	CHECK_INT(db, "SELECT count(*) FROM document WHERE question_id = 'de-by:17/4838'", 1,
+	          "Bayern 17/4838: one paper, from the detail page (the list's is the same)");
+	CHECK_ROWS(db, "SELECT id FROM question WHERE summary LIKE 'Fragenkatalog zur Entwicklung%'", "de-he:19/1126\n",
+	           "question.summary");
+	CHECK(matches(db, "summary : Lehrkräftebezahlung") == 1, "the summary is searched (its own FTS column)");
+	CHECK(matches(db, "title : Lehrkräftebezahlung") == 0, "... and only there");
+	/* Unchanged pages again: nothing but last_seen. */
+	char *before = dump(db);
+	pqx_store_set_clock(st, "2024-02-01T00:00:00.000Z");
+	for (int i = 3; i >= 0; i--)
+		store(st, 0, de_files[i], de_files[i], recs[i], NULL);
+	char *after = dump(db);
+	CHECK_STR(after, before, "re-storing the German pages changes no author, organisation, document or summary");
+	CHECK_INT(db, "SELECT count(*) FROM question_revision", 0, "... and adds no revision");
+	free(before);
+	free(after);
+	for (int i = 0; i < 4; i++)
+		free(recs[i]);
+
+	/* A party author without `party`: its name is the party. A person named like a group
+	 * stays a person (the kind decides, never the name). */
+	const char *kinds = "[{\"authors\":[{\"kind\":\"party\",\"name\":\"B90/Grüne\"},"
+		"{\"name\":\"Fraktion der SPD\"},{\"kind\":\"government\",\"name\":\"Landesregierung\"}],"
+		"\"dates\":{\"asked\":\"2015-01-01\"},\"id\":\"de-sl:15/1\",\"number\":\"15/1\",\"parliament\":\"de-sl\","
+		"\"schema\":\"pqx.question/1\",\"status\":\"unanswered\",\"type\":\"written\"}]";
+	CHECK(store(st, 0, "kinds.html", "k1", kinds, NULL) == 0, "store a record with three kinds of author");
+	CHECK_ROWS(db, "SELECT a.position, a.kind, p.name, o.name, y.name FROM question_author a"
+	           " LEFT JOIN person p ON p.id = a.person_id LEFT JOIN organisation o ON o.id = a.organisation_id"
+	           " LEFT JOIN party y ON y.id = a.party_id WHERE a.question_id = 'de-sl:15/1' ORDER BY 1",
+	           "0|party|NULL|B90/Grüne|B90/Grüne\n1|person|Fraktion der SPD|NULL|NULL\n"
+	           "2|government|NULL|Landesregierung|NULL\n",
+	           "party author's name is its party; no kind means person; a government is an organisation");
+	CHECK_INT(db, "SELECT count(*) FROM organisation WHERE name = 'Fraktion der SPD'", 1,
+	          "the same name as a person and as a group: one row in each table");
+
+	/* Documents and summaries follow the language of their page: two languages with their
+	 * own titles and URLs are not a disagreement. */
+	const char *nl = "[{\"authors\":[{\"name\":\"A\"}],\"dates\":{\"asked\":\"2015-01-01\"},"
+		"\"documents\":[{\"kind\":\"question\",\"number\":\"6-1/1\",\"title\":\"Vraag\",\"url\":\"https://x.be/?LANG=nl\"}],"
+		"\"id\":\"be-x:6-1\",\"lang\":\"nl\",\"number\":\"6-1\",\"page_lang\":\"nl\",\"parliament\":\"be-x\","
+		"\"schema\":\"pqx.question/1\",\"status\":\"unanswered\",\"summary\":\"Samenvatting over fietspaden\","
+		"\"title\":\"Fietspaden\",\"type\":\"written\"}]";
+	const char *fr = "[{\"authors\":[{\"name\":\"A\"}],\"dates\":{\"asked\":\"2015-01-01\"},"
+		"\"documents\":[{\"kind\":\"question\",\"number\":\"6-1/1\",\"title\":\"Question\",\"url\":\"https://x.be/?LANG=fr\"}],"
+		"\"id\":\"be-x:6-1\",\"lang\":\"nl\",\"number\":\"6-1\",\"page_lang\":\"fr\",\"parliament\":\"be-x\","
+		"\"schema\":\"pqx.question/1\",\"status\":\"unanswered\",\"summary\":\"Résumé sur les pistes cyclables\","
+		"\"title\":\"Pistes cyclables\",\"type\":\"written\"}]";
+	CHECK(store(st, 0, "fr.html", "f1", fr, NULL) == 0 && store(st, 0, "nl.html", "n1", nl, NULL) == 0,
+	      "store a question in French, then in Dutch (the original)");
+	CHECK_ROWS(db, "SELECT title, url FROM document WHERE question_id = 'be-x:6-1'", "Vraag|https://x.be/?LANG=nl\n",
+	           "the document rows are the original language's");
+	CHECK_INT(db, "SELECT count(*) FROM question_conflict WHERE question_id = 'be-x:6-1'", 0,
+	          "two languages' papers and summaries are not a disagreement");
+	CHECK_ROWS(db, "SELECT summary FROM question WHERE id = 'be-x:6-1'", "Samenvatting over fietspaden\n",
+	           "question.summary is the original language's");
+	CHECK_ROWS(db, "SELECT lang, summary, json_extract(record, '$.documents[0].title') FROM question_translation"
+	           " WHERE question_id = 'be-x:6-1' ORDER BY lang",
+	           "fr|Résumé sur les pistes cyclables|Question\nnl|Samenvatting over fietspaden|Vraag\n",
+	           "each translation keeps its summary and its papers");
+	CHECK(matches(db, "cyclables") == 1 && matches(db, "translations : Résumé") == 1,
+	      "the French summary is searchable (through translations)");
+	CHECK(fts_ok(db), "FTS consistent with summaries");
+	pqx_store_close(st);
+}
+
 /* ---------- migration from version 1 ---------- */
 
 static int copy_file(const char *from, const char *to)
@@ -981,7 +1140,8 @@ static int copy_file(const char *from, const char *to)
 /* The rows of a version-1 file that version 2 keeps as they were. */
 static const char *const v1_rows[] = {
 	"SELECT * FROM run ORDER BY id",
-	"SELECT * FROM page ORDER BY id",
+	"SELECT id, path, content_sha256, bytes, encoding, encoding_source, status, error, warnings,"
+	" first_seen_run, last_seen_run, first_seen, last_seen FROM page ORDER BY id",
 	"SELECT * FROM page_warning ORDER BY id",
 	"SELECT question_id, revision, record_sha256, record, page_id, stored, replaced_at, run_id"
 	" FROM question_revision ORDER BY 1, 2",
@@ -1030,7 +1190,7 @@ static void test_migration(void)
 		return;
 	}
 	sqlite3 *db = pqx_store_db(st);
-	CHECK_INT(db, "PRAGMA user_version", 2, "migrated to version 2");
+	CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "migrated to the latest version");
 	for (size_t i = 0; i < NV1; i++) {
 		char name[80];
 		snprintf(name, sizeof name, "migration keeps every row: query %zu", i + 1);
@@ -1082,9 +1242,378 @@ static void test_migration(void)
 	sqlite3_close(raw);
 }
 
+/* ---------- migration from version 2 (and 1) to 3 ---------- */
+
+/* The SHA-256 of a file's bytes, or "" when it cannot be read. */
+static void file_sha(const char *path, char out[65])
+{
+	FILE *f = fopen(path, "rb");
+	out[0] = '\0';
+	if (!f)
+		return;
+	pqx_sha256_ctx c;
+	unsigned char d[32], chunk[8192];
+	size_t n;
+	pqx_sha256_init(&c);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		pqx_sha256_update(&c, chunk, n);
+	fclose(f);
+	pqx_sha256_final(&c, d);
+	pqx_sha256_tohex(d, out);
+}
+
+/* "table count" lines for every table of the file (FTS shadow tables aside). */
+static char *table_counts(sqlite3 *db)
+{
+	char *names = rows(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
+	                   " AND name NOT LIKE 'question_fts%' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+	pqx_buf b = PQX_BUF_INIT;
+	for (char *p = names, *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		*nl = '\0';
+		char sql[200];
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", p);
+		pqx_buf_addf(&b, "%s %lld\n", p, q_int(db, sql));
+	}
+	pqx_buf_addf(&b, "question_fts %lld\n", q_int(db, "SELECT count(*) FROM question_fts"));
+	free(names);
+	char *r = strdup(pqx_buf_cstr(&b));
+	pqx_buf_free(&b);
+	return r;
+}
+
+static char *schema_of(sqlite3 *db)
+{
+	return rows(db, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+}
+
+/* What version 3 must keep of a version-2 file, row for row: everything but the author
+ * rows' new columns, the summary columns and the person rows that moved. */
+static const char *const v2_rows[] = {
+	"SELECT * FROM run ORDER BY id",
+	"SELECT id, path, content_sha256, bytes, encoding, encoding_source, status, error, warnings,"
+	" first_seen_run, last_seen_run, first_seen, last_seen FROM page ORDER BY id",
+	"SELECT * FROM page_warning ORDER BY id",
+	"SELECT * FROM question_source ORDER BY 1, 2, 3",
+	"SELECT * FROM question_revision ORDER BY 1, 2",
+	"SELECT * FROM question_conflict ORDER BY 1, 2",
+	"SELECT question_id, lang, original, title, question_text, answer_text, keywords, record"
+	" FROM question_translation ORDER BY 1, 2",
+	"SELECT rowid, id, parliament, term, number, type, lang, page_lang, title, status, date_asked,"
+	" date_answered, date_published, date_due, date_withdrawn, source_url, question_text, answer_text,"
+	" keywords, translations, revision, record_sha256, record, extra, page_id, first_seen, last_seen,"
+	" updated, first_seen_run, last_seen_run FROM question ORDER BY rowid",
+	"SELECT * FROM party ORDER BY id",
+	"SELECT * FROM keyword ORDER BY id",
+	"SELECT * FROM question_keyword ORDER BY 1, 2",
+	"SELECT * FROM question_addressee ORDER BY 1, 2",
+	"SELECT * FROM question_part ORDER BY 1, 2",
+	/* answers, sections and items by position: their ids are new (the rows are rebuilt) */
+	"SELECT question_id, position, date, kind, by_name, intro, body FROM answer ORDER BY 1, 2",
+	"SELECT a.question_id, a.position, s.position, s.heading, s.number, s.text FROM answer_section s"
+	" JOIN answer a ON a.id = s.answer_id ORDER BY 1, 2, 3",
+	"SELECT a.question_id, a.position, s.position, i.position, i.number, i.text FROM answer_item i"
+	" JOIN answer_section s ON s.id = i.section_id JOIN answer a ON a.id = s.answer_id ORDER BY 1, 2, 3, 4",
+	"SELECT * FROM event ORDER BY 1, 2",
+	"SELECT * FROM related ORDER BY 1, 2",
+	"SELECT * FROM attachment ORDER BY 1, 2",
+	/* the people: every person row but those version 2 made for groups, parties, committees */
+	"SELECT * FROM person WHERE name NOT IN (SELECT json_extract(a.value, '$.name') FROM question q,"
+	" json_each(q.record, '$.authors') a WHERE coalesce(json_extract(a.value, '$.kind'), 'person') <> 'person')"
+	" ORDER BY id",
+};
+#define NV2 (sizeof v2_rows / sizeof v2_rows[0])
+
+/* The author rows by name, as version 2 and version 3 each store them. */
+#define V2_AUTHORS "SELECT a.question_id, a.position, p.name, y.name, a.raw, a.constituency, a.ref" \
+	" FROM question_author a JOIN person p ON p.id = a.person_id LEFT JOIN party y ON y.id = a.party_id" \
+	" ORDER BY 1, 2"
+#define V3_AUTHORS "SELECT a.question_id, a.position, coalesce(p.name, o.name), y.name, a.raw," \
+	" a.constituency, a.ref FROM question_author a LEFT JOIN person p ON p.id = a.person_id" \
+	" LEFT JOIN organisation o ON o.id = a.organisation_id LEFT JOIN party y ON y.id = a.party_id" \
+	" ORDER BY 1, 2"
+
+/* A child process that opens the store on dbpath and is killed (SIGKILL, as kill -9) when
+ * SQLite starts the statement `kill_at` for the `kill_nth` time: the migration is then
+ * under way inside its transaction. The hook is SQLite's own trace callback, installed by
+ * an auto-extension, so store.c needs no test hook. */
+static const char *kill_at;
+static int kill_nth, kill_seen;
+
+static int kill_trace(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)ctx;
+	(void)p;
+	if (x && strncmp((const char *)x, kill_at, strlen(kill_at)) == 0 && ++kill_seen >= kill_nth)
+		raise(SIGKILL);
+	return 0;
+}
+
+static int kill_ext(sqlite3 *db, char **msg, const void *api)
+{
+	(void)msg;
+	(void)api;
+	sqlite3_trace_v2(db, SQLITE_TRACE_STMT, kill_trace, NULL);
+	return SQLITE_OK;
+}
+
+/* 1 when the child was killed where it should be. */
+static int killed_migration(const char *at, int nth)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		kill_at = at;
+		kill_nth = nth;
+		sqlite3_auto_extension((void (*)(void))kill_ext);
+		pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+		pqx_store_close(st);
+		_exit(0);
+	}
+	int status = 0;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 0;
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+static void test_migration3(void)
+{
+	/* A new file: the schema every migrated file must have. */
+	fresh_db("fresh3");
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	if (!st) {
+		CHECK(0, "open a new file");
+		return;
+	}
+	char *fresh = schema_of(pqx_store_db(st));
+	pqx_store_close(st);
+
+	fresh_db("migrate3");
+	if (copy_file("tests/fixtures/migrate/v2.db", dbpath) != 0) {
+		CHECK(0, "copy the version-2 fixture");
+		free(fresh);
+		return;
+	}
+	sqlite3 *raw;
+	sqlite3_open(dbpath, &raw);
+	CHECK_INT(raw, "PRAGMA user_version", 2, "the fixture is schema version 2");
+	char *before[NV2];
+	for (size_t i = 0; i < NV2; i++)
+		before[i] = rows(raw, v2_rows[i]);
+	char *authors = rows(raw, V2_AUTHORS);
+	char *counts = table_counts(raw);
+	long long people = q_int(raw, "SELECT count(*) FROM person");
+	long long bodies = q_int(raw, "SELECT count(DISTINCT json_extract(a.value, '$.name')) FROM question q,"
+	                         " json_each(q.record, '$.authors') a WHERE json_extract(a.value, '$.kind') <> 'person'");
+	long long docs = q_int(raw, "SELECT sum(json_array_length(record, '$.documents')) FROM question");
+	long long summaries = q_int(raw, "SELECT count(*) FROM question WHERE json_type(record, '$.summary') = 'text'");
+	char *kinds = rows(raw, "SELECT coalesce(json_extract(a.value, '$.kind'), 'person'), count(*) FROM question q,"
+	                   " json_each(q.record, '$.authors') a GROUP BY 1 ORDER BY 1");
+	sqlite3_close(raw);
+	printf("# version 2 fixture: %lld people (%lld of them groups, parties or committees), %lld documents,"
+	       " %lld summaries in the record JSON\n", people, bodies, docs, summaries);
+	CHECK(bodies > 0 && docs > 0 && summaries > 0, "the fixture has group authors, documents and summaries");
+
+	st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st != NULL, "a version-2 file opens and migrates");
+	if (!st) {
+		printf("# %s\n", err);
+		free(fresh);
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "migrated to the latest version");
+	for (size_t i = 0; i < NV2; i++) {
+		char name[100];
+		snprintf(name, sizeof name, "migration 3 keeps every row: query %zu (%.40s)", i + 1, v2_rows[i] + 14);
+		char *after = rows(db, v2_rows[i]);
+		CHECK_STR(after, before[i], name);
+		free(after);
+		free(before[i]);
+	}
+	char *authors3 = rows(db, V3_AUTHORS);
+	CHECK_STR(authors3, authors, "every author row kept: the same names, parties, raw text and positions");
+	free(authors3);
+	free(authors);
+
+	/* Row counts: the same in every table, but the people who were not people. */
+	char *counts3 = table_counts(db);
+	printf("# row counts before:\n%s# row counts after:\n%s", counts, counts3);
+	pqx_buf want = PQX_BUF_INIT;
+	for (char *p = counts, *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		*nl = '\0';
+		if (strncmp(p, "person ", 7) == 0)
+			pqx_buf_addf(&want, "person %lld\n", people - bodies);
+		else if (strncmp(p, "event ", 6) == 0)
+			pqx_buf_addf(&want, "document %lld\n%s\n", docs, p);
+		else if (strncmp(p, "page ", 5) == 0)
+			pqx_buf_addf(&want, "organisation %lld\n%s\n", bodies, p);
+		else
+			pqx_buf_addf(&want, "%s\n", p);
+	}
+	CHECK_STR(counts3, pqx_buf_cstr(&want),
+	          "row counts: every table the same, people minus the groups and committees, which are organisations now");
+	pqx_buf_free(&want);
+	free(counts);
+	free(counts3);
+
+	/* The new data is there. */
+	char *kinds3 = rows(db, "SELECT kind, count(*) FROM question_author GROUP BY 1 ORDER BY 1");
+	CHECK_STR(kinds3, kinds, "question_author.kind as the records say");
+	free(kinds3);
+	free(kinds);
+	CHECK_INT(db, "SELECT count(*) FROM question_author WHERE (kind = 'person') <> (person_id IS NOT NULL)"
+	          " OR (kind = 'person') = (organisation_id IS NOT NULL)", 0,
+	          "people have a person row, the other kinds an organisation row");
+	CHECK_INT(db, "SELECT count(*) FROM person WHERE name IN (SELECT name FROM organisation)", 0,
+	          "no group or committee is left in person");
+	CHECK_ROWS(db, "SELECT o.kind, o.name, y.name FROM question_author a JOIN organisation o ON o.id = a.organisation_id"
+	           " LEFT JOIN party y ON y.id = a.party_id WHERE a.question_id = 'de-he:19/1126'",
+	           "group|Fraktion der SPD|SPD\n", "Hessen 19/1126: asked by the SPD group, its party kept");
+	CHECK_INT(db, "SELECT count(*) FROM document", docs, "every document of the records is a document row");
+	CHECK_ROWS(db, "SELECT question_id, position, kind, date FROM document WHERE number = '19/1632'",
+	           "de-he:19/1126|1|answer|2015-02-23\n", "the question of Drucksache 19/1632, by its number");
+	CHECK_INT(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'document'"
+	          " AND sql LIKE '%(number)%'", 1, "document.number is indexed");
+	CHECK_INT(db, "SELECT count(*) FROM question WHERE summary IS NOT NULL AND summary = json_extract(record, '$.summary')",
+	          summaries, "every summary is in question.summary");
+	CHECK_INT(db, "SELECT count(*) FROM question_translation WHERE summary IS NOT NULL", summaries,
+	          "... and in its language's translation row");
+	CHECK(matches(db, "summary : Sonderungsverbot") == 1, "FTS searches the summaries");
+	CHECK(matches(db, "\"sociale media\"") == 1 && matches(db, "\"médias sociaux\"") == 1,
+	      "the Senate question is still found in both languages");
+	CHECK(fts_ok(db), "FTS index consistent after migration 3");
+	CHECK_INT(db, "SELECT count(*) FROM pragma_foreign_key_check", 0, "no dangling references after migration 3");
+	CHECK_INT(db, "PRAGMA foreign_keys", 1, "foreign keys back on after migration 3");
+	CHECK_ROWS(db, "PRAGMA integrity_check", "ok\n", "integrity check after migration 3");
+	char *migrated = schema_of(db);
+	CHECK_STR(migrated, fresh, "a migrated version-2 file has exactly the schema of a new file");
+	free(migrated);
+	/* A page of the fixture again: it is its source's current record, nothing changes. */
+	char *he = slurp("examples/de-he/detail_major.expected.json");
+	long long revs = q_int(db, "SELECT count(*) FROM question_revision");
+	CHECK(store(st, 0, "examples/de-he/detail_major.html", "x", he, NULL) == 0, "store a Hessen page again");
+	CHECK_INT(db, "SELECT count(*) FROM question_revision", revs, "no revision: the migration kept its source as it was");
+	free(he);
+	pqx_store_close(st);
+
+	/* Version 1 goes to version 3 in one transaction, with the schema of a new file. */
+	fresh_db("migrate3");
+	copy_file("tests/fixtures/migrate/v1.db", dbpath);
+	sqlite3_open(dbpath, &raw);
+	char *counts1 = table_counts(raw);
+	sqlite3_close(raw);
+	st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st != NULL, "a version-1 file migrates to version 3");
+	if (st) {
+		db = pqx_store_db(st);
+		char *c3 = table_counts(db);
+		printf("# version 1 row counts before:\n%s# after:\n%s", counts1, c3);
+		/* Every version-1 table keeps its count; versions 2 and 3 add their tables, and
+		 * version 2 links the keywords of every language (the 5 French ones of 5-8916). */
+		int kept = 1;
+		for (char *p = counts1, *nl; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+			*nl = '\0';
+			char line[200];
+			snprintf(line, sizeof line, "\n%s\n", strcmp(p, "question_keyword 33") == 0 ? "question_keyword 38" : p);
+			pqx_buf wrapped = PQX_BUF_INIT;
+			pqx_buf_addf(&wrapped, "\n%s", c3);
+			if (!strstr(pqx_buf_cstr(&wrapped), line)) {
+				printf("#   not kept: %s\n", p);
+				kept = 0;
+			}
+			pqx_buf_free(&wrapped);
+		}
+		CHECK(kept, "version 1 to 3: every table of version 1 keeps its row count");
+		free(c3);
+		char *m1 = schema_of(db);
+		CHECK_STR(m1, fresh, "a migrated version-1 file has exactly the schema of a new file");
+		free(m1);
+		CHECK(fts_ok(db), "FTS index consistent after migrating version 1");
+		pqx_store_close(st);
+	} else {
+		printf("# %s\n", err);
+	}
+	free(counts1);
+
+	/* Killed during the migration (SIGKILL while the questions are being rebuilt, and
+	 * again just before the commit): the file stays at its version, byte for byte. */
+	static const struct { const char *fixture; int version; const char *at; int nth; const char *what; } kills[] = {
+		{"tests/fixtures/migrate/v2.db", 2, "INSERT INTO question (id,", 30, "while rebuilding question 30"},
+		{"tests/fixtures/migrate/v2.db", 2, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), 1, "just before the commit"},
+		{"tests/fixtures/migrate/v1.db", 1, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), 1, "just before the commit (version 1)"},
+	};
+	for (size_t k = 0; k < sizeof kills / sizeof kills[0]; k++) {
+		char name[160], sha0[65], sha1[65];
+		fresh_db("migrate3");
+		copy_file(kills[k].fixture, dbpath);
+		file_sha(dbpath, sha0);
+		sqlite3_open(dbpath, &raw);
+		char *c0 = table_counts(raw);
+		sqlite3_close(raw);
+		snprintf(name, sizeof name, "kill -9 %s: the process was killed inside the migration", kills[k].what);
+		CHECK(killed_migration(kills[k].at, kills[k].nth), name);
+		file_sha(dbpath, sha1);
+		snprintf(name, sizeof name, "kill -9 %s: the database file is unchanged", kills[k].what);
+		CHECK_STR(sha1, sha0, name);
+		sqlite3_open(dbpath, &raw);
+		snprintf(name, sizeof name, "kill -9 %s: still schema version %d", kills[k].what, kills[k].version);
+		CHECK_INT(raw, "PRAGMA user_version", kills[k].version, name);
+		char *c1 = table_counts(raw);
+		snprintf(name, sizeof name, "kill -9 %s: every row as it was", kills[k].what);
+		CHECK_STR(c1, c0, name);
+		free(c0);
+		free(c1);
+		snprintf(name, sizeof name, "kill -9 %s: integrity check", kills[k].what);
+		CHECK_ROWS(raw, "PRAGMA integrity_check", "ok\n", name);
+		sqlite3_close(raw);
+		st = pqx_store_open(dbpath, err, sizeof err);
+		snprintf(name, sizeof name, "kill -9 %s: the next open migrates", kills[k].what);
+		CHECK(st && pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, name);
+		pqx_store_close(st);
+	}
+
+	/* A step that fails, in its SQL or in its C part, leaves version 2 whole and says why. */
+	static const struct { const char *sabotage; const char *msg; const char *what; } fails[] = {
+		{"CREATE TABLE organisation (x)", "schema migration to version 3: table organisation already exists",
+		 "its SQL"},
+		{"UPDATE question_source SET record = json_set(record, '$.documents[0].number', json('null'))"
+		 " WHERE question_id = 'de-he:19/1126'",
+		 "schema migration to version 3: record de-he:19/1126: storing document rows: NOT NULL constraint failed:"
+		 " document.number", "its C part (rebuilding a question)"},
+	};
+	for (size_t k = 0; k < sizeof fails / sizeof fails[0]; k++) {
+		char name[160];
+		fresh_db("migrate3");
+		copy_file("tests/fixtures/migrate/v2.db", dbpath);
+		sqlite3_open(dbpath, &raw);
+		sqlite3_exec(raw, fails[k].sabotage, NULL, NULL, NULL);
+		char *c0 = table_counts(raw);
+		sqlite3_close(raw);
+		st = pqx_store_open(dbpath, err, sizeof err);
+		snprintf(name, sizeof name, "migration 3 failing in %s says which step and why", fails[k].what);
+		if (st || !strstr(err, fails[k].msg))
+			printf("#   error: %s\n", st ? "(none)" : err);
+		CHECK(st == NULL && strstr(err, fails[k].msg), name);
+		pqx_store_close(st);
+		sqlite3_open(dbpath, &raw);
+		snprintf(name, sizeof name, "migration 3 failing in %s leaves version 2", fails[k].what);
+		CHECK_INT(raw, "PRAGMA user_version", 2, name);
+		char *c1 = table_counts(raw);
+		snprintf(name, sizeof name, "migration 3 failing in %s keeps every row", fails[k].what);
+		CHECK_STR(c1, c0, name);
+		free(c0);
+		free(c1);
+		sqlite3_close(raw);
+	}
+	free(fresh);
+}
+
+
 int main(void)
 {
-	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "queries", "migrate"};
+	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "queries", "migrate",
+	                                    "fresh3", "migrate3"};
 	test_schema();
 	test_full();
 	test_revisions();
@@ -1094,7 +1623,9 @@ int main(void)
 	test_permutations();
 	test_sources();
 	test_lists();
+	test_v3_rows();
 	test_migration();
+	test_migration3();
 	/* fresh_db removes a database and its WAL files: clean up after ourselves. */
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		fresh_db(tags[i]);

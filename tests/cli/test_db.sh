@@ -13,7 +13,7 @@ q() { sqlite3 -batch -noheader "$DB" "$@"; }
 # --- the unanswered question first, then the answer arrives
 run pqx run --format none --db "$DB" $S $E/5-8916-unanswered.html
 check_rc "store the unanswered page" 0
-check_eq "schema version" "$(q 'PRAGMA user_version')" "2"
+check_eq "schema version" "$(q 'PRAGMA user_version')" "4"
 check_eq "question stored unanswered" "$(q "select status || ' ' || date_asked from question where id='be-senate:5-8916'")" "unanswered 2013-04-30"
 check_eq "one chronology event" "$(q "select count(*) from event")" "1"
 check_eq "five keywords in order" "$(q "select group_concat(label, '|') from (select k.label from question_keyword qk join keyword k on k.id = qk.keyword_id order by qk.position)")" "ministerie|virtuele gemeenschap|bewustmaking van de burgers|betrekking tussen overheid en burger|sociale media"

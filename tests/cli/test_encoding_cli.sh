@@ -29,8 +29,10 @@ run pqx run $S $F/mislabelled_utf8.html
 check_contains "mislabelled UTF-8 warns, naming the declared label" "$ERR" "iso-8859-1"
 run pqx run $S $F/unsupported_decl.html
 check_contains "unsupported declared charset warns" "$ERR" "iso-2022-kr"
+run pqx run --encoding utf-8 $S $F/invalid_utf8.html
+check_contains "invalid bytes are counted (strict under --encoding utf-8)" "$OUT" '"replaced":5'
 run pqx run $S $F/invalid_utf8.html
-check_contains "invalid bytes are counted" "$OUT" '"replaced":5'
+check_contains "declared UTF-8: invalid bytes read as windows-1252, none replaced" "$OUT" '"replaced":0'
 run pqx run --format json $S $F/w1252_meta.html
 check_contains "json metadata: encoding" "$OUT" '"encoding": "windows-1252"'
 check_contains "json metadata: source" "$OUT" '"encoding_source": "meta"'

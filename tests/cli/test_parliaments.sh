@@ -9,7 +9,7 @@ for s in be-senate fr-an uk-lords nz de-bundestag; do
 done
 q() { sqlite3 -batch -noheader "$DB" "$@"; }
 check_eq "questions per parliament" "$(q "select group_concat(parliament || '=' || n, ' ') from (select parliament, count(*) n from question group by parliament order by parliament)")" \
-	"be-senate=1 de-bundestag=4 fr-an=9 nz=2 uk-lords=15"
+	"be-senate=1 de-bundestag=5 fr-an=9 nz=2 uk-lords=15"
 check_eq "one withdrawn question (NZ)" "$(q "select id from question where status = 'withdrawn'")" "nz:2009-449"
 check_eq "every page stored ok" "$(q "select count(*) from page where status <> 'ok'")" "0"
 check_eq "five runs recorded" "$(q "select count(distinct script_name) from run")" "5"
@@ -17,7 +17,9 @@ query() { awk -v n="$1" '/^-- name: /{on = ($3 == n); next} on' tests/fixtures/s
 check_eq "authors query spans parliaments" "$(q "select count(distinct substr(question_id, 1, instr(question_id, ':'))) from question_author")" "5"
 out=$(q "$(query questions_per_author_and_party)")
 check_contains "authors query: a Lord" "$out" "Lord Harris of Haringey||4"
-check_contains "authors query: a Bundestag group" "$out" "Fraktion DIE LINKE|DIE LINKE|3"
+check_not_contains "authors query: a Bundestag group is no person" "$out" "Fraktion DIE LINKE|"
+check_eq "a Bundestag group is an organisation of kind group" \
+	"$(q "select count(distinct question_id) from question_author join organisation on organisation.id = organisation_id where organisation.name = 'Fraktion DIE LINKE' and organisation.kind = 'group'")" 4
 out=$(q "$(query answer_delay_per_addressee)")
 check_contains "delay query: a French ministry" "$out" "Économie et finances|1|168.0|168"
 check_contains "delay query: the Belgian addressee" "$out" "toegevoegd aan de minister van Justitie|1|35.0|35"

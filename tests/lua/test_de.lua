@@ -110,6 +110,30 @@ do
     "lines: a link's first letter stays glued to its word; a block child is a line of its own")
   T.raises(function() de.lines("x") end, "bad argument #1 to 'lines' (Node expected, got string)",
     "lines needs a node")
+  -- opts.base: a PARLDOK page names its server only in its form's action
+  T.same(de.lines(d2:one("#c"), {base = "http://www.parldok.brandenburg.de/starweb/LTBB/servlet.starweb"})[1].urls,
+    {"http://www.parldok.brandenburg.de/a.pdf"}, "lines: opts.base replaces the document's base URL")
+  T.raises(function() de.lines(d2:one("#c"), {base = 1}) end,
+    "bad argument #2 to 'lines' (opts.base must be a string, got number)", "lines: opts.base must be a string")
+  T.raises(function() de.lines(d2:one("#c"), {bse = "x"}) end, "bad argument #2 to 'lines' (unknown option 'bse'; known: base)", "lines: an unknown option raises")
+end
+
+-- the guide's examples from Brandenburg and the Bundestag (scripts/README.md 2.9, 3.2, 3.13a)
+T.ok(de.is_party("B90/GRÜNE") and de.is_party("BVB/FW") and not de.is_party("LReg"),
+  "is_party: Brandenburg's short group names; LReg is none")
+T.same({pqx.re.match("[ID: 18-83903]", [=[\[ID:\s*(\d+)-(\d+)\]]=])}, {"18", "83903"},
+  "long brackets: a regex that ends in \\] in [=[...]=]")
+T.ok(not load("return [[\\[ID:\\s*(\\d+)-(\\d+)\\]]]"), "long brackets: the same regex in [[...]] does not load")
+do
+  local f = assert(io.open("examples/de-bb/overview.html", "rb"))
+  local doc = assert(pqx.parse(f:read("a"), {base_url = "https://www.parlamentsdokumentation.brandenburg.de/"}))
+  f:close()
+  T.same(#doc:select([=[span[name="OFR_BASIS2"]]=]), 25, "long brackets: a selector that ends in ]")
+  local topic = doc:select("div[name=Repeat_TYP] div.topic")[1]
+  T.same(topic:text(), "Straßengüterverkehr\nWindenergieanlagen - Begleitung der Schwertransporte durch die Polizei",
+    "text: ELVIS div.topic holds the keyword and the title")
+  T.same(topic:text{exclude = "a.theslink"}, "Windenergieanlagen - Begleitung der Schwertransporte durch die Polizei",
+    "text{exclude}: the keyword link left out")
 end
 
 os.exit(T.failed == 0 and 0 or 1, true)

@@ -64,6 +64,8 @@ local list = doc:select("p")
 local sel = pqx.selector("p")
 local regex = pqx.re.compile("x")
 local receivers = {doc = doc, node = node, list = list, sel = sel, regex = regex}
+-- properties that only some pages have, checked on such a page
+local samples = {["doc.fragment"] = assert(pqx.parse("<tr><td>a</td></tr>", {path = "row.html"}))}
 
 -- ctx fields: the names page.c sets on ctx ...
 local ctx_src = page_c:match("/%* ctx %*/(.-)/%* extract%(doc, ctx%)")
@@ -73,14 +75,17 @@ for name in (ctx_src or ""):gmatch('set_%a+%(L, "([%w_]+)"') do ctx_c[name] = tr
 for name in (ctx_src or ""):gmatch('lua_setfield%(L, [^,]+, "([%w_]+)"%)') do ctx_c[name] = true end
 
 -- ... and the fields a script really sees, from pqx run on a tiny script and a page
--- whose encoding gives a warning (so that every optional field is present)
+-- whose encoding gives a warning (so that every optional field is present), and on
+-- the same page in a web archive (ctx.fetched)
 local ctx_live
 do
   local pqx_bin = os.getenv("PQX") or "build/pqx"
   local base = os.tmpname()
-  local script, page = base .. "-ctx.lua", base .. "-ctx.html"
-  local f1, f2 = io.open(script, "wb"), io.open(page, "wb")
-  if f1 and f2 then
+  local script, page, frag, warc = base .. "-ctx.lua", base .. "-ctx.html", base .. "-frag.html",
+    base .. "-ctx.warc"
+  local f1, f2, f3, f4 = io.open(script, "wb"), io.open(page, "wb"), io.open(frag, "wb"),
+    io.open(warc, "wb")
+  if f1 and f2 and f3 and f4 then
     f1:write([[
 return {name = "ctx", version = "1", description = "ctx fields", extract = function(doc, ctx)
   local keys = {}
@@ -89,21 +94,34 @@ return {name = "ctx", version = "1", description = "ctx fields", extract = funct
   return {keys = keys}
 end}
 ]])
-    f2:write('<meta charset="windows-1252"><p>caf\xC3\xA9</p>')
+    local html = '<meta charset="windows-1252"><p>caf\xC3\xA9</p>'
+    f2:write(html)
+    -- a bare table row: ctx.fragment is set only for such a page
+    f3:write('<tr><td>a</td></tr>')
+    local http = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" .. html
+    f4:write("WARC/1.1\r\nWARC-Type: response\r\nWARC-Target-URI: https://www.landtag.example/q\r\n",
+      "WARC-Date: 2024-05-06T07:08:09Z\r\nContent-Type: application/http; msgtype=response\r\n",
+      "Content-Length: ", #http, "\r\n\r\n", http, "\r\n\r\n")
     f1:close()
     f2:close()
-    local p = io.popen(string.format("'%s' run --base-url https://www.landtag.example/ '%s' '%s' 2>/dev/null",
-      pqx_bin, script, page))
+    f3:close()
+    f4:close()
+    local p = io.popen(string.format("'%s' run --base-url https://www.landtag.example/ '%s' '%s' '%s' '%s' 2>/dev/null",
+      pqx_bin, script, page, frag, warc))
     local out = p and p:read("a") or ""
     if p then p:close() end
-    local rec = core.json_decode(out)
-    if type(rec) == "table" and type(rec.keys) == "table" then
-      ctx_live = {}
-      for _, k in ipairs(rec.keys) do ctx_live[k] = true end
+    for line in out:gmatch("[^\n]+") do
+      local rec = core.json_decode(line)
+      if type(rec) == "table" and type(rec.keys) == "table" then
+        ctx_live = ctx_live or {}
+        for _, k in ipairs(rec.keys) do ctx_live[k] = true end
+      end
     end
   end
   os.remove(script)
   os.remove(page)
+  os.remove(frag)
+  os.remove(warc)
   os.remove(base)
 end
 T.ok(ctx_live ~= nil, "guide: pqx run reports the ctx fields of a real page")
@@ -149,7 +167,7 @@ for _, e in ipairs(entries) do
     T.ok(ctx_c[member] and (ctx_live == nil or ctx_live[member]) or false, name,
       "not set on ctx in src/page.c, or not seen by a script run by pqx run")
   elseif receivers[recv] then
-    local obj = receivers[recv]
+    local obj = samples[key] or receivers[recv]
     local ok, v = pcall(function() return obj[member] end)
     if sep == ":" then
       T.ok(ok and type(v) == "function", name, "no method '" .. member .. "' on a " .. recv)
