@@ -28,7 +28,8 @@ CORE_OBJ  := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 APP_OBJ   := $(APP_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
 UNIT_TESTS := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/test_*.c))
 
-.PHONY: all test unit sanitize gcstress valgrind bench bench-sites bench-select install uninstall clean deps example
+.PHONY: all test unit sanitize gcstress valgrind bench bench-sites bench-select install uninstall clean deps example \
+        fuzz fuzz-build fuzz-targets fuzz-seeds
 
 all: $(BUILD)/pqx
 
@@ -96,6 +97,39 @@ bench: $(BUILD)/pqx $(BENCH_TOOLS)
 bench-sites: $(BUILD)/pqx
 	sh tools/bench.sh $(BUILD)/pqx
 
+# ---- fuzzing: libFuzzer targets under ASan + UBSan (clang; `sh tools/deps.sh fuzz`)
+# `make fuzz-build` builds build-fuzz/fuzz-* and the seed corpora; `make fuzz` runs
+# each target for FUZZ_SECONDS (default 60) and prints executions, coverage and
+# findings. FUZZ_TARGETS narrows the run (e.g. FUZZ_TARGETS="decode select").
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= decode select text page
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_ALL     := decode select text page
+FUZZ_APP_OBJ := $(filter-out $(BUILD)/main.o,$(APP_OBJ))
+
+fuzz-build:
+	@sh fuzz/toolchain.sh $(FUZZ_CC)
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" EXTRA_LDFLAGS="$(FUZZ_SAN)" fuzz-targets
+
+# (inside fuzz-build, with BUILD=build-fuzz and the fuzz flags)
+fuzz-targets: $(FUZZ_ALL:%=$(BUILD)/fuzz-%) fuzz-seeds
+
+$(BUILD)/fuzz-page: fuzz/fuzz_page.c fuzz/fuzz.h $(CORE_OBJ) $(FUZZ_APP_OBJ)
+	$(CC) $(CFLAGS) -DPQX_FUZZ_ROOT='"$(CURDIR)"' -fsanitize=fuzzer $(LDFLAGS) -o $@ $< \
+	  $(CORE_OBJ) $(FUZZ_APP_OBJ) $(LDLIBS)
+
+$(BUILD)/fuzz-%: fuzz/fuzz_%.c fuzz/fuzz.h $(CORE_OBJ)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(CORE_OBJ) $(LDLIBS)
+
+fuzz-seeds:
+	sh fuzz/seeds.sh $(BUILD)/seeds
+
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_TARGETS)
+
 install: $(BUILD)/pqx
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/pqx $(DESTDIR)$(PREFIX)/bin/pqx
@@ -111,4 +145,4 @@ example: $(BUILD)/pqx
 	$(BUILD)/pqx run --format json scripts/be-senate.lua examples/be-senate/5-8916.html
 
 clean:
-	rm -rf build build-san build-gc
+	rm -rf build build-san build-gc build-fuzz

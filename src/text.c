@@ -719,6 +719,9 @@ static void text_own(const GumboNode *node, const pqx_text_opts *opts, pqx_buf *
 	tx_finish(&t);
 }
 
+/* textContent: as in the DOM, the content of a <template> below the start node
+ * is not the page's text (it is a separate fragment there); asked of the
+ * template itself, its content is what there is. */
 static void text_raw(const GumboNode *root, pqx_buf *out)
 {
 	const GumboNode *n = root;
@@ -726,7 +729,7 @@ static void text_raw(const GumboNode *root, pqx_buf *out)
 		const GumboVector *v;
 		if (is_textish(n) && n->v.text.text)
 			pqx_buf_adds(out, n->v.text.text);
-		if ((v = kids(n)) && v->length) {
+		if ((n == root || n->type != GUMBO_NODE_TEMPLATE) && (v = kids(n)) && v->length) {
 			n = v->data[0];
 			continue;
 		}
@@ -794,6 +797,22 @@ static size_t squish_space_len(const unsigned char *s, size_t i, size_t len)
 	return 0;
 }
 
+/* Does out[from..] end in the lead of a UTF-8 sequence that misses continuation
+ * bytes (a byte of input that is not UTF-8)? */
+static int ends_incomplete(const pqx_buf *out, size_t from)
+{
+	const unsigned char *b = (const unsigned char *)out->s + from;
+	size_t n = out->len - from, k = 0;
+	while (k < n && k < 3 && (b[n - 1 - k] & 0xC0) == 0x80)
+		k++;
+	if (k == n)
+		return 0;
+	unsigned char lead = b[n - 1 - k];
+	size_t need = lead >= 0xF0 && lead <= 0xF4 ? 3 : lead >= 0xE0 && lead <= 0xEF ? 2
+	            : lead >= 0xC2 && lead <= 0xDF ? 1 : 0;
+	return need > k;
+}
+
 /* One pass, no allocation but the output: pqx.text.squish calls this for every field a
  * script reads, so it must not cost more than copying the string. */
 int pqx_text_squish(const char *str, size_t len, pqx_buf *out)
@@ -801,7 +820,7 @@ int pqx_text_squish(const char *str, size_t len, pqx_buf *out)
 	if (out->oom)
 		return -1;
 	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0, run = 0;
+	size_t i = 0, run = 0, from = out->len;
 	int any = 0, space = 0;
 	while (i < len) {
 		size_t k;
@@ -811,8 +830,15 @@ int pqx_text_squish(const char *str, size_t len, pqx_buf *out)
 				j++;
 			run = j - i;
 		} else if ((k = invisible_len(s, i, len)) != 0) {
-			i += k;
-			continue;
+			/* an invisible character goes, unless it stands between bytes that are
+			 * not UTF-8 and would become a character without it ("\xC2" SHY "\xAD"
+			 * would become a soft hyphen): squish(squish(s)) == squish(s) */
+			if (!(any && !space && i + k < len && (s[i + k] & 0xC0) == 0x80 &&
+			      ends_incomplete(out, from))) {
+				i += k;
+				continue;
+			}
+			run = k;
 		} else if ((k = squish_space_len(s, i, len)) != 0) {
 			space = any;
 			i += k;

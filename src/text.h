@@ -14,7 +14,9 @@ enum pqx_text_mode {
 	                       characters removed, script/style/template/noscript excluded,
 	                       no leading/trailing white space */
 	PQX_TEXT_RAW = 1,   /* textContent: all descendant text concatenated, untouched
-	                       (script/style text included, as the DOM does) */
+	                       (script/style text included, as the DOM does; the content
+	                       of a <template> below the node left out, as the DOM keeps
+	                       it apart) */
 	PQX_TEXT_OWN = 2,   /* the node's direct text children only, normalised as INNER
 	                       (white space collapsed, trimmed); direct <br> children
 	                       still break lines */
@@ -55,7 +57,9 @@ int pqx_html(const GumboNode *node, int outer, pqx_buf *out);
 /* pqx.text.squish: every run of white space (ASCII, with VT and newlines, NBSP and the
  * other Unicode spaces) becomes one space, soft hyphens and zero-width characters
  * vanish (without breaking a run), and the result is trimmed. Bytes that are not UTF-8
- * pass through. Appends to out; returns 0, or -1 when out->oom is set. */
+ * pass through, and an invisible character between such bytes that would join them
+ * into a character stays, so that squish(squish(s)) == squish(s) for any bytes.
+ * Appends to out; returns 0, or -1 when out->oom is set. */
 int pqx_text_squish(const char *s, size_t len, pqx_buf *out);
 
 #endif

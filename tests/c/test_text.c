@@ -297,6 +297,44 @@ static void test_squish(void)
 	CHECK_STR(pqx_buf_cstr(&out), "a b", "squish respects the length");
 }
 
+/* regressions found by fuzz/fuzz_text.c (inputs in tests/fixtures/fuzz/text/) */
+static void test_fuzz_findings(void)
+{
+	/* textContent took a <template>'s content, which the DOM keeps apart */
+	const char *page = "<div>y<template>x<b>w</b></template>z</div>";
+	CHECK_STR(text_of(page, GUMBO_TAG_DIV, PQX_TEXT_RAW), "yz",
+	          "raw text leaves out the content of a template below the node");
+	GumboOutput *g = parse(page);
+	const GumboNode *div = find(g->document, GUMBO_TAG_DIV);
+	const GumboNode *tpl = div->v.element.children.data[1];
+	pqx_buf_reset(&out);
+	pqx_text(tpl, PQX_TEXT_RAW, &out);
+	CHECK(tpl->type == GUMBO_NODE_TEMPLATE, "the template node");
+	CHECK_STR(pqx_buf_cstr(&out), "xw", "raw text of the template itself is its content");
+	pqx_buf_reset(&out);
+	pqx_text(g->document, PQX_TEXT_RAW, &out);
+	CHECK_STR(pqx_buf_cstr(&out), "yz", "raw text of the document leaves out template content");
+
+	/* squish on bytes that are not UTF-8 glued "\xC2" SHY "\xAD" into a soft hyphen,
+	 * which the next squish removed */
+	static const char *const stray[] = {"\xC2\xC2\xAD\xAD", "\xE2\x80\xC2\xAD\x8B",
+		"\xF0\x9F\xC2\xAD\x98\x80", "\xC2 \xC2\xAD\xAD", "\xC2\xE2\x80\x8B\xA0", NULL};
+	for (int i = 0; stray[i]; i++) {
+		pqx_buf a = PQX_BUF_INIT, b = PQX_BUF_INIT;
+		pqx_text_squish(stray[i], strlen(stray[i]), &a);
+		pqx_text_squish(pqx_buf_cstr(&a), a.len, &b);
+		char name[80];
+		snprintf(name, sizeof name, "squish is idempotent on bytes that are not UTF-8 (case %d)", i + 1);
+		CHECK(a.len == b.len && strcmp(pqx_buf_cstr(&a), pqx_buf_cstr(&b)) == 0, name);
+		pqx_buf_free(&a);
+		pqx_buf_free(&b);
+	}
+	CHECK_STR(squish("\xC2\xC2\xAD\xAD"), "\xC2\xC2\xAD\xAD",
+	          "squish keeps an invisible character that would glue stray bytes into one");
+	CHECK_STR(squish("a\xC2\xAD" "b\xC3\xA9\xC2\xAD\xC3\xA9 \xC2\xAD\xAD"), "ab\xC3\xA9\xC3\xA9 \xAD",
+	          "squish still drops soft hyphens between characters and after a space");
+}
+
 static void test_html(void)
 {
 	CHECK_STR(html_of("<p class=\"a&amp;b\" title='say \"hi\"'>x</p>", GUMBO_TAG_P, 1),
@@ -524,6 +562,7 @@ int main(void)
 	test_tables();
 	test_own_raw();
 	test_squish();
+	test_fuzz_findings();
 	test_html();
 	test_deep();
 	test_very_deep();
