@@ -39,8 +39,10 @@ $(BUILD)/pqx: $(CORE_OBJ) $(APP_OBJ)
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# the embedded library is compiled to Lua bytecode at build time, so embed links Lua
 $(BUILD)/embed: tools/embed.c | $(BUILD)
-	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror $(shell pkg-config --cflags lua5.4) -o $@ $< \
+	  $(shell pkg-config --libs lua5.4)
 
 $(BUILD)/embedded.c: $(BUILD)/embed $(LUA_LIB)
 	$(BUILD)/embed $@ lua $(LUA_LIB)

@@ -1300,6 +1300,18 @@ static int core_squish(lua_State *L)
 	return 1;
 }
 
+static int core_trim(lua_State *L)
+{
+	size_t len, start, n;
+	const char *s = luaL_checklstring(L, 1, &len);
+	pqx_text_trim(s, len, &start, &n);
+	if (n == len)
+		lua_settop(L, 1); /* nothing to cut: the same string, no copy */
+	else
+		lua_pushlstring(L, s + start, n);
+	return 1;
+}
+
 /* fold_case(s): Unicode simple case folding (casefold.h), the one folding
  * behind :pqx-contains(... i), the REPL's .find and pqx.text.fold_case. */
 static int core_fold_case(lua_State *L)
@@ -1438,7 +1450,7 @@ int pqx_open_core(lua_State *L)
 	lua_newtable(L);
 	static const luaL_Reg fns[] = {
 		{"parse", core_parse}, {"selector", sel_new}, {"json", core_json}, {"json_decode", core_json_decode},
-		{"squish", core_squish}, {"fold_case", core_fold_case}, {"list", core_list}, {"is_node", core_is_node}, {"is_document", core_is_document},
+		{"squish", core_squish}, {"trim", core_trim}, {"fold_case", core_fold_case}, {"list", core_list}, {"is_node", core_is_node}, {"is_document", core_is_document},
 		{NULL, NULL},
 	};
 	luaL_setfuncs(L, fns, 0);

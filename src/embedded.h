@@ -10,6 +10,8 @@ typedef struct pqx_embedded_module {
 	const char *name;   /* "pqx", "pqx.text", ... */
 	const char *source;
 	size_t len;
+	const unsigned char *bytecode; /* the same, compiled at build time (lua_dump, not stripped) */
+	size_t bytecode_len;
 } pqx_embedded_module;
 
 extern const pqx_embedded_module pqx_embedded[];

@@ -67,21 +67,46 @@ static int utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Runs of bytes that need no escape (printable ASCII, valid UTF-8) are copied in
+ * one piece, at most 64 KB at a time so the size bound is checked as the text grows. */
+#define PLAIN_RUN_MAX 65536
+
 static int put_string(jctx *j, const char *s, size_t n)
 {
 	pqx_buf *o = j->out;
 	pqx_buf_addc(o, '"');
-	for (size_t i = 0; i < n;) {
+	size_t i = 0, start = 0;
+	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			if (c < 0x80) {
+				i++;
+			} else {
+				int len = utf8_len((const unsigned char *)s + i, n - i);
+				if (len == 0) {
+					pqx_buf_addf(j->err, "%s: string is not valid UTF-8 (byte 0x%02X at offset %zu)",
+					             j->path[0] ? j->path : "value", c, i);
+					return -1;
+				}
+				i += (size_t)len;
+			}
+			if (i - start >= PLAIN_RUN_MAX) {
+				pqx_buf_add(o, s + start, i - start);
+				start = i;
+				if (too_big(j))
+					return -1;
+			}
+			continue;
+		}
+		pqx_buf_add(o, s + start, i - start);
 		if (c == '"' || c == '\\') {
-			pqx_buf_addc(o, '\\');
-			pqx_buf_addc(o, (char)c);
-			i++;
-		} else if (c < 0x20) {
+			char e[2] = {'\\', (char)c};
+			pqx_buf_add(o, e, 2);
+		} else {
 			switch (c) {
-			case '\n': pqx_buf_adds(o, "\\n"); break;
-			case '\t': pqx_buf_adds(o, "\\t"); break;
-			case '\r': pqx_buf_adds(o, "\\r"); break;
+			case '\n': pqx_buf_add(o, "\\n", 2); break;
+			case '\t': pqx_buf_add(o, "\\t", 2); break;
+			case '\r': pqx_buf_add(o, "\\r", 2); break;
 			default: {
 				/* by hand: snprintf per byte is slow on strings of controls */
 				static const char hex[] = "0123456789abcdef";
@@ -89,20 +114,15 @@ static int put_string(jctx *j, const char *s, size_t n)
 				pqx_buf_add(o, e, 6);
 			}
 			}
-			i++;
-		} else {
-			int len = utf8_len((const unsigned char *)s + i, n - i);
-			if (len == 0) {
-				pqx_buf_addf(j->err, "%s: string is not valid UTF-8 (byte 0x%02X at offset %zu)",
-				             j->path[0] ? j->path : "value", c, i);
-				return -1;
-			}
-			pqx_buf_add(o, s + i, (size_t)len);
-			i += (size_t)len;
 		}
+		i++;
+		start = i;
 		if ((i & 0xFFFF) < 8 && too_big(j))
 			return -1;
 	}
+	pqx_buf_add(o, s + start, n - start);
+	if (too_big(j))
+		return -1;
 	pqx_buf_addc(o, '"');
 	return 0;
 }

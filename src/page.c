@@ -367,6 +367,19 @@ done:
 	res->seconds = now() - t0;
 }
 
+static int preload_record(lua_State *L)
+{
+	pqx_vm_require(L, "pqx.record");
+	return 0;
+}
+
+int pqx_page_preload(pqx_vm *vm, pqx_buf *err)
+{
+	lua_State *L = pqx_vm_state(vm);
+	lua_pushcfunction(L, preload_record);
+	return pqx_vm_pcall(vm, 0, 0, err) == LUA_OK ? 0 : -1;
+}
+
 void pqx_process_document(pqx_vm *vm, int script_idx, const char *script_name, int doc_idx,
                           pqx_page_result *res)
 {

@@ -38,6 +38,12 @@ void pqx_page_result_free(pqx_page_result *r);
 void pqx_process_page(pqx_vm *vm, int script_idx, const char *script_name, const char *path,
                       const pqx_common_opts *opts, pqx_page_result *res);
 
+/* Loads what pqx_process_page needs besides the script (the engine's own
+ * pqx.record, for validation) now, so that worker processes forked afterwards
+ * find it compiled instead of compiling it again for every page. Returns 0, or
+ * -1 with the message in err. */
+int pqx_page_preload(pqx_vm *vm, pqx_buf *err);
+
 /* Where a page given as bytes came from: a web archive's response record. */
 typedef struct pqx_page_source {
 	const char *transport;   /* the HTTP Content-Type charset (encoding step 3), or NULL */

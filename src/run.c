@@ -23,6 +23,11 @@
 #include <unistd.h>
 
 #include <lauxlib.h>
+#ifdef PQX_CALLGRIND
+/* profiling builds (EXTRA_CFLAGS=-DPQX_CALLGRIND): each worker's callgrind
+ * profile starts at zero instead of repeating the supervisor's */
+#include <valgrind/callgrind.h>
+#endif
 
 #include "doc.h"
 #include "page.h"
@@ -699,7 +704,8 @@ static const char run_help[] =
 	"  -j, --jobs N            run the script in N processes (1-64); output, database\n"
 	"                          and messages stay in page order, as with one\n"
 	"  --db FILE               store pqx.question/1 records in the SQLite database FILE\n"
-	"                          (created and migrated as needed; one transaction per page).\n"
+	"                          (created and migrated as needed); each page whole or not\n"
+	"                          at all, committed in groups every 0.25 s.\n"
 	"                          A page whose bytes, script, pqx version and --encoding/\n"
 	"                          --base-url are those of its last successful run by this\n"
 	"                          script is skipped before it is parsed (its questions are\n"
@@ -768,6 +774,10 @@ static const char *base_name(const char *path)
  * writes to stdout and the database; a worker never touches the database
  * connection it inherits and leaves with _exit, so neither SQLite nor stdio
  * buffers are run down twice. */
+
+/* Group commit (--db): pages are committed together at most this many seconds
+ * after the first of them was stored; a killed run loses at most that window. */
+#define PQX_COMMIT_WINDOW 0.25
 
 #define WORKER_EXIT_OOM 86   /* a worker ran out of memory outside any handler */
 #define WORKER_EXIT_PANIC 87 /* an unprotected Lua error in the engine */
@@ -969,6 +979,9 @@ static int slot_start(const supervisor *sv, slot *s, slot *all, int nslots)
 		return -1;
 	}
 	if (pid == 0) {
+#ifdef PQX_CALLGRIND
+		CALLGRIND_ZERO_STATS;
+#endif
 		close(fds[0]);
 		for (int k = 0; k < nslots; k++)
 			if (all[k].state == SLOT_RUNNING)
@@ -1105,6 +1118,7 @@ typedef struct runout {
 	int progress, drawn;
 	long total;                /* pages to do, or -1 while unknown */
 	double started, last_draw;
+	pqx_strv window;  /* pages stored ok since the last commit (group commit) */
 } runout;
 
 static double mono_now(void);
@@ -1426,6 +1440,33 @@ static int skip_check(runout *ro, slot *s)
 	return 1;
 }
 
+
+/* The pages stored since the last commit did not reach the database (a failed
+ * commit, or a failure that rolled the whole transaction back): each is named,
+ * and counts as failed after all. */
+static void window_lost(runout *ro, const char *why)
+{
+	for (size_t k = 0; k < ro->window.n; k++)
+		fprintf(stderr, "pqx: %s: database: not stored after all: %s\n", ro->window.v[k], why);
+	ro->ok -= (long)ro->window.n;
+	ro->failed += (long)ro->window.n;
+	if (ro->window.n && ro->code < PQX_EXIT_DB)
+		ro->code = PQX_EXIT_DB;
+	pqx_strv_free(&ro->window);
+	memset(&ro->window, 0, sizeof ro->window);
+}
+
+/* After a page was stored: committed (the window is empty again) or still open. */
+static void window_note(runout *ro, const char *path, int stored)
+{
+	if (pqx_store_commit_due(ro->st) < 0) {
+		pqx_strv_free(&ro->window);
+		memset(&ro->window, 0, sizeof ro->window);
+	} else if (stored) {
+		pqx_strv_add(&ro->window, path, strlen(path));
+	}
+}
+
 /* Writes each element of a compact JSON array (the canonical records text) on
  * its own line, without decoding it: the supervisor never holds a second copy
  * of what a worker built. */
@@ -1530,6 +1571,11 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 		                   r->status == PQX_EXIT_OK ? pqx_buf_cstr(&r->records_json) : NULL,
 		                   &sw, err, sizeof err) != 0) {
 			fprintf(stderr, "pqx: %s: database: %s\n", path, err);
+			if (pqx_store_commit_due(ro->st) < 0 && ro->window.n) {
+				char why[700];
+				snprintf(why, sizeof why, "its group of pages was lost with %s (%s)", path, err);
+				window_lost(ro, why);
+			}
 			if (r->status == PQX_EXIT_OK || r->status < PQX_EXIT_DB)
 				r->status = PQX_EXIT_DB;
 			/* the page is still recorded, as an error page with the reason */
@@ -1539,6 +1585,7 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 			pi.error = pqx_buf_cstr(&why);
 			if (pqx_store_page(ro->st, ro->run_id, &pi, NULL, NULL, err, sizeof err) != 0)
 				fprintf(stderr, "pqx: %s: database: %s\n", path, err);
+			window_note(ro, path, 0);
 			pqx_buf_free(&why);
 			if (have_stats)
 				lua_pop(L, 1);
@@ -1550,6 +1597,7 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 			ro->q.unchanged += c.unchanged;
 			if (have_stats)
 				add_stats(ro, path);
+			window_note(ro, path, r->status == PQX_EXIT_OK);
 			if (!o->quiet && sw.len)
 				print_indented(stderr, "pqx: warning: ", pqx_buf_cstr(&sw));
 		}
@@ -1627,6 +1675,20 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 	progress_draw(ro, 0);
 }
 
+/* Commits the pages stored so far; a failure loses them, and says so. */
+static void store_commit(runout *ro)
+{
+	char err[512];
+	if (pqx_store_commit(ro->st, err, sizeof err) != 0) {
+		fprintf(stderr, "pqx: database: %s\n", err);
+		if (ro->code < PQX_EXIT_DB)
+			ro->code = PQX_EXIT_DB;
+		window_lost(ro, err);
+	}
+	pqx_strv_free(&ro->window);
+	memset(&ro->window, 0, sizeof ro->window);
+}
+
 /* A page skipped as unchanged: "seen" in the database, its figures from its last run. */
 static void emit_skipped(runout *ro, const char *path, pqx_page_result *r)
 {
@@ -1636,6 +1698,7 @@ static void emit_skipped(runout *ro, const char *path, pqx_page_result *r)
 	char err[512];
 	pqx_buf stats = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
 	ro->skipped++;
+	store_commit(ro); /* a skipped page is its own transaction: the open group goes first */
 	if (pqx_store_page_seen(ro->st, ro->run_id, path, ro->script_name, &stats, err, sizeof err) != 0) {
 		progress_clear(ro);
 		fprintf(stderr, "pqx: %s: database: %s\n", path, err);
@@ -1762,6 +1825,11 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			pfd[n].events = POLLIN;
 			pslot[n++] = -1;
 		}
+		/* the database's open transaction is committed on time even while no
+		 * page finishes (group commit keeps its window bounded) */
+		double due = ro->st ? pqx_store_commit_due(ro->st) : -1;
+		if (due >= 0 && (wait < 0 || due < wait))
+			wait = due;
 		int timeout_ms = wait < 0 ? -1 : (int)(wait * 1000) + 1;
 		if (ro->progress && (timeout_ms < 0 || timeout_ms > 200))
 			timeout_ms = 200; /* the progress line's clock keeps ticking */
@@ -1786,6 +1854,8 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 			else if (got == 0 || (errno != EINTR && errno != EAGAIN))
 				slot_finish(sv, s, 0);
 		}
+		if (ro->st && pqx_store_commit_due(ro->st) == 0)
+			store_commit(ro);
 		now = mono_now();
 		for (int k = 0; k < jobs; k++)
 			if (slots[k].state == SLOT_RUNNING && slots[k].deadline > 0 && now >= slots[k].deadline)
@@ -2009,6 +2079,12 @@ int pqx_cmd_run(int argc, char **argv)
 	}
 	int script_idx = lua_gettop(L);
 	const char *sname = base_name(script);
+	/* compiled once here, not again in every worker */
+	if (pqx_page_preload(vm, &lerr) != 0) {
+		print_indented(stderr, "pqx: internal error: ", pqx_buf_cstr(&lerr));
+		code = PQX_EXIT_INTERNAL;
+		goto out;
+	}
 
 	double started = mono_now();
 	pagesrc ps;
@@ -2062,6 +2138,7 @@ int pqx_cmd_run(int argc, char **argv)
 		             o.vm.max_memory, o.vm.timeout);
 		pqx_run_info ri = {lua_tostring(L, -2), script, lua_tostring(L, -1), sha, PQX_VERSION,
 		                   pqx_buf_cstr(&optj)};
+		pqx_store_set_commit_window(st, PQX_COMMIT_WINDOW);
 		run_id = pqx_store_run_begin(st, &ri, err, sizeof err);
 		pqx_buf_free(&optj);
 		lua_pop(L, 2);
@@ -2143,6 +2220,9 @@ int pqx_cmd_run(int argc, char **argv)
 		fputs("\n]\n", stdout);
 	double seconds = mono_now() - started;
 	if (st) {
+		store_commit(&ro); /* the last pages, named if they are lost */
+		if (ro.code > code)
+			code = ro.code;
 		if (store_figures(&ro, seconds, shard) != 0 ||
 		    pqx_store_run_end(st, run_id, ro.ok, ro.failed, err, sizeof err) != 0) {
 			fprintf(stderr, "pqx: %s: %s\n", db, err);

@@ -1,11 +1,21 @@
 /*
- * sha256.c: SHA-256 as FIPS 180-4 specifies it (see sha256.h). Written for clarity
- * over speed: hashing a page or a record is never the slow part of a run. It must
- * never depend on host byte order or alignment, so words are assembled byte by byte.
+ * sha256.c: SHA-256 as FIPS 180-4 specifies it (see sha256.h). The portable
+ * compression function is written for clarity; it must never depend on host byte
+ * order or alignment, so words are assembled byte by byte. On x86-64 processors
+ * with the SHA extensions (Intel since Goldmont/Ice Lake, AMD since Zen) a second
+ * compression function uses them: every page of a run is hashed, and there it
+ * costs about a tenth of the portable one. Both give the same digest (the unit
+ * test compares them on every length from 0 to 300 bytes and on a large buffer).
  */
 #include "sha256.h"
 
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define PQX_SHA_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -51,6 +61,93 @@ static void compress(uint32_t h[8], const unsigned char p[64])
 	h[4] += e; h[5] += f; h[6] += g; h[7] += k;
 }
 
+#ifdef PQX_SHA_X86
+/* n blocks with the SHA extensions. The eight state words live in two registers
+ * in the order the sha256rnds2 instruction wants: ABEF and CDGH (high to low). */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_shani(uint32_t h[8], const unsigned char *p, size_t n)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i abcd = _mm_loadu_si128((const __m128i *)&h[0]);
+	__m128i efgh = _mm_loadu_si128((const __m128i *)&h[4]);
+	abcd = _mm_shuffle_epi32(abcd, 0xB1);                 /* B A D C (low to high) */
+	efgh = _mm_shuffle_epi32(efgh, 0x1B);                 /* H G F E */
+	__m128i abef = _mm_alignr_epi8(abcd, efgh, 8);        /* F E B A */
+	__m128i cdgh = _mm_blend_epi16(efgh, abcd, 0xF0);     /* H G D C */
+	for (; n > 0; n--, p += 64) {
+		__m128i save_abef = abef, save_cdgh = cdgh;
+		__m128i w[4];
+		for (int i = 0; i < 4; i++)
+			w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+		for (int r = 0; r < 16; r++) {
+			/* w[r % 4] holds message words 4r .. 4r+3 */
+			__m128i cur = w[r & 3];
+			__m128i wk = _mm_add_epi32(cur, _mm_loadu_si128((const __m128i *)&K[4 * r]));
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+			if (r < 12) {
+				/* words 4r+16 .. 4r+19 from the four groups before them */
+				__m128i t = _mm_sha256msg1_epu32(w[r & 3], w[(r + 1) & 3]);
+				t = _mm_add_epi32(t, _mm_alignr_epi8(w[(r + 3) & 3], w[(r + 2) & 3], 4));
+				w[r & 3] = _mm_sha256msg2_epu32(t, w[(r + 3) & 3]);
+			}
+		}
+		abef = _mm_add_epi32(abef, save_abef);
+		cdgh = _mm_add_epi32(cdgh, save_cdgh);
+	}
+	__m128i t = _mm_shuffle_epi32(abef, 0x1B);            /* A B E F */
+	cdgh = _mm_shuffle_epi32(cdgh, 0xB1);                 /* G H C D */
+	abcd = _mm_blend_epi16(t, cdgh, 0xF0);                /* A B C D */
+	efgh = _mm_alignr_epi8(cdgh, t, 8);                   /* E F G H */
+	_mm_storeu_si128((__m128i *)&h[0], abcd);
+	_mm_storeu_si128((__m128i *)&h[4], efgh);
+}
+
+static int shani_present(void)
+{
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1))
+		return 0;
+	if (__get_cpuid_max(0, NULL) < 7)
+		return 0;
+	__cpuid_count(7, 0, a, b, c, d);
+	return (b & bit_SHA) != 0;
+}
+#endif
+
+static void compress_portable(uint32_t h[8], const unsigned char *p, size_t n)
+{
+	for (; n > 0; n--, p += 64)
+		compress(h, p);
+}
+
+/* -1 until the processor has been asked, then 0 or 1 */
+static int accel = -1;
+
+static void compress_blocks(uint32_t h[8], const unsigned char *p, size_t n)
+{
+#ifdef PQX_SHA_X86
+	if (accel < 0)
+		accel = shani_present();
+	if (accel) {
+		compress_shani(h, p, n);
+		return;
+	}
+#endif
+	compress_portable(h, p, n);
+}
+
+int pqx_sha256_use_accel(int on)
+{
+#ifdef PQX_SHA_X86
+	accel = on ? shani_present() : 0;
+	return accel;
+#else
+	(void)on;
+	return 0;
+#endif
+}
+
 void pqx_sha256_init(pqx_sha256_ctx *c)
 {
 	static const uint32_t iv[8] = {
@@ -74,12 +171,15 @@ void pqx_sha256_update(pqx_sha256_ctx *c, const void *data, size_t len)
 		len -= take;
 		if (c->fill < 64)
 			return;
-		compress(c->h, c->block);
+		compress_blocks(c->h, c->block, 1);
 		c->fill = 0;
 	}
 	/* Whole blocks straight from the caller's memory: no copy needed. */
-	for (; len >= 64; p += 64, len -= 64)
-		compress(c->h, p);
+	if (len >= 64) {
+		compress_blocks(c->h, p, len / 64);
+		p += len / 64 * 64;
+		len %= 64;
+	}
 	if (len) {
 		memcpy(c->block, p, len);
 		c->fill = len;
@@ -92,13 +192,13 @@ void pqx_sha256_final(pqx_sha256_ctx *c, unsigned char out[32])
 	c->block[c->fill++] = 0x80;
 	if (c->fill > 56) {
 		memset(c->block + c->fill, 0, 64 - c->fill);
-		compress(c->h, c->block);
+		compress_blocks(c->h, c->block, 1);
 		c->fill = 0;
 	}
 	memset(c->block + c->fill, 0, 56 - c->fill);
 	for (int i = 0; i < 8; i++)
 		c->block[56 + i] = (unsigned char)(bits >> (56 - 8 * i));
-	compress(c->h, c->block);
+	compress_blocks(c->h, c->block, 1);
 	for (int i = 0; i < 8; i++) {
 		out[4 * i] = (unsigned char)(c->h[i] >> 24);
 		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);

@@ -25,4 +25,9 @@ void pqx_sha256(const void *data, size_t len, unsigned char out[32]);
 void pqx_sha256_hex(const void *data, size_t len, char out[65]);   /* NUL-terminated */
 void pqx_sha256_tohex(const unsigned char digest[32], char out[65]);
 
+/* Whether the processor's SHA instructions are used (the default where they
+ * exist): on = 0 forces the portable code, on = 1 goes back to the default.
+ * Returns 1 when the instructions are in use. For tests and measurements. */
+int pqx_sha256_use_accel(int on);
+
 #endif

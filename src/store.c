@@ -6,7 +6,11 @@
  * It must never build SQL from data (every value is a bound parameter, every
  * identifier is a literal in this file), never use INSERT OR REPLACE (it deletes rows,
  * changes rowids and skips the FTS delete trigger), and never leave a page half
- * stored: each page is one BEGIN IMMEDIATE ... COMMIT, rolled back on any error.
+ * stored: each page is one SAVEPOINT, released when the page is whole and rolled
+ * back on any error. Pages are committed in groups (group commit): the first page
+ * opens a BEGIN IMMEDIATE transaction and the page that finds it older than the
+ * commit window (pqx_store_set_commit_window) commits it, as does
+ * pqx_store_commit_due when the caller is idle; a window of 0 commits every page.
  */
 #include "store.h"
 
@@ -17,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "sha256.h"
 
@@ -936,15 +941,17 @@ static const char *const stmt_sql[S_COUNT] = {
 		"INSERT INTO answer_section (answer_id, position, heading, number, text)"
 		" SELECT a.id, s.key, json_extract(s.value, '$.heading'), json_extract(s.value, '$.number'),"
 		"  json_extract(s.value, '$.text')"
-		" FROM json_each(:r, '$.answers') ja JOIN answer a ON a.question_id = :id AND a.position = ja.key,"
-		"  json_each(ja.value, '$.sections') s",
+		" FROM json_each(:r, '$.answers') ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
+		"  CROSS JOIN json_each(ja.value, '$.sections') s",
+	/* CROSS JOIN keeps the record's arrays the outer loops: each is parsed once, not
+	 * once per matching row of answer or answer_section (same rows, same order). */
 	[S_ITEM_ADD] =
 		"INSERT INTO answer_item (section_id, position, number, text)"
 		" SELECT sec.id, i.key, json_extract(i.value, '$.number'), json_extract(i.value, '$.text')"
-		" FROM json_each(:r, '$.answers') ja JOIN answer a ON a.question_id = :id AND a.position = ja.key,"
-		"  json_each(ja.value, '$.sections') s"
-		"  JOIN answer_section sec ON sec.answer_id = a.id AND sec.position = s.key,"
-		"  json_each(s.value, '$.items') i",
+		" FROM json_each(:r, '$.answers') ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
+		"  CROSS JOIN json_each(ja.value, '$.sections') s"
+		"  CROSS JOIN answer_section sec ON sec.answer_id = a.id AND sec.position = s.key"
+		"  CROSS JOIN json_each(s.value, '$.items') i",
 	[S_KEYWORD_ADD] =
 		"INSERT INTO keyword (label, scheme, lang)"
 		" SELECT json_extract(value, '$.label'), coalesce(json_extract(value, '$.scheme'), ''),"
@@ -1014,6 +1021,11 @@ struct pqx_store {
 	pqx_buf keys;                    /* [id, kind, source] of the page's records, JSON */
 	char *check_script, *check_sha, *check_pqx, *check_options;  /* page_check is on */
 	const char *page_stats;          /* for the next page's page_check row */
+	/* group commit: the open transaction, if any, and the pages it holds */
+	double window;    /* seconds a transaction may stay open; 0 = commit every page */
+	int in_tx;
+	double tx_started;/* monotonic seconds */
+	long tx_pages;
 };
 
 static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome);
@@ -1144,6 +1156,62 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen, cons
 		return -1;
 	}
 	return 0;
+}
+
+/* ---------- group commit ---------- */
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void pqx_store_set_commit_window(pqx_store *st, double seconds)
+{
+	st->window = seconds > 0 ? seconds : 0;
+}
+
+/* in_page: the commit is the one of the page just stored (its message names it) */
+static int commit_tx(pqx_store *st, int in_page, char *err, size_t errlen)
+{
+	if (!st->in_tx)
+		return 0;
+	long pages = st->tx_pages, before = pages - (in_page ? 1 : 0);
+	st->in_tx = 0;
+	st->tx_pages = 0;
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+		const char *why = msg ? msg : sqlite3_errmsg(st->db);
+		if (in_page && before > 0)
+			set_err(err, errlen, "cannot commit the page: %s (nor the %ld page%s stored before it"
+			        " since the last commit: %s not in the database either)", why, before,
+			        before == 1 ? "" : "s", before == 1 ? "it is" : "they are");
+		else if (in_page)
+			set_err(err, errlen, "cannot commit the page: %s", why);
+		else
+			set_err(err, errlen, "cannot commit the last %ld page%s stored (%s not in the"
+			        " database): %s", pages, pages == 1 ? "" : "s", pages == 1 ? "it is" : "they are", why);
+		sqlite3_free(msg);
+		if (!sqlite3_get_autocommit(st->db))
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		st->window = 0; /* from now on each page alone: what fits is kept (full disk) */
+		return -1;
+	}
+	return 0;
+}
+
+int pqx_store_commit(pqx_store *st, char *err, size_t errlen)
+{
+	return commit_tx(st, 0, err, errlen);
+}
+
+double pqx_store_commit_due(pqx_store *st)
+{
+	if (!st->in_tx)
+		return -1;
+	double left = st->tx_started + st->window - mono();
+	return left > 0 ? left : 0;
 }
 
 /* ---------- open, migrate, close ---------- */
@@ -1295,6 +1363,8 @@ void pqx_store_close(pqx_store *st)
 {
 	if (!st)
 		return;
+	/* callers commit first to hear about a failure; this only keeps what is whole */
+	pqx_store_commit(st, NULL, 0);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	for (int i = 0; i < R_COUNT; i++)
@@ -1360,6 +1430,8 @@ int pqx_store_run_end(pqx_store *st, int64_t run_id, long pages_ok, long pages_f
                       char *err, size_t errlen)
 {
 	char ts[64];
+	if (pqx_store_commit(st, err, errlen) != 0)
+		return -1;
 	if (now(st, ts) != 0) {
 		set_err(err, errlen, "run: cannot read the clock: %s", sqlite3_errmsg(st->db));
 		return -1;
@@ -1599,17 +1671,31 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	/* The message is taken before the reset, which would clear it. */
 #define LOOP_FAIL() do { pqx_buf_addf(what, "record %s: building its translations: %s", id, \
                                       sqlite3_errmsg(st->db)); sqlite3_reset(langs); goto out; } while (0)
+	/* The languages first (a handful, NUL-separated): when the lead language is the
+	 * only one, its merge is the question's own merge above, made from the same
+	 * sources with the same lead, so neither it nor its search text is made twice. */
 	int rc;
+	size_t nlang = 0;
 	while ((rc = sqlite3_step(langs)) == SQLITE_ROW) {
-		pqx_buf_reset(&lang);
 		add_text(&lang, sqlite3_column_text(langs, 0));
+		pqx_buf_addc(&lang, '\0');
+		nlang++;
+	}
+	if (rc != SQLITE_DONE || lang.oom)
+		LOOP_FAIL();
+	sqlite3_reset(langs);
+	int single = nlang == 1 && strcmp(lang.s, b.lead) == 0;
+	const char *lp = lang.s;
+	for (size_t li = 0; li < nlang; li++, lp += strlen(lp) + 1) {
 		bindings lb = b;
-		lb.lang = lb.lead = pqx_buf_cstr(&lang);
+		lb.lang = lb.lead = lp;
 		pqx_buf_reset(&one);
 		pqx_buf_reset(&qtext);
 		pqx_buf_reset(&atext);
 		pqx_buf_reset(&kw);
-		if (fetch_text(st, S_MERGE, &lb, &one) != 0) {
+		if (single)
+			pqx_buf_add(&one, merged.s, merged.len);
+		else if (fetch_text(st, S_MERGE, &lb, &one) != 0) {
 			LOOP_FAIL();
 		}
 		lb.r = pqx_buf_cstr(&one);
@@ -1647,16 +1733,16 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 			b.pos += sqlite3_changes(st->db);
 		}
 	}
-	if (rc != SQLITE_DONE)
-		LOOP_FAIL();
-	sqlite3_reset(langs);
 #undef LOOP_FAIL
 
 	b.r = pqx_buf_cstr(&merged);
-	pqx_buf_reset(&qtext);
-	pqx_buf_reset(&atext);
-	if (record_texts(st, &b, &qtext, &atext) != 0)
-		RB_FAIL("flattening its text for search");
+	if (!single) {
+		/* (with one language, qtext and atext are already those of `merged`) */
+		pqx_buf_reset(&qtext);
+		pqx_buf_reset(&atext);
+		if (record_texts(st, &b, &qtext, &atext) != 0)
+			RB_FAIL("flattening its text for search");
+	}
 	if (fetch_text(st, S_KW_ALL, &b, &kwobj) != 0)
 		RB_FAIL("collecting its keywords");
 	pqx_buf_reset(&kw);
@@ -1902,6 +1988,33 @@ out:
 #undef REC_FAIL
 #undef REC_DBFAIL
 
+/* The transaction ended under us (SQLite rolls the whole of it back after some
+ * errors, such as a full disk): the pages stored since the last commit are gone
+ * too, and the message says so. */
+static void lost_with(pqx_store *st, char *err, size_t errlen)
+{
+	if (!st->in_tx || !sqlite3_get_autocommit(st->db))
+		return;
+	if (st->tx_pages > 0 && err && errlen) {
+		size_t n = strlen(err);
+		snprintf(err + n, errlen - n, "; the %ld page%s stored before it since the last commit"
+		         " were rolled back with it", st->tx_pages, st->tx_pages == 1 ? "" : "s");
+	}
+	st->in_tx = 0;
+	st->tx_pages = 0;
+	st->window = 0; /* from now on each page alone: what fits is kept (full disk) */
+}
+
+/* Undoes the current page only; the pages before it in the transaction stay. */
+static void page_rollback(pqx_store *st, char *err, size_t errlen)
+{
+	if (sqlite3_exec(st->db, "ROLLBACK TO pqx_page", NULL, NULL, NULL) == SQLITE_OK)
+		sqlite3_exec(st->db, "RELEASE pqx_page", NULL, NULL, NULL);
+	lost_with(st, err, errlen);
+	if (st->in_tx && st->window <= 0)
+		pqx_store_commit(st, NULL, 0);
+}
+
 static const char *nonempty(const char *s)
 {
 	return s && *s ? s : NULL;
@@ -1915,8 +2028,17 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 	int ok = 0;
 	const char *path = page->path ? page->path : "";
 
-	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "cannot start the page's transaction") != 0)
+	if (!st->in_tx) {
+		if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "cannot start the page's transaction") != 0)
+			return -1;
+		st->in_tx = 1;
+		st->tx_started = mono();
+		st->tx_pages = 0;
+	}
+	if (exec_sql(st->db, "SAVEPOINT pqx_page", err, errlen, "cannot start the page's savepoint") != 0) {
+		lost_with(st, err, errlen);
 		return -1;
+	}
 	memset(&st->pending, 0, sizeof st->pending);
 	pqx_buf_reset(&st->keys);
 	if (now(st, ts) != 0) {
@@ -2017,13 +2139,16 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 		pqx_buf_adds(&what, "storing the page check");
 		goto fail;
 	}
-	if (exec_sql(st->db, "COMMIT", err, errlen, "cannot commit the page") != 0) {
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (exec_sql(st->db, "RELEASE pqx_page", err, errlen, "cannot finish the page") != 0) {
+		page_rollback(st, err, errlen);
 		goto out;
 	}
+	st->tx_pages++;
 	st->last = st->pending;
 	st->page_stats = NULL;
 	ok = 1;
+	if (st->window <= 0 || mono() - st->tx_started >= st->window)
+		ok = commit_tx(st, 1, err, errlen) == 0;
 	goto out;
 
 fail:
@@ -2034,7 +2159,7 @@ fail:
 fail_quiet:
 	/* The caller prints the page path; the message says what failed and what it means. */
 	set_err(err, errlen, "%s (nothing stored for this page)", pqx_buf_cstr(&what));
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	page_rollback(st, err, errlen);
 out:
 	pqx_buf_free(&what);
 	pqx_buf_free(&rec);
@@ -2250,6 +2375,9 @@ int pqx_store_page_seen(pqx_store *st, int64_t run_id, const char *path, const c
 		"UPDATE page_check SET last_seen_run = ?2 WHERE path = ?3 AND script_name = ?4",
 	};
 	char ts[64];
+	/* its own transaction: the pages of the open group are committed first */
+	if (commit_tx(st, 0, err, errlen) != 0)
+		return -1;
 	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "cannot start the page's transaction") != 0)
 		return -1;
 	if (now(st, ts) != 0)
@@ -2276,6 +2404,8 @@ int pqx_store_run_stats(pqx_store *st, int64_t run_id, const pqx_run_totals *t,
                         const pqx_run_stat *stats, size_t nstats, char *err, size_t errlen)
 {
 	sqlite3_stmt *u = NULL, *a = NULL;
+	if (commit_tx(st, 0, err, errlen) != 0)
+		return -1;
 	if (exec_sql(st->db, "BEGIN IMMEDIATE", err, errlen, "run figures") != 0)
 		return -1;
 	if (sqlite3_prepare_v2(st->db,

@@ -1,7 +1,7 @@
 /*
  * store.h: the SQLite database of pqx. Plain C, no Lua: records arrive as JSON text
  * (the canonical, key-sorted JSON the engine writes) and are taken apart with SQLite's
- * JSON functions. One transaction per page; schema created and migrated here
+ * JSON functions. One savepoint per page, committed in groups; schema created and migrated here
  * (PRAGMA user_version). Every value is a bound parameter.
  */
 #ifndef PQX_STORE_H
@@ -56,7 +56,24 @@ int64_t pqx_store_run_begin(pqx_store *st, const pqx_run_info *run, char *err, s
 int pqx_store_run_end(pqx_store *st, int64_t run_id, long pages_ok, long pages_failed,
                       char *err, size_t errlen);
 
-/* Stores one page in one transaction: the page row (with its status/error), and, when
+/* Group commit: pages are stored inside one transaction until it is `seconds`
+ * old, then committed together (each page still whole or absent: a savepoint per
+ * page). A killed process loses at most the pages of the open window. 0, the
+ * default, commits every page on its own. */
+void pqx_store_set_commit_window(pqx_store *st, double seconds);
+/* Commits the open transaction, if any. Returns 0, or -1 with err (the pages of
+ * the window are then not stored, and err says how many). pqx_store_page commits
+ * too when the window has passed; when that commit fails, or a failure makes SQLite
+ * roll the whole transaction back, it returns -1 and err names the earlier pages
+ * lost with it; pqx_store_commit_due is then -1 (no transaction open), and from
+ * then on every page is committed on its own (window 0), so that on a full disk
+ * the pages that still fit are kept. */
+int pqx_store_commit(pqx_store *st, char *err, size_t errlen);
+/* Seconds until the open transaction is due for its commit (0: now), or -1 when
+ * none is open: an idle caller commits then, so the window stays bounded. */
+double pqx_store_commit_due(pqx_store *st);
+
+/* Stores one page, whole or not at all: the page row (with its status/error), and, when
  * records_json is not NULL, every record of that JSON array (validated pqx.question/1
  * records). Unchanged records only move "last seen"; changed ones replace their child
  * rows and keep the previous version as a revision. Record fields the schema does not

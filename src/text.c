@@ -813,6 +813,27 @@ static int ends_incomplete(const pqx_buf *out, size_t from)
 	return need > k;
 }
 
+/* Length of the white space that ends s[0..len), as squish_space_len knows it. */
+static size_t trailing_space_len(const unsigned char *s, size_t len)
+{
+	for (size_t k = 1; k <= 3 && k <= len; k++)
+		if (squish_space_len(s, len - k, len) == k)
+			return k;
+	return 0;
+}
+
+void pqx_text_trim(const char *str, size_t len, size_t *start, size_t *n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, k;
+	while (i < len && (k = squish_space_len(s, i, len)) != 0)
+		i += k;
+	while (len > i && (k = trailing_space_len(s + i, len - i)) != 0)
+		len -= k;
+	*start = i;
+	*n = len - i;
+}
+
 /* One pass, no allocation but the output: pqx.text.squish calls this for every field a
  * script reads, so it must not cost more than copying the string. */
 int pqx_text_squish(const char *str, size_t len, pqx_buf *out)

@@ -62,4 +62,8 @@ int pqx_html(const GumboNode *node, int outer, pqx_buf *out);
  * Appends to out; returns 0, or -1 when out->oom is set. */
 int pqx_text_squish(const char *s, size_t len, pqx_buf *out);
 
+/* pqx.text.trim: the span of s[0..len) without the white space squish knows (ASCII,
+ * with VT, NBSP and the other Unicode spaces) at either end: s + *start, *n bytes. */
+void pqx_text_trim(const char *s, size_t len, size_t *start, size_t *n);
+
 #endif

@@ -476,6 +476,25 @@ static int load_sandboxed(pqx_vm *vm, int realm_idx, const char *src, size_t len
 	return LUA_OK;
 }
 
+/* A module of the built-in library: its bytecode (trusted, made by tools/embed.c
+ * from the same source), or the source text if this Lua refuses the bytecode. */
+static int load_embedded(pqx_vm *vm, int realm_idx, const pqx_embedded_module *m, const char *chunkname)
+{
+	lua_State *L = vm->L;
+	realm_idx = lua_absindex(L, realm_idx);
+	if (m->bytecode_len > 0 &&
+	    luaL_loadbufferx(L, (const char *)m->bytecode, m->bytecode_len, chunkname, "b") == LUA_OK) {
+		if (!vm->opts.trusted) {
+			push_env(L, realm_idx);
+			lua_setupvalue(L, -2, 1);
+		}
+		return LUA_OK;
+	}
+	if (m->bytecode_len > 0)
+		lua_pop(L, 1); /* the reason it was refused */
+	return load_sandboxed(vm, realm_idx, m->source, m->len, chunkname);
+}
+
 static int find_embedded(const char *name)
 {
 	for (int i = 0; pqx_embedded[i].name; i++)
@@ -519,7 +538,7 @@ static int vm_require(lua_State *L)
 			goto fail;
 		}
 		pqx_buf_addf(&chunk, "@%s.lua", name);
-		rc = load_sandboxed(vm, realm, pqx_embedded[i].source, pqx_embedded[i].len, pqx_buf_cstr(&chunk));
+		rc = load_embedded(vm, realm, &pqx_embedded[i], pqx_buf_cstr(&chunk));
 	} else {
 		const char *dir = is_pqx ? vm->lua_dev_dir : vm->script_dir;
 		if (!dir) {

@@ -1,11 +1,36 @@
 /*
- * embed.c: build tool that turns the lua/pqx library files into a C array so the pqx binary
- * carries its Lua library and runs from any directory.
+ * embed.c: build tool that turns the lua/pqx library files into C arrays so the pqx binary
+ * carries its Lua library and runs from any directory: each module's source text and
+ * the same module compiled to Lua bytecode (with its debug information, so messages
+ * and tracebacks name the same lines). Loading bytecode skips the Lua compiler, which
+ * was most of the time pqx took to start; the source stays as the fallback should the
+ * Lua library pqx runs with refuse the bytecode (another Lua version).
  * Usage: embed OUT.c ROOT FILE...   (module names come from paths under ROOT)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+typedef struct dump_out {
+	FILE *out;
+	size_t n;
+} dump_out;
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud)
+{
+	(void)L;
+	dump_out *d = ud;
+	const unsigned char *b = p;
+	for (size_t i = 0; i < sz; i++) {
+		if (d->n++ % 16 == 0)
+			fputs("\n\t", d->out);
+		fprintf(d->out, "%d,", b[i]);
+	}
+	return 0;
+}
 
 static int emit_module(FILE *out, const char *root, const char *path, int idx)
 {
@@ -16,11 +41,24 @@ static int emit_module(FILE *out, const char *root, const char *path, int idx)
 	}
 	fprintf(out, "static const char mod%d[] = {", idx);
 	int c;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
+	char *text = NULL;
 	while ((c = fgetc(in)) != EOF) {
-		if (n++ % 16 == 0)
+		if (n % 16 == 0)
 			fputs("\n\t", out);
 		fprintf(out, "%d,", c);
+		if (n + 1 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			char *t = realloc(text, cap);
+			if (!t) {
+				fprintf(stderr, "%s: out of memory\n", path);
+				free(text);
+				fclose(in);
+				return -1;
+			}
+			text = t;
+		}
+		text[n++] = (char)c;
 	}
 	fclose(in);
 	fputs("0};\n", out);
@@ -41,6 +79,25 @@ static int emit_module(FILE *out, const char *root, const char *path, int idx)
 	if (nl > 5 && strcmp(name + nl - 5, ".init") == 0)
 		name[nl - 5] = '\0';
 	fprintf(out, "#define MOD%d_NAME \"%s\"\n#define MOD%d_LEN %zu\n", idx, name, idx, n);
+
+	/* the bytecode, compiled under the chunk name pqx gives the module at run time */
+	char chunk[300];
+	snprintf(chunk, sizeof chunk, "@%s.lua", name);
+	lua_State *L = luaL_newstate();
+	if (!L || luaL_loadbufferx(L, text ? text : "", n, chunk, "t") != LUA_OK) {
+		fprintf(stderr, "%s: %s\n", path, L ? lua_tostring(L, -1) : "cannot create a Lua state");
+		if (L)
+			lua_close(L);
+		free(text);
+		return -1;
+	}
+	free(text);
+	fprintf(out, "static const unsigned char bc%d[] = {", idx);
+	dump_out d = {out, 0};
+	lua_dump(L, dump_writer, &d, 0);
+	lua_close(L);
+	fputs("0};\n", out);
+	fprintf(out, "#define BC%d_LEN %zu\n", idx, d.n);
 	return 0;
 }
 
@@ -62,7 +119,7 @@ int main(int argc, char **argv)
 			return 1;
 	fputs("const pqx_embedded_module pqx_embedded[] = {\n", out);
 	for (int i = 3; i < argc; i++)
-		fprintf(out, "\t{MOD%d_NAME, mod%d, MOD%d_LEN},\n", i, i, i);
-	fputs("\t{NULL, NULL, 0}\n};\n", out);
+		fprintf(out, "\t{MOD%d_NAME, mod%d, MOD%d_LEN, bc%d, BC%d_LEN},\n", i, i, i, i, i);
+	fputs("\t{NULL, NULL, 0, NULL, 0}\n};\n", out);
 	return fclose(out) == 0 ? 0 : 1;
 }

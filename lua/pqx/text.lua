@@ -31,32 +31,15 @@ end
 M._check_string = check_string
 M._check_opts = check_opts
 
--- White space beyond ASCII, as UTF-8 byte patterns: NBSP U+00A0, U+1680,
--- U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
-local UNICODE_SPACES = {
-  "\xC2\xA0", "\xE1\x9A\x80", "\xE2\x80[\x80-\x8A]", "\xE2\x80[\xA8\xA9]",
-  "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80",
-}
--- Every Unicode space above starts with one of these bytes; most text has
--- none, and then trim skips the per-sequence substitutions. (The invisible
--- characters that squish removes are listed in src/text.c.)
-local LEAD = "[\xC2\xE1\xE2\xE3]"
-
--- Leading/trailing white space, ASCII and Unicode spaces alike.
+-- Leading/trailing white space, ASCII and Unicode spaces alike (NBSP U+00A0,
+-- U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000). One pass in
+-- C (pqx_text_trim): fields go through here often, and the pattern-based
+-- version took a dozen passes over any text with a non-ASCII character;
+-- tests/lua/test_squish.lua holds it equal to that definition.
+local core_trim = core.trim
 function M.trim(s)
   check_string("trim", 1, s)
-  local changed = true
-  while changed do
-    changed = false
-    s = s:match("^%s*(.-)%s*$")
-    if not s:find(LEAD) then break end
-    for _, p in ipairs(UNICODE_SPACES) do
-      local a = s:gsub("^" .. p, "")
-      local b = a:gsub(p .. "$", "")
-      if b ~= s then s, changed = b, true end
-    end
-  end
-  return s
+  return core_trim(s)
 end
 
 -- All runs of white space (any kind) become one ASCII space; soft hyphens

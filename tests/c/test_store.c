@@ -599,6 +599,68 @@ static void test_errors(void)
 	pqx_store_close(st);
 }
 
+/* ---------- group commit ---------- */
+
+/* Pages stored within the commit window share one transaction: another connection
+ * sees none of them until the commit, a page that fails in the middle takes only
+ * itself back, and a commit after the window lands them all. */
+static void test_group_commit(void)
+{
+	fresh_db("group");
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	if (!st) {
+		CHECK(0, "open for group commit");
+		return;
+	}
+	sqlite3 *other = NULL;
+	CHECK(sqlite3_open(dbpath, &other) == SQLITE_OK, "a second connection (a reader)");
+	pqx_store_set_commit_window(st, 3600);
+	CHECK(pqx_store_commit_due(st) < 0, "no transaction open before the first page");
+	int64_t run = run_begin(st);
+	char *full = slurp(FIX "5-8916.json");
+	char *other_q = replace(full, "be-senate:5-8916", "be-senate:5-7777");
+	char *bad = malloc(strlen(full) + 200);
+	size_t fl = strlen(full);
+	memcpy(bad, full, fl);
+	snprintf(bad + fl - 2, 200, ",{\"id\":\"x:2\",\"parliament\":\"x\",\"schema\":\"pqx.question/1\","
+	         "\"status\":\"answered\",\"type\":\"written\"}]");
+	char *bad_new = replace(bad, "be-senate:5-8916", "be-senate:5-6666");
+	CHECK(store(st, run, "a.html", "aaaa", full, NULL) == 0, "group: first page stored");
+	double due = pqx_store_commit_due(st);
+	CHECK(due > 3500 && due <= 3600, "group: the transaction is due within its window");
+	pqx_page_info pi = {"b.html", "bbbb", 1, NULL, NULL, "ok", NULL, NULL, NULL};
+	CHECK(pqx_store_page(st, run, &pi, bad_new, NULL, err, sizeof err) == -1 &&
+	      strstr(err, "(nothing stored for this page)") != NULL, "group: a failing page in the middle");
+	CHECK(store(st, run, "c.html", "cccc", other_q, NULL) == 0, "group: a page after the failure");
+	CHECK_INT(other, "SELECT count(*) FROM page", 0, "group: a reader sees nothing before the commit");
+	CHECK(pqx_store_commit(st, err, sizeof err) == 0, "group: commit");
+	CHECK(pqx_store_commit_due(st) < 0, "group: no transaction open after the commit");
+	CHECK_ROWS(other, "SELECT path FROM page ORDER BY path", "a.html\nc.html\n",
+	           "group: both good pages committed, the failed one absent");
+	CHECK_ROWS(other, "SELECT id FROM question ORDER BY id", "be-senate:5-7777\nbe-senate:5-8916\n",
+	           "group: the failed page's first record rolled back with it");
+	CHECK(fts_ok(pqx_store_db(st)), "group: FTS consistent");
+	/* window 0: every page is committed at once */
+	pqx_store_set_commit_window(st, 0);
+	char *third = replace(full, "be-senate:5-8916", "be-senate:5-5555");
+	CHECK(store(st, run, "d.html", "dddd", third, NULL) == 0 && pqx_store_commit_due(st) < 0,
+	      "window 0: the page is committed on its own");
+	CHECK_INT(other, "SELECT count(*) FROM question", 3, "window 0: a reader sees it at once");
+	/* close commits what a caller left open */
+	pqx_store_set_commit_window(st, 3600);
+	char *fourth = replace(full, "be-senate:5-8916", "be-senate:5-4444");
+	CHECK(store(st, run, "e.html", "eeee", fourth, NULL) == 0, "group: one more page, left open");
+	pqx_store_close(st);
+	CHECK_INT(other, "SELECT count(*) FROM question", 4, "close commits the open transaction");
+	sqlite3_close(other);
+	free(full);
+	free(other_q);
+	free(bad);
+	free(bad_new);
+	free(third);
+	free(fourth);
+}
+
 /* ---------- README queries ---------- */
 
 typedef struct query_case {
@@ -1732,13 +1794,14 @@ static void test_runs(void)
 
 int main(void)
 {
-	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "queries", "migrate",
-	                                   "fresh3", "migrate3", "runs", "runs-b", "runs-m"};
+	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "group", "queries",
+	                                   "migrate", "fresh3", "migrate3", "runs", "runs-b", "runs-m"};
 	test_schema();
 	test_full();
 	test_revisions();
 	test_unknown();
 	test_errors();
+	test_group_commit();
 	test_queries();
 	test_permutations();
 	test_sources();

@@ -93,6 +93,23 @@ run pqx run --format none --db "$DB" tests/fixtures/cli/titles.lua tests/fixture
 check_rc "--db refuses records without schema" 5
 check_contains "and says why" "$ERR" "--db stores only pqx.question/1 records"
 
+# --- group commit: a stored page is committed within the window even while the run
+# waits for the next page (here, for the next line of the page list)
+G="$TMP/g.db"
+( echo $E/5-8916.html; until [ -f "$TMP/go" ]; do sleep 0.05; done; echo $E/5-8916-fr.html ) |
+	$PQX_WRAP "$PQX" run -q --format none --db "$G" $S - 2>/dev/null &
+gpid=$!
+tries=0
+until [ "$(sqlite3 "$G" 'select count(*) from page' 2>/dev/null || echo 0)" -ge 1 ] || [ $tries -ge 400 ]; do
+	sleep 0.05
+	tries=$((tries + 1))
+done
+check_eq "group commit: the first page is committed while the run waits for the second" \
+	"$(sqlite3 "$G" 'select count(*) from page' 2>/dev/null)" "1"
+touch "$TMP/go"
+wait $gpid
+check_eq "group commit: the run ends with both pages" "$(sqlite3 "$G" 'select count(*) from page')" "2"
+
 # --- kill -9 during a 500-page run; re-running finishes the job
 mkdir -p "$TMP/many"
 i=0

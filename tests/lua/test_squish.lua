@@ -1,4 +1,4 @@
--- test_squish.lua: pqx.text.squish (one pass in C) gives exactly what its
+-- test_squish.lua: pqx.text.squish and pqx.text.trim (one pass in C each) give exactly what their
 -- definition in Lua patterns gives: Unicode spaces become spaces, invisible
 -- characters vanish, runs of %s collapse to one space, the ends are trimmed.
 -- Checked on every text of every example page and on generated strings.
@@ -18,6 +18,21 @@ local function reference(s)
   return (s:match("^ ?(.-) ?$"))
 end
 
+-- trim: the same Unicode spaces, at the ends only; its definition in patterns is
+-- what pqx.text.trim was before it became one pass in C
+local function trim_reference(s)
+  local changed = true
+  while changed do
+    changed = false
+    s = s:match("^%s*(.-)%s*$")
+    for _, p in ipairs(UNICODE_SPACES) do
+      local a = s:gsub("^" .. p, "")
+      local b = a:gsub(p .. "$", "")
+      if b ~= s then s, changed = b, true end
+    end
+  end
+  return s
+end
 -- pieces that meet at every boundary: ASCII white space (VT included), each
 -- Unicode space, each invisible character, letters, accented letters, € and
 -- a NUL byte
@@ -49,7 +64,7 @@ T.ok(bad == 0, "squish equals its pattern definition on 20,000 generated strings
   first and string.format("first difference on %q: got %q, want %q", first, text.squish(first), reference(first)))
 
 -- every text run, attribute and element text of the example pages
-local checked, differ = 0, nil
+local checked, differ, tdiffer = 0, nil, nil
 local files = {}
 for line in io.popen("ls examples/*/*.html"):lines() do files[#files + 1] = line end
 for _, path in ipairs(files) do
@@ -60,12 +75,31 @@ for _, path in ipairs(files) do
     for _, s in ipairs({n:raw_text(), n:text()}) do
       checked = checked + 1
       if text.squish(s) ~= reference(s) and not differ then differ = {path, s} end
+      if text.trim(s) ~= trim_reference(s) and not tdiffer then tdiffer = {path, s} end
     end
   end
   doc:close()
 end
 T.ok(checked > 1000 and not differ, string.format("squish equals its definition on %d texts of the example pages", checked),
   differ and string.format("%s: %q", differ[1], differ[2]))
+T.ok(checked > 1000 and not tdiffer, string.format("trim equals its definition on %d texts of the example pages", checked),
+  tdiffer and string.format("%s: %q", tdiffer[1], tdiffer[2]))
+
+local tbad, tfirst = 0, nil
+for _ = 1, 20000 do
+  local parts = {}
+  for i = 1, rnd(12) - 1 do parts[i] = PIECES[rnd(#PIECES)] end
+  local s = table.concat(parts)
+  if text.trim(s) ~= trim_reference(s) then
+    tbad = tbad + 1
+    tfirst = tfirst or s
+  end
+end
+T.ok(tbad == 0, "trim equals its pattern definition on 20,000 generated strings",
+  tfirst and string.format("first difference on %q: got %q, want %q", tfirst, text.trim(tfirst), trim_reference(tfirst)))
+T.eq(text.trim(" \xC2\xA0 a \xE2\x80\x89b\xE3\x80\x80\t"), "a \xE2\x80\x89b", "trim: Unicode spaces at both ends, kept inside")
+T.eq(text.trim("\xE2\x80"), "\xE2\x80", "trim: a cut-off sequence is not white space")
+T.eq(text.trim("\xC2\xAD x"), "\xC2\xAD x", "trim: a soft hyphen is not white space")
 
 T.eq(text.squish(""), "", "empty stays empty")
 T.eq(text.squish(" \v "), "", "vertical tab is white space")
