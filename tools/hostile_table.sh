@@ -40,7 +40,7 @@ row() {
 	rc=$?
 	set -- $(tail -1 "$T/time")
 	secs=$1; mb=$(( ($2 + 1023) / 1024 ))
-	msg=$(grep -v '^pqx: [0-9]* pages*:' "$T/err" | grep -v '^  *' | head -1 |
+	msg=$(grep -v -e '^pqx: [0-9]* pages*:' -e '^pqx: [0-9]* pages* in ' "$T/err" | grep -v '^  *' | head -1 |
 		sed -e "s|$P/||g" -e "s|$T/||g" -e 's|^pqx: ||' -e 's/|/\\|/g' | cut -c1-150)
 	[ -n "$msg" ] || msg="(stdout) $(head -c 100 "$T/out" | tr '\n' ' ' | sed 's/|/\\|/g')"
 	printf '| %s | %s | %s | %s | %s MB |\n' "$label" "$rc" "$msg" "$secs" "$mb"
