@@ -81,7 +81,7 @@ check_contains "controls: the body has those 4 and the 1 of the source" "$OUT" '
 check_contains "controls: warned" "$ERR" '4 control characters or noncharacters replaced by U+FFFD (the first, U+0001, at line 8, column 12)'
 
 # --- a real Brandenburg page, and the same page with three stray bytes
-run pqx run "$TMP/enc.lua" $F/bb_detail_614.html
+run pqx run "$TMP/enc.lua" examples/de-bb/detail_614.html
 check_contains "Brandenburg 6/614: windows-1252 from its meta" "$OUT" '"enc":"windows-1252","fallback":0,"fffd":0,"replaced":0'
 check_not_contains "Brandenburg 6/614: no encoding warning" "$ERR" "warning"
 printf '%s\n' "$OUT" | sed 's/.*"text":\(.*\),"warning.*/\1/; s/.*"text":\(.*\)}$/\1/' >"$TMP/real.txt"
