@@ -7,37 +7,10 @@
 # loaded); the streamed list is fed through a FIFO so the test, not the clock,
 # decides when the run moves on.
 . tests/cli/lib.sh
-SOCK=pqxprog$$
-trap 'exec 3>&- 2>/dev/null; tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-
-if ! command -v tmux >/dev/null 2>&1; then
-	not_ok "tmux is installed (tools/deps.sh installs it)"
-	done_testing
-fi
-
-T() { tmux -L "$SOCK" -f /dev/null "$@"; }
-S=0
+. tests/cli/lib_tty.sh
+tty_init pqxprog
 start() { # start COMMAND: a new session; the pane stays after the command ends
-	S=$((S + 1))
-	T new-session -d -s "p$S" -x 120 -y 40 -c "$(pwd)" "$1; echo \"[exited \$?]\"; sleep 900"
-	[ "$S" -gt 1 ] && T kill-session -t "p$((S - 1))"
-}
-screen() { T capture-pane -p -t "p$S" 2>/dev/null; }
-wait_for() { # REGEX [TENTHS]: until a screen line matches (default 60 s)
-	n=0
-	while [ "$n" -lt "${2:-600}" ]; do
-		screen | grep -Eq -- "$1" && return 0
-		T has-session -t "p$S" 2>/dev/null || return 1 # the session is gone: no use waiting
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-expect() { # NAME REGEX
-	if wait_for "$2"; then ok "$1"; else not_ok "$1" "no screen line matches: $2" "$(screen | grep -v '^$' | tail -8)"; fi
-}
-no_line() { # NAME REGEX: no screen line matches now
-	if screen | grep -Eq -- "$2"; then not_ok "$1" "$(screen | grep -E -- "$2" | head -3)"; else ok "$1"; fi
+	tty_start 120 40 "$1; echo \"[exited \$?]\"; sleep 900"
 }
 
 # a script that takes a while on every page, warns on one and fails on another

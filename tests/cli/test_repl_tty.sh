@@ -5,45 +5,14 @@
 # file. Waits poll the screen with a timeout instead of sleeping.
 . tests/cli/lib.sh
 PAGE=tests/fixtures/repl/page.html
-SOCK=pqxtest$$
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
-
-if ! command -v tmux >/dev/null 2>&1; then
-	not_ok "tmux is installed (tools/deps.sh installs it)"
-	done_testing
-fi
-
-T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+. tests/cli/lib_tty.sh
+tty_init pqxtest
+TTY_SCROLLBACK=300
 mkdir -p "$TMP/home"
 
 # start ARGS...: a new session running pqx repl ARGS; the pane stays after pqx exits
-# (each session has its own name: the old one goes after the new one exists,
-# so the server never shuts down in between)
-S=0
 start() {
-	S=$((S + 1))
-	T new-session -d -s "r$S" -x 100 -y 50 -c "$(pwd)" \
-		"HOME='$TMP/home' $PQX_WRAP '$PQX' repl $*; echo \"[exited \$?]\"; sleep 60"
-	[ "$S" -gt 1 ] && T kill-session -t "r$((S - 1))"
-}
-screen() { T capture-pane -p -t "r$S" -S -300 2>/dev/null; }
-keys() { T send-keys -t "r$S" "$@"; }        # key names: Enter, Tab, C-c, C-d, Up
-type_text() { T send-keys -t "r$S" -l "$1"; } # literal text
-
-# wait_for REGEX [TENTHS]: until a screen line matches (default 60 s: a loaded
-# machine is slow, and a wait that succeeds costs only the time it takes)
-wait_for() {
-	n=0
-	while [ "$n" -lt "${2:-600}" ]; do
-		screen | grep -Eq -- "$1" && return 0
-		sleep 0.1
-		n=$((n + 1))
-	done
-	return 1
-}
-
-expect() { # NAME REGEX
-	if wait_for "$2"; then ok "$1"; else not_ok "$1" "no screen line matches: $2" "$(screen | grep -v '^$' | tail -8)"; fi
+	tty_start 100 50 "HOME='$TMP/home' $PQX_WRAP '$PQX' repl $*; echo \"[exited \$?]\"; sleep 60"
 }
 
 start "$PAGE"
