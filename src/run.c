@@ -1488,18 +1488,26 @@ static void write_jsonl(const char *s, size_t n)
 	if (n < 2 || s[0] != '[')
 		return;
 	size_t start = 1;
-	int depth = 0, str = 0;
+	int depth = 0;
 	for (size_t i = 1; i < n; i++) {
 		char c = s[i];
-		if (str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				str = 0;
-			continue;
-		}
 		if (c == '"') {
-			str = 1;
+			/* strings are most of the bytes: jump from quote to quote with
+			 * memchr; a quote after an odd run of backslashes is escaped (the
+			 * run cannot reach back past the opening quote) */
+			size_t j = i + 1;
+			for (;;) {
+				const char *q = memchr(s + j, '"', n - j);
+				if (!q)
+					return; /* unterminated: not the engine's JSON */
+				size_t k = (size_t)(q - s), b = 0;
+				while (s[k - 1 - b] == '\\')
+					b++;
+				j = k + 1;
+				if (b % 2 == 0)
+					break;
+			}
+			i = j - 1;
 		} else if (c == '[' || c == '{') {
 			depth++;
 		} else if (c == ']' || c == '}') {
