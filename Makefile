@@ -9,12 +9,26 @@ BUILD     ?= build
 CC        ?= cc
 PKGS      := lua5.4 gumbo libpcre2-8 sqlite3 libedit zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Lua and gumbo are linked from Debian's own static archives (the same unmodified
+# library code, from the same -dev packages) and everything is bound at start-up
+# (-z now). Both matter because every page runs in a forked worker: with the shared
+# libraries each worker resolved about 70 PLT entries again (50 of them gumbo calling
+# its own exported functions), and each of those calls went through a PLT stub.
+# Measured on 300 bench pages, parse-only: 21 page faults fewer per page and about
+# 3% fewer instructions. STATIC_LIBS=0 links the shared libraries instead.
+STATIC_LIBS ?= 1
+STATIC_PKGS := lua5.4 gumbo
+ifeq ($(STATIC_LIBS),1)
+PKG_LIBS   := -Wl,-Bstatic $(shell pkg-config --libs-only-l $(STATIC_PKGS) 2>/dev/null) -Wl,-Bdynamic \
+              $(shell pkg-config --libs $(filter-out $(STATIC_PKGS),$(PKGS)) 2>/dev/null) -ldl
+else
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+endif
 OPT       ?= -O2 -g
 CFLAGS    += -std=c11 -Wall -Wextra -Werror $(OPT) -D_DEFAULT_SOURCE -DPQX_VERSION='"$(VERSION)"' \
              -Isrc -I$(BUILD) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm
-LDFLAGS   += $(EXTRA_LDFLAGS)
+LDFLAGS   += -Wl,-z,now -Wl,-z,relro $(EXTRA_LDFLAGS)
 
 # plain C parts (no Lua), unit-tested on their own
 CORE_SRC  := src/buf.c src/arena.c src/encoding.c src/parse.c src/text.c src/select.c \

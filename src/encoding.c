@@ -577,9 +577,9 @@ static int word_plain(const unsigned char *p)
 	return (((w - lo) & ~w) | w) & hi ? 0 : 1;
 }
 
-/* The length of the run of plain bytes (ASCII, not NUL) at p, in whole
- * 16-byte blocks (SSE2) and then 8-byte words; the caller finishes the
- * bytes after it one by one. */
+/* The length of the run of plain bytes (ASCII, not NUL) at p, exactly: whole
+ * 16-byte blocks (SSE2) or 8-byte words, then the block that ends the run is
+ * cut at its first other byte by the block's mask (SSE2) or byte by byte. */
 static size_t plain_run(const unsigned char *p, size_t n)
 {
 	size_t r = 0;
@@ -587,13 +587,16 @@ static size_t plain_run(const unsigned char *p, size_t n)
 	const __m128i zero = _mm_setzero_si128();
 	while (r + 16 <= n) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + r));
-		if (_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero))) != 0)
-			break;
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero)));
+		if (m != 0)
+			return r + (size_t)__builtin_ctz(m);
 		r += 16;
 	}
 #endif
 	while (r + 8 <= n && word_plain(p + r))
 		r += 8;
+	while (r < n && p[r] != 0 && p[r] < 0x80)
+		r++;
 	return r;
 }
 
@@ -625,8 +628,6 @@ static void utf8_walk(const unsigned char *p, size_t n, unsigned char *dst, stru
 	while (i < n) {
 		size_t o = mode == WALK_STRICT ? os : of;
 		size_t run = i + plain_run(p + i, n - i);
-		while (run < n && p[run] != 0 && p[run] < 0x80)
-			run++;
 		if (run > i) {
 			if (dst)
 				memcpy(dst + o, p + i, run - i);
@@ -729,47 +730,52 @@ int pqx_enc_w1252_byte(const char *utf8, size_t len)
 	return -1;
 }
 
-static size_t count_nuls(const unsigned char *p, size_t n)
+/* One pass, into a buffer of the worst case (three bytes out for each byte in,
+ * plus the slack of one 16-byte store), given back by realloc at the end. Plain
+ * bytes go 16 at a time where SSE2 is there: each block is stored whole, and the
+ * first byte in it that is not plain (NUL or from 0x80) cuts it and goes by the
+ * table, whose entries are copied as three bytes whatever their length (the
+ * next write covers the spare ones). NULs are counted on the way. */
+static char *w1252_decode(const unsigned char *p, size_t n, size_t *outlen, size_t *nuls)
 {
-	size_t c = 0;
-	const unsigned char *q, *end = p + n;
-	while (p < end && (q = memchr(p, 0, (size_t)(end - p))) != NULL) {
-		c++;
-		p = q + 1;
-	}
-	return c;
-}
-
-static char *w1252_decode(const unsigned char *p, size_t n, size_t *outlen)
-{
-	size_t i, o = 0, len = 0;
+	size_t i = 0, o = 0, z = 0;
 	unsigned char *dst;
 
-	/* plain runs are copied as they are; each other byte is one table entry */
-	for (i = 0; i < n;) {
-		size_t r = plain_run(p + i, n - i);
-		len += r;
-		i += r;
-		if (i < n)
-			len += w1252[p[i++]][0];
-	}
-	dst = malloc(len + 1);
+	if (n > (SIZE_MAX - 32) / 3)
+		return NULL;
+	dst = malloc(3 * n + 17);
 	if (!dst)
 		return NULL;
-	for (i = 0; i < n;) {
-		size_t r = plain_run(p + i, n - i);
-		memcpy(dst + o, p + i, r);
-		o += r;
-		i += r;
-		if (i < n) {
-			const unsigned char *t = w1252[p[i++]];
-			memcpy(dst + o, t + 1, t[0]);
-			o += t[0];
+#if defined(__SSE2__)
+	const __m128i zero = _mm_setzero_si128();
+#endif
+	while (i < n) {
+#if defined(__SSE2__)
+		if (i + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, zero)));
+			_mm_storeu_si128((__m128i *)(void *)(dst + o), v);
+			if (m == 0) {
+				i += 16;
+				o += 16;
+				continue;
+			}
+			size_t k = (size_t)__builtin_ctz(m);
+			i += k;
+			o += k;
 		}
+#endif
+		unsigned char c = p[i++];
+		const unsigned char *t = w1252[c];
+		z += c == 0;
+		memcpy(dst + o, t + 1, 3);
+		o += t[0];
 	}
 	dst[o] = '\0';
 	*outlen = o;
-	return (char *)dst;
+	*nuls = z;
+	unsigned char *fit = realloc(dst, o + 1);
+	return (char *)(fit ? fit : dst);
 }
 
 static size_t put_cp(unsigned char *d, uint32_t cp)
@@ -1573,8 +1579,7 @@ int pqx_enc_decode(const unsigned char *bytes, size_t len, const char *override,
 		break;
 	}
 	case K_W1252:
-		nuls = count_nuls(p, n);
-		s = w1252_decode(p, n, &olen);
+		s = w1252_decode(p, n, &olen, &nuls);
 		break;
 	case K_USERDEF:
 		s = userdef_decode(p, n, &olen, &nuls);

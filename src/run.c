@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <poll.h>
 #include <stdint.h>
 #include <sys/resource.h>
@@ -791,27 +792,10 @@ typedef struct wire_head {
 	char encoding_source[24];
 } wire_head;
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int send_buf(int fd, const pqx_buf *b)
-{
-	uint64_t n = b->len;
-	return write_all(fd, &n, sizeof n) || write_all(fd, b->s ? b->s : "", b->len) ? -1 : 0;
-}
-
+/* The whole result goes down the pipe in one writev (the header, then each of
+ * the three buffers as its 64-bit length and its bytes), so the supervisor is
+ * woken once for a page rather than once per piece. A short write (a full pipe
+ * and a signal) goes on from where it stopped. */
 static int send_result(int fd, const pqx_page_result *r)
 {
 	wire_head h;
@@ -826,9 +810,38 @@ static int send_result(int fd, const pqx_page_result *r)
 	memcpy(h.sha256, r->sha256, sizeof h.sha256);
 	memcpy(h.encoding, r->encoding, sizeof h.encoding);
 	snprintf(h.encoding_source, sizeof h.encoding_source, "%s", r->encoding_source);
-	if (write_all(fd, &h, sizeof h) != 0)
-		return -1;
-	return send_buf(fd, &r->error) || send_buf(fd, &r->warnings) || send_buf(fd, &r->records_json) ? -1 : 0;
+	const pqx_buf *bufs[3] = {&r->error, &r->warnings, &r->records_json};
+	uint64_t lens[3];
+	struct iovec iov[7];
+	int n = 0;
+	iov[n].iov_base = &h;
+	iov[n++].iov_len = sizeof h;
+	for (int k = 0; k < 3; k++) {
+		lens[k] = bufs[k]->len;
+		iov[n].iov_base = &lens[k];
+		iov[n++].iov_len = sizeof lens[k];
+		iov[n].iov_base = bufs[k]->s ? bufs[k]->s : "";
+		iov[n++].iov_len = bufs[k]->len;
+	}
+	struct iovec *v = iov;
+	while (n > 0) {
+		ssize_t w = writev(fd, v, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		size_t left = (size_t)w;
+		while (n > 0 && left >= v->iov_len) {
+			left -= v->iov_len;
+			v++;
+			n--;
+		}
+		if (n > 0) {
+			v->iov_base = (char *)v->iov_base + left;
+			v->iov_len -= left;
+		}
+	}
+	return 0;
 }
 
 static int take_buf(const pqx_buf *in, size_t *pos, pqx_buf *b)
@@ -1475,18 +1488,26 @@ static void write_jsonl(const char *s, size_t n)
 	if (n < 2 || s[0] != '[')
 		return;
 	size_t start = 1;
-	int depth = 0, str = 0;
+	int depth = 0;
 	for (size_t i = 1; i < n; i++) {
 		char c = s[i];
-		if (str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				str = 0;
-			continue;
-		}
 		if (c == '"') {
-			str = 1;
+			/* strings are most of the bytes: jump from quote to quote with
+			 * memchr; a quote after an odd run of backslashes is escaped (the
+			 * run cannot reach back past the opening quote) */
+			size_t j = i + 1;
+			for (;;) {
+				const char *q = memchr(s + j, '"', n - j);
+				if (!q)
+					return; /* unterminated: not the engine's JSON */
+				size_t k = (size_t)(q - s), b = 0;
+				while (s[k - 1 - b] == '\\')
+					b++;
+				j = k + 1;
+				if (b % 2 == 0)
+					break;
+			}
+			i = j - 1;
 		} else if (c == '[' || c == '{') {
 			depth++;
 		} else if (c == ']' || c == '}') {
