@@ -1026,6 +1026,7 @@ struct pqx_store {
 	int in_tx;
 	double tx_started;/* monotonic seconds */
 	long tx_pages;
+	struct prof *prof;  /* PQX_STORE_PROFILE: per-statement figures */
 };
 
 static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome);
@@ -1214,6 +1215,89 @@ double pqx_store_commit_due(pqx_store *st)
 	return left > 0 ? left : 0;
 }
 
+
+/* ---------- statement profile (debugging) ----------
+ * PQX_STORE_PROFILE=1 in the environment: each statement's run time (SQLite's
+ * SQLITE_TRACE_PROFILE, wall nanoseconds from first step to reset, so a statement left
+ * open while others run includes them) and VM steps are summed per statement and
+ * printed to stderr when the store closes, largest first. Never on by default. */
+typedef struct prof_row {
+	const char *sql;   /* the statement's text (SQLite's copy; owned here) */
+	int which;         /* index in stmt_sql, or -1 */
+	long calls;
+	double ns;
+	long long steps;
+} prof_row;
+
+typedef struct prof {
+	prof_row *rows;
+	size_t n, cap;
+	pqx_store *st;
+} prof;
+
+static int prof_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	prof *pf = ctx;
+	if (type != SQLITE_TRACE_PROFILE)
+		return 0;
+	sqlite3_stmt *s = p;
+	const char *sql = sqlite3_sql(s);
+	if (!sql)
+		return 0;
+	size_t i;
+	for (i = 0; i < pf->n; i++)
+		if (strcmp(pf->rows[i].sql, sql) == 0)
+			break;
+	if (i == pf->n) {
+		if (pf->n == pf->cap) {
+			size_t cap = pf->cap ? pf->cap * 2 : 64;
+			prof_row *r = realloc(pf->rows, cap * sizeof *r);
+			if (!r)
+				return 0;
+			pf->rows = r;
+			pf->cap = cap;
+		}
+		char *copy = strdup(sql);
+		if (!copy)
+			return 0;
+		pf->rows[i] = (prof_row){copy, -1, 0, 0, 0};
+		for (int k = 0; k < S_COUNT; k++)
+			if (pf->st->stmt[k] == s)
+				pf->rows[i].which = k;
+		pf->n++;
+	}
+	pf->rows[i].calls++;
+	pf->rows[i].ns += (double)*(sqlite3_int64 *)x;
+	pf->rows[i].steps += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 1);
+	return 0;
+}
+
+static int prof_cmp(const void *a, const void *b)
+{
+	double x = ((const prof_row *)a)->ns, y = ((const prof_row *)b)->ns;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void prof_print(prof *pf)
+{
+	if (!pf)
+		return;
+	qsort(pf->rows, pf->n, sizeof *pf->rows, prof_cmp);
+	double total = 0;
+	for (size_t i = 0; i < pf->n; i++)
+		total += pf->rows[i].ns;
+	fprintf(stderr, "pqx store profile: %.1f ms in statements\n", total / 1e6);
+	fprintf(stderr, "%9s %6s %8s %10s  %s\n", "ms", "share", "calls", "vm steps", "statement");
+	for (size_t i = 0; i < pf->n; i++) {
+		const prof_row *r = &pf->rows[i];
+		fprintf(stderr, "%9.1f %5.1f%% %8ld %10lld  [%d] %.90s\n", r->ns / 1e6,
+		        total > 0 ? 100 * r->ns / total : 0, r->calls, r->steps, r->which, r->sql);
+		free((char *)r->sql);
+	}
+	free(pf->rows);
+	free(pf);
+}
+
 /* ---------- open, migrate, close ---------- */
 
 /* 0 and the version in *v, or -1 when SQLite cannot read it */
@@ -1337,6 +1421,11 @@ pqx_store *pqx_store_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	const char *pe = getenv("PQX_STORE_PROFILE");
+	if (pe && *pe && strcmp(pe, "0") != 0 && (st->prof = calloc(1, sizeof *st->prof)) != NULL) {
+		st->prof->st = st;
+		sqlite3_trace_v2(st->db, SQLITE_TRACE_PROFILE, prof_cb, st->prof);
+	}
 	/* Another pqx (or a Datasette reader) may hold the lock briefly; wait, not fail. */
 	sqlite3_busy_timeout(st->db, 5000);
 	/* A database pqx must not touch (a newer or foreign schema version) is refused
@@ -1375,6 +1464,7 @@ void pqx_store_close(pqx_store *st)
 	free(st->check_pqx);
 	free(st->check_options);
 	sqlite3_close(st->db);
+	prof_print(st->prof);
 	free(st);
 }
 
