@@ -691,6 +691,20 @@ enum {
 	"  WHERE j.key IN ('dates', 'extra') AND j.type = 'object' AND d.type <> 'null')," \
 	" w AS (SELECT *, row_number() OVER (PARTITION BY k, sub ORDER BY rk) AS n FROM f)"
 
+/* The same over a record's top-level values bound one by one (struct rview): each
+ * function parses a few bytes, not the whole record. Same values as the SRC_ macros:
+ * json_extract(:r, '$.a.b') is json_extract(<the text of a>, '$.b'). */
+#define XSRC_KIND "coalesce(json_extract(:x_source, '$.kind'), 'detail')"
+#define XSRC_VIEW "NULLIF(json_extract(:x_source, '$.view'), '')"
+#define XSRC_NAME "coalesce(" XSRC_VIEW ", NULLIF(json_extract(:x_page_lang, '$'), ''), :path, '')"
+#define XSRC_LANG "coalesce(NULLIF(json_extract(:x_page_lang, '$'), ''), NULLIF(json_extract(:x_lang, '$'), ''), '')"
+#define XSRC_AS_OF \
+	"(SELECT max(d) FROM (SELECT value AS d FROM json_each(:x_dates)" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(:x_events)" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(:x_answers)" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(:x_documents))" \
+	" WHERE typeof(d) = 'text')"
+
 static const char *const stmt_sql[S_COUNT] = {
 	[S_NOW] = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 	[S_RUN_BEGIN] =
@@ -724,11 +738,10 @@ static const char *const stmt_sql[S_COUNT] = {
 		" GROUP BY 1 HAVING count(*) > 1 LIMIT 1",
 	[S_RECS_EACH] = "SELECT key, json_type(value), value FROM json_each(:j) ORDER BY key",
 	[S_REC_HEAD] =
-		"SELECT json_extract(:r, '$.schema'), json_type(:r, '$.id'), json_extract(:r, '$.id'),"
-		" json_extract(:r, '$.question.body')",
+		"SELECT json_extract(:x_schema, '$'), json_type(:x_id), json_extract(:x_id, '$'),"
+		" json_extract(:x_question, '$.body')",
 	[S_SRC_IDENT] =
-		"SELECT " SRC_KIND(":r") ", " SRC_NAME(":r", ":path") ", " SRC_VIEW(":r") ", "
-		SRC_LANG(":r") ", " SRC_AS_OF(":r"),
+		"SELECT " XSRC_KIND ", " XSRC_NAME ", " XSRC_VIEW ", " XSRC_LANG ", " XSRC_AS_OF,
 	/* newer: the incoming as-of date is the same or later (no date is earliest). */
 	[S_SRC_CURRENT] =
 		"SELECT record_sha256, CASE WHEN :asof IS NULL THEN as_of IS NULL"
@@ -813,8 +826,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TRANSLATION_ADD] =
 		"INSERT INTO question_translation (question_id, lang, original, title, question_text,"
 		" answer_text, keywords, record, summary)"
-		" VALUES (:id, :lang, :lang IS :orig, json_extract(:r, '$.title'), :qtext, :atext, :kw, :r,"
-		"  json_extract(:r, '$.summary'))",
+		" VALUES (:id, :lang, :lang IS :orig, json_extract(:x_title, '$'), :qtext, :atext, :kw, :r,"
+		"  json_extract(:x_summary, '$'))",
 	/* The keywords of every language, lead language first, each label/scheme/lang once,
 	 * as {"keywords": [...]} so the keyword statements read them as from a record. */
 	[S_KW_ALL] =
@@ -827,34 +840,34 @@ static const char *const stmt_sql[S_COUNT] = {
 		" WHERE n = 1 ORDER BY o1, o2, o3)",
 	[S_KW_TEXT] =
 		"SELECT group_concat(l, char(10)) FROM (SELECT json_extract(value, '$.label') AS l"
-		" FROM json_each(:r, '$.keywords') WHERE json_type(value, '$.label') = 'text' ORDER BY key)",
-	[S_QBODY] = "SELECT json_extract(:r, '$.question.body')",
-	[S_TITLE_OF] = "SELECT json_extract(:r, '$.title')",
+		" FROM json_each(:x_keywords) WHERE json_type(value, '$.label') = 'text' ORDER BY key)",
+	[S_QBODY] = "SELECT json_extract(:x_question, '$.body')",
+	[S_TITLE_OF] = "SELECT json_extract(:x_title, '$')",
 	[S_ALL_IDS] = "SELECT id FROM question ORDER BY rowid",
 	[S_UNKNOWN] =
-		"SELECT j.key, coalesce(json_type(:r, '$.extra') = 'object' AND EXISTS"
-		" (SELECT 1 FROM json_each(:r, '$.extra') e WHERE e.key = j.key), 0)"
-		" FROM json_each(:r) j WHERE j.key NOT IN (" KNOWN_FIELDS ") ORDER BY j.key",
+		"SELECT j.key, coalesce(json_type(:x_extra) = 'object' AND EXISTS"
+		" (SELECT 1 FROM json_each(:x_extra) e WHERE e.key = j.key), 0)"
+		" FROM json_each(:x_unknown) j WHERE j.key NOT IN (" KNOWN_FIELDS ") ORDER BY j.key",
 	/* Own extra first; an extra that is not an object is kept under the key "extra".
 	 * Values are rebuilt from their JSON type so true/false/objects survive. */
 	[S_EXTRA] =
 		"WITH own (k, t, v, o) AS ("
-		"  SELECT key, type, value, 0 FROM json_each(:r, '$.extra')"
-		"   WHERE json_type(:r, '$.extra') = 'object'"
-		"  UNION ALL SELECT 'extra', json_type(:r, '$.extra'), json_extract(:r, '$.extra'), 0"
-		"   WHERE json_type(:r, '$.extra') <> 'object'),"
+		"  SELECT key, type, value, 0 FROM json_each(:x_extra)"
+		"   WHERE json_type(:x_extra) = 'object'"
+		"  UNION ALL SELECT 'extra', json_type(:x_extra), json_extract(:x_extra, '$'), 0"
+		"   WHERE json_type(:x_extra) <> 'object'),"
 		" unk (k, t, v, o) AS ("
-		"  SELECT key, type, value, 1 FROM json_each(:r)"
+		"  SELECT key, type, value, 1 FROM json_each(:x_unknown)"
 		"   WHERE key NOT IN (" KNOWN_FIELDS ") AND key NOT IN (SELECT k FROM own)),"
 		" alls AS (SELECT * FROM own UNION ALL SELECT * FROM unk ORDER BY o, k)"
 		" SELECT NULLIF(json_group_object(k, CASE t WHEN 'object' THEN json(v) WHEN 'array' THEN json(v)"
 		"  WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE v END), '{}') FROM alls",
 	[S_QPIECES] =
-		"SELECT 0, 0, json_extract(:r, '$.question.intro')"
-		" UNION ALL SELECT 1, key, json_extract(value, '$.text') FROM json_each(:r, '$.question.parts')"
+		"SELECT 0, 0, json_extract(:x_question, '$.intro')"
+		" UNION ALL SELECT 1, key, json_extract(value, '$.text') FROM json_each(:x_question, '$.parts')"
 		" ORDER BY 1, 2",
 	[S_ANSWERS_EACH] =
-		"SELECT value, json_extract(value, '$.body') FROM json_each(:r, '$.answers') ORDER BY key",
+		"SELECT value, json_extract(value, '$.body') FROM json_each(:x_answers) ORDER BY key",
 	[S_APIECES] =
 		"SELECT 0, 0, 0, json_extract(:a, '$.intro')"
 		" UNION ALL SELECT 1, s.key, -2, json_extract(s.value, '$.heading')"
@@ -871,14 +884,14 @@ static const char *const stmt_sql[S_COUNT] = {
 		" date_asked, date_answered, date_published, date_due, date_withdrawn, source_url,"
 		" question_text, answer_text, keywords, translations, revision, record_sha256, record, extra,"
 		" page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run, summary)"
-		" SELECT :id, json_extract(:r, '$.parliament'), json_extract(:r, '$.term'),"
-		"  json_extract(:r, '$.number'), json_extract(:r, '$.type'), json_extract(:r, '$.lang'),"
-		"  json_extract(:r, '$.page_lang'), json_extract(:r, '$.title'), json_extract(:r, '$.status'),"
-		"  json_extract(:r, '$.dates.asked'), json_extract(:r, '$.dates.answered'),"
-		"  json_extract(:r, '$.dates.published'), json_extract(:r, '$.dates.due'),"
-		"  json_extract(:r, '$.dates.withdrawn'), json_extract(:r, '$.source_url'),"
+		" SELECT :id, json_extract(:x_parliament, '$'), json_extract(:x_term, '$'),"
+		"  json_extract(:x_number, '$'), json_extract(:x_type, '$'), json_extract(:x_lang, '$'),"
+		"  json_extract(:x_page_lang, '$'), json_extract(:x_title, '$'), json_extract(:x_status, '$'),"
+		"  json_extract(:x_dates, '$.asked'), json_extract(:x_dates, '$.answered'),"
+		"  json_extract(:x_dates, '$.published'), json_extract(:x_dates, '$.due'),"
+		"  json_extract(:x_dates, '$.withdrawn'), json_extract(:x_source_url, '$'),"
 		"  :qtext, :atext, :kw, :tr, 1, :sha, :r, :extra, :page, :now, :now, :now, :run, :run,"
-		"  json_extract(:r, '$.summary')"
+		"  json_extract(:x_summary, '$')"
 		" WHERE true"
 		" ON CONFLICT (id) DO UPDATE SET"
 		" parliament = excluded.parliament, term = excluded.term, number = excluded.number,"
@@ -908,11 +921,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DEL_ATTACHMENT] = "DELETE FROM attachment WHERE question_id = :id",
 	/* People only: an author of another kind is an organisation (S_ORG_ADD). */
 	[S_PERSON_ADD] =
-		"INSERT INTO person (name) SELECT json_extract(value, '$.name') FROM json_each(:r, '$.authors')"
+		"INSERT INTO person (name) SELECT json_extract(value, '$.name') FROM json_each(:x_authors)"
 		" WHERE json_extract(value, '$.name') IS NOT NULL AND " AUTHOR_KIND("value") " = 'person'"
 		" ON CONFLICT (name) DO NOTHING",
 	[S_PARTY_ADD] =
-		"INSERT INTO party (name) SELECT " AUTHOR_PARTY("value") " FROM json_each(:r, '$.authors')"
+		"INSERT INTO party (name) SELECT " AUTHOR_PARTY("value") " FROM json_each(:x_authors)"
 		" WHERE " AUTHOR_PARTY("value") " IS NOT NULL ON CONFLICT (name) DO NOTHING",
 	[S_AUTHOR_ADD] =
 		"INSERT INTO question_author (question_id, position, kind, person_id, organisation_id, party_id,"
@@ -923,65 +936,65 @@ static const char *const stmt_sql[S_COUNT] = {
 		"   WHERE name = json_extract(value, '$.name') AND kind = k) END,"
 		"  (SELECT id FROM party WHERE name = " AUTHOR_PARTY("value") "),"
 		"  json_extract(value, '$.raw'), json_extract(value, '$.constituency'), json_extract(value, '$.ref')"
-		" FROM (SELECT key, value, " AUTHOR_KIND("value") " AS k FROM json_each(:r, '$.authors'))",
+		" FROM (SELECT key, value, " AUTHOR_KIND("value") " AS k FROM json_each(:x_authors))",
 	[S_ADDRESSEE_ADD] =
 		"INSERT INTO question_addressee (question_id, position, title, person, raw)"
 		" SELECT :id, key, json_extract(value, '$.title'), json_extract(value, '$.person'),"
-		"  json_extract(value, '$.raw') FROM json_each(:r, '$.addressees')",
+		"  json_extract(value, '$.raw') FROM json_each(:x_addressees)",
 	[S_PART_ADD] =
 		"INSERT INTO question_part (question_id, position, number, text)"
 		" SELECT :id, key, json_extract(value, '$.number'), json_extract(value, '$.text')"
-		" FROM json_each(:r, '$.question.parts')",
+		" FROM json_each(:x_question, '$.parts')",
 	[S_ANSWER_ADD] =
 		"INSERT INTO answer (question_id, position, date, kind, by_name, intro, body)"
 		" SELECT :id, key, json_extract(value, '$.date'), json_extract(value, '$.kind'),"
 		"  json_extract(value, '$.by'), json_extract(value, '$.intro'), json_extract(value, '$.body')"
-		" FROM json_each(:r, '$.answers')",
+		" FROM json_each(:x_answers)",
 	[S_SECTION_ADD] =
 		"INSERT INTO answer_section (answer_id, position, heading, number, text)"
 		" SELECT a.id, s.key, json_extract(s.value, '$.heading'), json_extract(s.value, '$.number'),"
 		"  json_extract(s.value, '$.text')"
-		" FROM json_each(:r, '$.answers') ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
+		" FROM json_each(:x_answers) ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
 		"  CROSS JOIN json_each(ja.value, '$.sections') s",
 	/* CROSS JOIN keeps the record's arrays the outer loops: each is parsed once, not
 	 * once per matching row of answer or answer_section (same rows, same order). */
 	[S_ITEM_ADD] =
 		"INSERT INTO answer_item (section_id, position, number, text)"
 		" SELECT sec.id, i.key, json_extract(i.value, '$.number'), json_extract(i.value, '$.text')"
-		" FROM json_each(:r, '$.answers') ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
+		" FROM json_each(:x_answers) ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
 		"  CROSS JOIN json_each(ja.value, '$.sections') s"
 		"  CROSS JOIN answer_section sec ON sec.answer_id = a.id AND sec.position = s.key"
 		"  CROSS JOIN json_each(s.value, '$.items') i",
 	[S_KEYWORD_ADD] =
 		"INSERT INTO keyword (label, scheme, lang)"
 		" SELECT json_extract(value, '$.label'), coalesce(json_extract(value, '$.scheme'), ''),"
-		"  coalesce(json_extract(value, '$.lang'), '') FROM json_each(:r, '$.keywords')"
+		"  coalesce(json_extract(value, '$.lang'), '') FROM json_each(:x_keywords)"
 		" WHERE true ON CONFLICT (label, scheme, lang) DO NOTHING",
 	[S_QKEYWORD_ADD] =
 		"INSERT INTO question_keyword (question_id, position, keyword_id)"
-		" SELECT :id, j.key, k.id FROM json_each(:r, '$.keywords') j JOIN keyword k"
+		" SELECT :id, j.key, k.id FROM json_each(:x_keywords) j JOIN keyword k"
 		"  ON k.label = json_extract(j.value, '$.label')"
 		"  AND k.scheme = coalesce(json_extract(j.value, '$.scheme'), '')"
 		"  AND k.lang = coalesce(json_extract(j.value, '$.lang'), '')",
 	[S_EVENT_ADD] =
 		"INSERT INTO event (question_id, position, date, label)"
 		" SELECT :id, key, json_extract(value, '$.date'), json_extract(value, '$.label')"
-		" FROM json_each(:r, '$.events')",
+		" FROM json_each(:x_events)",
 	[S_RELATED_ADD] =
 		"INSERT INTO related (question_id, position, related_id, relation)"
 		" SELECT :id, key, json_extract(value, '$.id'), json_extract(value, '$.relation')"
-		" FROM json_each(:r, '$.related')",
+		" FROM json_each(:x_related)",
 	[S_ATTACHMENT_ADD] =
 		"INSERT INTO attachment (question_id, position, title, url, kind)"
 		" SELECT :id, key, json_extract(value, '$.title'), json_extract(value, '$.url'),"
-		"  json_extract(value, '$.kind') FROM json_each(:r, '$.attachments')",
+		"  json_extract(value, '$.kind') FROM json_each(:x_attachments)",
 	[S_REC_WARN_ADD] =
 		"INSERT INTO page_warning (page_id, question_id, message)"
-		" SELECT :page, :id, value FROM json_each(:r, '$.warnings') ORDER BY key",
+		" SELECT :page, :id, value FROM json_each(:x_warnings) ORDER BY key",
 	[S_WARN_ADD] = "INSERT INTO page_warning (page_id, question_id, message) VALUES (:page, :id, :msg)",
 	[S_ORG_ADD] =
 		"INSERT INTO organisation (kind, name)"
-		" SELECT " AUTHOR_KIND("value") ", json_extract(value, '$.name') FROM json_each(:r, '$.authors')"
+		" SELECT " AUTHOR_KIND("value") ", json_extract(value, '$.name') FROM json_each(:x_authors)"
 		" WHERE json_extract(value, '$.name') IS NOT NULL AND " AUTHOR_KIND("value") " <> 'person'"
 		" ON CONFLICT (name, kind) DO NOTHING",
 	[S_DEL_DOCUMENT] = "DELETE FROM document WHERE question_id = :id",
@@ -989,8 +1002,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		"INSERT INTO document (question_id, position, number, kind, date, url, title)"
 		" SELECT :id, key, json_extract(value, '$.number'), json_extract(value, '$.kind'),"
 		"  json_extract(value, '$.date'), json_extract(value, '$.url'), json_extract(value, '$.title')"
-		" FROM json_each(:r, '$.documents')",
-	[S_SUMMARY_OF] = "SELECT json_extract(:r, '$.summary')",
+		" FROM json_each(:x_documents)",
+	[S_SUMMARY_OF] = "SELECT json_extract(:x_summary, '$')",
 };
 
 /* Child tables replaced when a question is rebuilt. Sections and items are deleted
@@ -1033,6 +1046,123 @@ static int note_record(pqx_store *st, const char *id, const char *kind, const ch
 static int check_put(pqx_store *st, int64_t run, int64_t page, const pqx_page_info *pi);
 enum { OUT_UNCHANGED, OUT_CHANGED, OUT_NEW_SOURCE };
 
+/* ---------- a record's top-level values, found without parsing it ----------
+ * SQLite 3.40 has no binary JSON: json_extract(:r, '$.authors') parses the whole record
+ * (tens of KB of question and answer text) on every call. Instead the record's text is
+ * scanned once here for where each top-level value starts and ends, and a statement is
+ * given just that text (:x_authors). SQLite's path lookup takes the first member with
+ * the key, compared as written (escapes not decoded), and so does rview_scan; a missing
+ * member binds NULL, which every JSON function treats as the path not found. The text
+ * scanned is valid JSON (SQLite checked it or wrote it), so the scanner only skips. */
+enum {
+	X_SCHEMA, X_ID, X_LANG, X_PAGE_LANG, X_SOURCE, X_DATES, X_EVENTS, X_ANSWERS, X_DOCUMENTS,
+	X_WARNINGS, X_QUESTION, X_AUTHORS, X_ADDRESSEES, X_KEYWORDS, X_RELATED, X_ATTACHMENTS,
+	X_EXTRA, X_TITLE, X_SUMMARY, X_PARLIAMENT, X_TERM, X_NUMBER, X_TYPE, X_STATUS, X_SOURCE_URL,
+	X_COUNT
+};
+static const char *const x_names[X_COUNT] = {
+	"schema", "id", "lang", "page_lang", "source", "dates", "events", "answers", "documents",
+	"warnings", "question", "authors", "addressees", "keywords", "related", "attachments",
+	"extra", "title", "summary", "parliament", "term", "number", "type", "status", "source_url",
+};
+/* KNOWN_FIELDS, one by one */
+static const char *const known_fields[] = {
+	"schema", "id", "parliament", "term", "number", "type", "lang", "page_lang", "title",
+	"authors", "addressees", "dates", "question", "answers", "keywords", "events", "related",
+	"attachments", "status", "source_url", "extra", "warnings", "source", "documents", "summary",
+};
+
+typedef struct rview {
+	const char *text;         /* the record the spans point into */
+	const char *v[X_COUNT];   /* start of each value, NULL when the key is absent */
+	int n[X_COUNT];
+	int unknown;              /* a key that may not be in KNOWN_FIELDS: :x_unknown is the record */
+	int ok;                   /* the text is an object the scanner could read */
+} rview;
+
+static const char *js_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* The end of the value starting at p. */
+static const char *js_skip(const char *p, const char *e)
+{
+	if (p >= e)
+		return e;
+	if (*p == '"') {
+		for (p++; p < e && *p != '"'; p++)
+			if (*p == '\\')
+				p++;
+		return p < e ? p + 1 : e;
+	}
+	if (*p == '{' || *p == '[') {
+		int depth = 0;
+		while (p < e) {
+			if (*p == '"') {
+				p = js_skip(p, e);
+				continue;
+			}
+			if (*p == '{' || *p == '[')
+				depth++;
+			else if ((*p == '}' || *p == ']') && --depth == 0)
+				return p + 1;
+			p++;
+		}
+		return e;
+	}
+	while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' && *p != '\n' &&
+	       *p != '\r')
+		p++;
+	return p;
+}
+
+static void rview_scan(rview *rv, const char *text, size_t len)
+{
+	memset(rv, 0, sizeof *rv);
+	rv->text = text;
+	if (!text)
+		return;
+	const char *p = js_ws(text, text + len), *e = text + len;
+	if (p >= e || *p != '{')
+		return;
+	p = js_ws(p + 1, e);
+	if (p < e && *p == '}') {
+		rv->ok = 1;
+		return;
+	}
+	while (p < e && *p == '"') {
+		const char *k = p + 1, *ke = js_skip(p, e) - 1;
+		size_t kn = (size_t)(ke - k);
+		p = js_ws(ke + 1, e);
+		if (p >= e || *p != ':')
+			return;
+		const char *v = js_ws(p + 1, e), *ve = js_skip(v, e);
+		int known = 0;
+		if (!memchr(k, '\\', kn)) {
+			for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0] && !known; i++)
+				known = strlen(known_fields[i]) == kn && memcmp(known_fields[i], k, kn) == 0;
+			for (int i = 0; i < X_COUNT; i++)
+				if (!rv->v[i] && strlen(x_names[i]) == kn && memcmp(x_names[i], k, kn) == 0) {
+					rv->v[i] = v;
+					rv->n[i] = (int)(ve - v);
+				}
+		}
+		if (!known)
+			rv->unknown = 1;
+		p = js_ws(ve, e);
+		if (p < e && *p == ',') {
+			p = js_ws(p + 1, e);
+			continue;
+		}
+		if (p < e && *p == '}')
+			rv->ok = 1;
+		return;
+	}
+}
+
 /* The values a statement may name. bind() looks each parameter up here, so one
  * statement can use any subset and a misspelt name fails loudly instead of binding NULL. */
 typedef struct bindings {
@@ -1042,6 +1172,7 @@ typedef struct bindings {
 	const char *url, *fetched, *archive;
 	int64_t page, run, bytes, ok, failed, pos;
 	int64_t roff, rinner;  /* record offsets; < 0 binds NULL */
+	const rview *rv;       /* the top-level values of r, for :x_ parameters */
 } bindings;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -1063,9 +1194,27 @@ static void add_text(pqx_buf *b, const unsigned char *s)
 		pqx_buf_adds(b, (const char *)s);
 }
 
+/* SQLITE_STATIC: every value bound lives until the statement is reset (stmt() resets
+ * and binds again before each use), so the text of a record is not copied per statement. */
 static int bind_text(sqlite3_stmt *s, int i, const char *v)
 {
-	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
+	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+}
+
+/* :x_NAME is the text of the top-level value NAME of b->r (NULL when absent);
+ * :x_unknown the whole record when it may have a key pqx.question/1 lacks, else NULL. */
+static int bind_x(sqlite3_stmt *s, int i, const char *name, const bindings *b)
+{
+	const rview *rv = b->rv;
+	if (!rv || !rv->ok || rv->text != b->r)
+		return SQLITE_MISUSE; /* a statement ran with a record but not its view */
+	if (strcmp(name, "unknown") == 0)
+		return rv->unknown ? sqlite3_bind_text(s, i, rv->text, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+	for (int k = 0; k < X_COUNT; k++)
+		if (strcmp(name, x_names[k]) == 0)
+			return rv->v[k] ? sqlite3_bind_text(s, i, rv->v[k], rv->n[k], SQLITE_STATIC)
+			                : sqlite3_bind_null(s, i);
+	return SQLITE_MISUSE;
 }
 
 #define TEXT_PARAM(nm) {":" #nm, offsetof(bindings, nm)}
@@ -1088,6 +1237,11 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 		int rc = SQLITE_MISUSE;
 		if (!p)
 			return rc;
+		if (strncmp(p, ":x_", 3) == 0) {
+			if ((rc = bind_x(s, i, p + 3, b)) != SQLITE_OK)
+				return rc;
+			continue;
+		}
 		for (size_t k = 0; k < sizeof text_params / sizeof text_params[0]; k++)
 			if (strcmp(p, text_params[k].name) == 0) {
 				const char *v;
@@ -1775,6 +1929,7 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 		LOOP_FAIL();
 	sqlite3_reset(langs);
 	int single = nlang == 1 && strcmp(lang.s, b.lead) == 0;
+	rview rv_one;
 	const char *lp = lang.s;
 	for (size_t li = 0; li < nlang; li++, lp += strlen(lp) + 1) {
 		bindings lb = b;
@@ -1789,6 +1944,8 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 			LOOP_FAIL();
 		}
 		lb.r = pqx_buf_cstr(&one);
+		rview_scan(&rv_one, lb.r, one.len);
+		lb.rv = &rv_one;
 		if (record_texts(st, &lb, &qtext, &atext) != 0 || fetch_text(st, S_KW_TEXT, &lb, &kw) < 0) {
 			LOOP_FAIL();
 		}
@@ -1826,6 +1983,9 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 #undef LOOP_FAIL
 
 	b.r = pqx_buf_cstr(&merged);
+	rview rv_merged, rv_kw;
+	rview_scan(&rv_merged, b.r, merged.len);
+	b.rv = &rv_merged;
 	if (!single) {
 		/* (with one language, qtext and atext are already those of `merged`) */
 		pqx_buf_reset(&qtext);
@@ -1838,6 +1998,8 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	pqx_buf_reset(&kw);
 	bindings kb = b;
 	kb.r = pqx_buf_cstr(&kwobj);
+	rview_scan(&rv_kw, kb.r, kwobj.len);
+	kb.rv = &rv_kw;
 	if (fetch_text(st, S_KW_TEXT, &kb, &kw) < 0)
 		RB_FAIL("collecting its keywords");
 	if (fetch_text(st, S_EXTRA, &b, &extra) < 0)
@@ -1947,6 +2109,9 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 {
 	bindings b = *pb;
 	b.r = rec;
+	rview rv_rec;
+	rview_scan(&rv_rec, rec, reclen);
+	b.rv = &rv_rec;
 	int ret = -1;
 	pqx_buf id = PQX_BUF_INIT, schema = PQX_BUF_INIT, kind = PQX_BUF_INIT, src = PQX_BUF_INIT,
 		view = PQX_BUF_INIT, lang = PQX_BUF_INIT, asof = PQX_BUF_INIT, cur = PQX_BUF_INIT;
