@@ -647,6 +647,9 @@ enum {
 	S_DEL_DOCUMENT,
 	S_DOCUMENT_ADD,
 	S_SUMMARY_OF,
+	/* the one-source rebuild (merge_one) */
+	S_SOURCES,
+	S_KW_ONE,
 	S_COUNT
 };
 
@@ -1004,6 +1007,16 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  json_extract(value, '$.date'), json_extract(value, '$.url'), json_extract(value, '$.title')"
 		" FROM json_each(:x_documents)",
 	[S_SUMMARY_OF] = "SELECT json_extract(:x_summary, '$')",
+	[S_SOURCES] = "SELECT count(*) FROM question_source WHERE question_id = :id",
+	/* S_KW_ALL when the question has one translation, whose record is :r. */
+	[S_KW_ONE] =
+		"SELECT json_object('keywords', json_group_array(json(v))) FROM ("
+		" SELECT v FROM (SELECT j.value AS v, j.key AS o3,"
+		"  row_number() OVER (PARTITION BY json_extract(j.value, '$.label'),"
+		"   coalesce(json_extract(j.value, '$.scheme'), ''), coalesce(json_extract(j.value, '$.lang'), '')"
+		"   ORDER BY j.key) AS n"
+		"  FROM json_each(:x_keywords) j)"
+		" WHERE n = 1 ORDER BY o3)",
 };
 
 /* Child tables replaced when a question is rebuilt. Sections and items are deleted
@@ -1040,6 +1053,7 @@ struct pqx_store {
 	double tx_started;/* monotonic seconds */
 	long tx_pages;
 	struct prof *prof;  /* PQX_STORE_PROFILE: per-statement figures */
+	int verify;         /* PQX_STORE_VERIFY: the one-source rebuild checked against SQL */
 };
 
 static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome);
@@ -1575,6 +1589,8 @@ pqx_store *pqx_store_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	const char *pv = getenv("PQX_STORE_VERIFY");
+	st->verify = pv && *pv && strcmp(pv, "0") != 0;
 	const char *pe = getenv("PQX_STORE_PROFILE");
 	if (pe && *pe && strcmp(pe, "0") != 0 && (st->prof = calloc(1, sizeof *st->prof)) != NULL) {
 		st->prof->st = st;
@@ -1874,6 +1890,227 @@ static int conflict_warnings(pqx_store *st, const bindings *pb, pqx_buf *warning
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+
+/* ---------- the merge of a question with one source ----------
+ * Most questions have one page: S_MERGE would then copy that source's record with
+ * SQLite's rules, parsing the record several times. merge_one writes the same text in
+ * C, for records whose every value it can copy as written: the record is SQLite's own
+ * minified text (a json_each value), so an object, an array, true, false and a string
+ * without a backslash are the text json_group_object writes for them. Anything else (an
+ * escape, a number that is not a plain integer, a repeated key, whitespace) returns 1
+ * and the caller runs S_MERGE. PQX_STORE_VERIFY=1 runs both and fails on a difference. */
+typedef struct mpart {
+	const char *k, *v;
+	int kn, vn;
+	int nest;  /* v is a dates/extra object: its members are merged one by one */
+} mpart;
+
+static int mpart_cmp(const void *a, const void *b)
+{
+	const mpart *x = a, *y = b;
+	int n = x->kn < y->kn ? x->kn : y->kn, c = memcmp(x->k, y->k, (size_t)n);
+	return c ? c : (x->kn > y->kn) - (x->kn < y->kn);
+}
+
+/* 1 when v (n bytes) is written by SQLite exactly as it stands. */
+static int verbatim(const char *v, int n)
+{
+	if (n <= 0)
+		return 0;
+	if (*v == '"')
+		return !memchr(v, '\\', (size_t)n);
+	if (*v == '{' || *v == '[') {
+		/* minified: no whitespace outside strings, no escapes that json() could change */
+		for (const char *p = v, *e = v + n; p < e; p++) {
+			if (*p == '"') {
+				p = js_skip(p, e) - 1;
+				continue;
+			}
+			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				return 0;
+		}
+		return 1;
+	}
+	if ((n == 4 && memcmp(v, "true", 4) == 0) || (n == 5 && memcmp(v, "false", 5) == 0))
+		return 1;
+	/* integers SQLite reads into an int64 and prints back the same */
+	const char *p = v, *e = v + n;
+	if (*p == '-')
+		p++;
+	if (p == e || e - p > 18 || (*p == '0' && (e - p > 1 || v[0] == '-')))
+		return 0;
+	for (; p < e; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
+/* The members of the object at [p, e) into parts (at most max); -1 when the object
+ * cannot be read or a key has an escape. */
+static int members(const char *p, const char *e, mpart *parts, int max)
+{
+	int n = 0;
+	p = js_ws(p, e);
+	if (p >= e || *p != '{')
+		return -1;
+	p = js_ws(p + 1, e);
+	if (p < e && *p == '}')
+		return 0;
+	while (p < e && *p == '"') {
+		const char *k = p + 1, *ke = js_skip(p, e) - 1;
+		if (memchr(k, '\\', (size_t)(ke - k)) || n == max)
+			return -1;
+		p = js_ws(ke + 1, e);
+		if (p >= e || *p != ':')
+			return -1;
+		const char *v = js_ws(p + 1, e), *ve = js_skip(v, e);
+		parts[n++] = (mpart){k, v, (int)(ke - k), (int)(ve - v), 0};
+		p = js_ws(ve, e);
+		if (p < e && *p == ',') {
+			p = js_ws(p + 1, e);
+			continue;
+		}
+		return p < e && *p == '}' ? n : -1;
+	}
+	return -1;
+}
+
+static int is_key(const mpart *m, const char *name)
+{
+	return (size_t)m->kn == strlen(name) && memcmp(m->k, name, (size_t)m->kn) == 0;
+}
+
+static int is_known(const mpart *m)
+{
+	for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
+		if (is_key(m, known_fields[i]))
+			return 1;
+	return 0;
+}
+
+#define MERGE_MAX 256
+
+/* S_MERGE of a question whose only source holds record rec (lang = lead): 0 and the
+ * text in out, or 1 when the caller must ask SQLite. */
+static int merge_one(const char *rec, size_t len, const char *lead, pqx_buf *out)
+{
+	mpart top[MERGE_MAX + 2], sub[MERGE_MAX];
+	int n = members(rec, rec + len, top, MERGE_MAX), m = 0;
+	if (n < 0)
+		return 1;
+	mpart warnv, *warn = NULL;
+	for (int i = 0; i < n; i++) {
+		mpart t = top[i];
+		if (is_key(&t, "warnings")) {
+			warnv = t;
+			warn = &warnv;
+			continue;
+		}
+		if (is_key(&t, "source") || is_key(&t, "page_lang"))
+			continue;
+		if (t.vn == 4 && memcmp(t.v, "null", 4) == 0) {
+			if (is_known(&t))
+				continue;
+		} else if ((is_key(&t, "dates") || is_key(&t, "extra")) && *t.v == '{') {
+			t.nest = 1;
+		} else if (!verbatim(t.v, t.vn)) {
+			return 1;
+		}
+		top[m++] = t;
+	}
+	/* warnings: each string once, in the order first given */
+	pqx_buf wb = PQX_BUF_INIT;
+	int ret = 1;
+	if (warn) {
+		int wn = 0;
+		const char *p = js_ws(warn->v, warn->v + warn->vn), *e = warn->v + warn->vn;
+		if (*p != '[')
+			goto out;
+		p = js_ws(p + 1, e);
+		pqx_buf_addc(&wb, '[');
+		const char *seen[MERGE_MAX];
+		int seenn[MERGE_MAX];
+		while (p < e && *p != ']') {
+			const char *ve = js_skip(p, e);
+			if (*p != '"' || !verbatim(p, (int)(ve - p)) || wn == MERGE_MAX)
+				goto out;
+			int dup = 0;
+			for (int i = 0; i < wn && !dup; i++)
+				dup = seenn[i] == ve - p && memcmp(seen[i], p, (size_t)(ve - p)) == 0;
+			if (!dup) {
+				if (wn)
+					pqx_buf_addc(&wb, ',');
+				pqx_buf_add(&wb, p, (size_t)(ve - p));
+				seen[wn] = p;
+				seenn[wn++] = (int)(ve - p);
+			}
+			p = js_ws(ve, e);
+			if (p < e && *p == ',')
+				p = js_ws(p + 1, e);
+		}
+		pqx_buf_addc(&wb, ']');
+		if (wn)
+			top[m++] = (mpart){"warnings", wb.s, 8, (int)wb.len, 0};
+	}
+	if (*lead) {
+		for (const char *c = lead; *c; c++)
+			if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
+				goto out;
+		top[m++] = (mpart){"page_lang", lead, 9, -1, 0};
+	}
+	qsort(top, (size_t)m, sizeof *top, mpart_cmp);
+	for (int i = 1; i < m; i++)
+		if (mpart_cmp(&top[i - 1], &top[i]) == 0)
+			goto out; /* a repeated key: S_MERGE decides */
+	pqx_buf_addc(out, '{');
+	for (int i = 0; i < m; i++) {
+		const mpart *t = &top[i];
+		if (i)
+			pqx_buf_addc(out, ',');
+		pqx_buf_addc(out, '"');
+		pqx_buf_add(out, t->k, (size_t)t->kn);
+		pqx_buf_adds(out, "\":");
+		if (t->vn < 0) {
+			pqx_buf_addc(out, '"');
+			pqx_buf_adds(out, t->v);
+			pqx_buf_addc(out, '"');
+		} else if (!t->nest) {
+			pqx_buf_add(out, t->v, (size_t)t->vn);
+		} else {
+			int sn = members(t->v, t->v + t->vn, sub, MERGE_MAX), k = 0;
+			if (sn < 0)
+				goto out;
+			for (int j = 0; j < sn; j++) {
+				if (sub[j].vn == 4 && memcmp(sub[j].v, "null", 4) == 0)
+					continue;
+				if (!verbatim(sub[j].v, sub[j].vn))
+					goto out;
+				sub[k++] = sub[j];
+			}
+			qsort(sub, (size_t)k, sizeof *sub, mpart_cmp);
+			pqx_buf_addc(out, '{');
+			for (int j = 0; j < k; j++) {
+				if (j && mpart_cmp(&sub[j - 1], &sub[j]) == 0)
+					goto out;
+				if (j)
+					pqx_buf_addc(out, ',');
+				pqx_buf_addc(out, '"');
+				pqx_buf_add(out, sub[j].k, (size_t)sub[j].kn);
+				pqx_buf_adds(out, "\":");
+				pqx_buf_add(out, sub[j].v, (size_t)sub[j].vn);
+			}
+			pqx_buf_addc(out, '}');
+		}
+	}
+	pqx_buf_addc(out, '}');
+	ret = out->oom || wb.oom;
+out:
+	if (ret)
+		pqx_buf_reset(out);
+	pqx_buf_free(&wb);
+	return ret;
+}
+
 /* Rebuilds question b->id from its sources (docs/schema.md, "How sources merge"): the
  * question row in place, its child rows, translations and conflicts. b->kind/b->src name
  * the source just stored (its conflicts become warnings of the page b->page; none when
@@ -1890,27 +2127,78 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	b.lang = NULL;
 
 #define RB_FAIL(m) do { pqx_buf_addf(what, "record %s: %s: %s", id, (m), sqlite3_errmsg(st->db)); goto out; } while (0)
-	int r = fetch_text(st, S_ORIG_LANG, &b, &orig);
-	if (r < 0)
-		RB_FAIL("finding the original language");
-	b.orig = r == 0 ? orig.s : NULL;
-	if (fetch_text(st, S_LEAD_LANG, &b, &lead) < 0)
-		RB_FAIL("finding the lead language");
-	b.lead = pqx_buf_cstr(&lead);
+	/* One source, whose record pb->r was just stored (not in a migration): its language
+	 * is the lead, its page the best, its keys unique (merge_one checks), so it has no
+	 * conflicts and one translation, and merge_one writes what S_MERGE would. */
+	int fast = 0;
+	if (pb->r && pb->rv && pb->lang) {
+		pqx_buf cnt = PQX_BUF_INIT;
+		int r = fetch_text(st, S_SOURCES, &b, &cnt);
+		const rview *rv = pb->rv;
+		const char *lv = rv->v[X_LANG];
+		int ln = rv->n[X_LANG];
+		if (r < 0) {
+			pqx_buf_free(&cnt);
+			RB_FAIL("counting its sources");
+		}
+		if (r == 0 && strcmp(pqx_buf_cstr(&cnt), "1") == 0 && (!lv || *lv != '"' || !memchr(lv, '\\', (size_t)ln)) &&
+		    merge_one(pb->r, strlen(pb->r), pb->lang, &merged) == 0) {
+			fast = 1;
+			/* S_ORIG_LANG: the record's lang when it is a string */
+			if (lv && *lv == '"') {
+				pqx_buf_add(&orig, lv + 1, (size_t)ln - 2);
+				b.orig = orig.s; /* as below: an empty language binds NULL */
+			} else {
+				b.orig = NULL;
+			}
+			pqx_buf_adds(&lead, pb->lang);
+			b.lead = pqx_buf_cstr(&lead);
+		}
+		pqx_buf_free(&cnt);
+	}
+	if (fast && st->verify) {
+		pqx_buf o2 = PQX_BUF_INIT, l2 = PQX_BUF_INIT, m2 = PQX_BUF_INIT;
+		int r1 = fetch_text(st, S_ORIG_LANG, &b, &o2);
+		const char *o2v = r1 == 0 ? o2.s : NULL;
+		int bad = r1 < 0 || (o2v == NULL) != (b.orig == NULL) || (o2v && strcmp(o2v, b.orig) != 0);
+		bad |= fetch_text(st, S_LEAD_LANG, &b, &l2) < 0 || strcmp(b.lead, pqx_buf_cstr(&l2)) != 0;
+		bad |= fetch_text(st, S_MERGE, &b, &m2) != 0 || m2.len != merged.len ||
+			memcmp(m2.s, merged.s, merged.len) != 0;
+		pqx_buf_free(&o2);
+		pqx_buf_free(&l2);
+		pqx_buf_free(&m2);
+		if (bad) {
+			pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: the one-source merge differs from S_MERGE", id);
+			goto out;
+		}
+	}
+	if (!fast) {
+		int r = fetch_text(st, S_ORIG_LANG, &b, &orig);
+		if (r < 0)
+			RB_FAIL("finding the original language");
+		b.orig = r == 0 ? orig.s : NULL;
+		if (fetch_text(st, S_LEAD_LANG, &b, &lead) < 0)
+			RB_FAIL("finding the lead language");
+		b.lead = pqx_buf_cstr(&lead);
+	}
 
 	if (exec_stmt(st, S_DEL_TRANSLATION, &b) != 0 || exec_stmt(st, S_DEL_CONFLICT, &b) != 0)
 		RB_FAIL("removing the previous translations");
 	/* The question's own merge first: its conflicts over every field. */
 	b.pos = 0;
-	if (fetch_text(st, S_MERGE, &b, &merged) != 0)
+	if (!fast && fetch_text(st, S_MERGE, &b, &merged) != 0)
 		RB_FAIL("merging its sources");
-	if (exec_stmt(st, S_CONFLICT_ADD, &b) != 0)
+	if ((!fast || st->verify) && exec_stmt(st, S_CONFLICT_ADD, &b) != 0)
 		RB_FAIL("recording where its sources disagree");
-	b.pos = sqlite3_changes(st->db);
+	b.pos = fast ? 0 : sqlite3_changes(st->db);
+	if (fast && st->verify && sqlite3_changes(st->db) != 0) {
+		pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: a one-source question has conflicts", id);
+		goto out;
+	}
 
 	/* One translation per language, lead language first. */
-	sqlite3_stmt *langs = stmt(st, S_LANGS, &b);
-	if (!langs)
+	sqlite3_stmt *langs = fast && !st->verify ? NULL : stmt(st, S_LANGS, &b);
+	if (!langs && !(fast && !st->verify))
 		RB_FAIL("listing its languages");
 	/* The message is taken before the reset, which would clear it. */
 #define LOOP_FAIL() do { pqx_buf_addf(what, "record %s: building its translations: %s", id, \
@@ -1918,16 +2206,31 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	/* The languages first (a handful, NUL-separated): when the lead language is the
 	 * only one, its merge is the question's own merge above, made from the same
 	 * sources with the same lead, so neither it nor its search text is made twice. */
-	int rc;
+	int rc = SQLITE_DONE;
 	size_t nlang = 0;
-	while ((rc = sqlite3_step(langs)) == SQLITE_ROW) {
-		add_text(&lang, sqlite3_column_text(langs, 0));
-		pqx_buf_addc(&lang, '\0');
-		nlang++;
+	if (langs) {
+		while ((rc = sqlite3_step(langs)) == SQLITE_ROW) {
+			add_text(&lang, sqlite3_column_text(langs, 0));
+			pqx_buf_addc(&lang, '\0');
+			nlang++;
+		}
+		if (rc != SQLITE_DONE || lang.oom)
+			LOOP_FAIL();
+		sqlite3_reset(langs);
 	}
-	if (rc != SQLITE_DONE || lang.oom)
-		LOOP_FAIL();
-	sqlite3_reset(langs);
+	if (fast) {
+		/* one source: one language, the lead */
+		if (langs && (nlang != 1 || strcmp(lang.s, b.lead) != 0)) {
+			pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: a one-source question has other languages", id);
+			goto out;
+		}
+		pqx_buf_reset(&lang);
+		pqx_buf_adds(&lang, b.lead);
+		pqx_buf_addc(&lang, '\0');
+		nlang = 1;
+		if (lang.oom)
+			RB_FAIL("out of memory");
+	}
 	int single = nlang == 1 && strcmp(lang.s, b.lead) == 0;
 	rview rv_one;
 	const char *lp = lang.s;
@@ -1993,8 +2296,17 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 		if (record_texts(st, &b, &qtext, &atext) != 0)
 			RB_FAIL("flattening its text for search");
 	}
-	if (fetch_text(st, S_KW_ALL, &b, &kwobj) != 0)
+	if (fetch_text(st, fast ? S_KW_ONE : S_KW_ALL, &b, &kwobj) != 0)
 		RB_FAIL("collecting its keywords");
+	if (fast && st->verify) {
+		pqx_buf k2 = PQX_BUF_INIT;
+		int bad = fetch_text(st, S_KW_ALL, &b, &k2) != 0 || strcmp(pqx_buf_cstr(&k2), pqx_buf_cstr(&kwobj)) != 0;
+		pqx_buf_free(&k2);
+		if (bad) {
+			pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: S_KW_ONE differs from S_KW_ALL", id);
+			goto out;
+		}
+	}
 	pqx_buf_reset(&kw);
 	bindings kb = b;
 	kb.r = pqx_buf_cstr(&kwobj);
@@ -2004,12 +2316,20 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 		RB_FAIL("collecting its keywords");
 	if (fetch_text(st, S_EXTRA, &b, &extra) < 0)
 		RB_FAIL("collecting extra fields");
-	sqlite3_stmt *bp = stmt(st, S_BEST_PAGE, &b);
-	if (!bp)
-		RB_FAIL("finding its best page");
-	b.page = sqlite3_step(bp) == SQLITE_ROW && sqlite3_column_type(bp, 0) != SQLITE_NULL
-		? sqlite3_column_int64(bp, 0) : 0;
-	sqlite3_reset(bp);
+	int64_t fast_page = b.page > 0 ? b.page : 0;  /* one source: the page just stored */
+	if (!fast || st->verify) {
+		sqlite3_stmt *bp = stmt(st, S_BEST_PAGE, &b);
+		if (!bp)
+			RB_FAIL("finding its best page");
+		b.page = sqlite3_step(bp) == SQLITE_ROW && sqlite3_column_type(bp, 0) != SQLITE_NULL
+			? sqlite3_column_int64(bp, 0) : 0;
+		sqlite3_reset(bp);
+		if (fast && b.page != fast_page) {
+			pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: the best page is not the source's", id);
+			goto out;
+		}
+	}
+	b.page = fast ? fast_page : b.page;
 	if (merged.oom || tr.oom || qtext.oom || atext.oom || kw.oom || kwobj.oom || extra.oom) {
 		pqx_buf_addf(what, "record %s: out of memory", id);
 		goto out;
