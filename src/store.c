@@ -650,6 +650,9 @@ enum {
 	/* the one-source rebuild (merge_one) */
 	S_SOURCES,
 	S_KW_ONE,
+	/* answer_text over an array of answer objects */
+	S_ABODY,
+	S_APIECES_X,
 	S_COUNT
 };
 
@@ -1007,6 +1010,17 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  json_extract(value, '$.date'), json_extract(value, '$.url'), json_extract(value, '$.title')"
 		" FROM json_each(:x_documents)",
 	[S_SUMMARY_OF] = "SELECT json_extract(:x_summary, '$')",
+	[S_ABODY] = "SELECT json_extract(:a_body, '$')",
+	/* S_APIECES over one answer's intro and sections, given apart (answer_text) */
+	[S_APIECES_X] =
+		"SELECT 0, 0, 0, json_extract(:a_intro, '$')"
+		" UNION ALL SELECT 1, s.key, -2, json_extract(s.value, '$.heading')"
+		"  FROM json_each(:a_sections) s"
+		" UNION ALL SELECT 1, s.key, -1, json_extract(s.value, '$.text')"
+		"  FROM json_each(:a_sections) s"
+		" UNION ALL SELECT 1, s.key, i.key, json_extract(i.value, '$.text')"
+		"  FROM json_each(:a_sections) s, json_each(s.value, '$.items') i"
+		" ORDER BY 1, 2, 3",
 	[S_SOURCES] = "SELECT count(*) FROM question_source WHERE question_id = :id",
 	/* S_KW_ALL when the question has one translation, whose record is :r. */
 	[S_KW_ONE] =
@@ -1107,10 +1121,19 @@ static const char *js_skip(const char *p, const char *e)
 	if (p >= e)
 		return e;
 	if (*p == '"') {
-		for (p++; p < e && *p != '"'; p++)
-			if (*p == '\\')
-				p++;
-		return p < e ? p + 1 : e;
+		/* the next quote not escaped: an odd run of backslashes before it escapes it */
+		for (const char *q = p + 1; q < e;) {
+			const char *c = memchr(q, '"', (size_t)(e - q));
+			if (!c)
+				return e;
+			const char *b = c;
+			while (b > p + 1 && b[-1] == '\\')
+				b--;
+			if ((c - b) % 2 == 0)
+				return c + 1;
+			q = c + 1;
+		}
+		return e;
 	}
 	if (*p == '{' || *p == '[') {
 		int depth = 0;
@@ -1187,6 +1210,8 @@ typedef struct bindings {
 	int64_t page, run, bytes, ok, failed, pos;
 	int64_t roff, rinner;  /* record offsets; < 0 binds NULL */
 	const rview *rv;       /* the top-level values of r, for :x_ parameters */
+	const char *a_body, *a_intro, *a_sections;  /* members of one answer (answer_text) */
+	int a_body_n, a_intro_n, a_sections_n;
 } bindings;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -1251,6 +1276,16 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 		int rc = SQLITE_MISUSE;
 		if (!p)
 			return rc;
+		if (strncmp(p, ":a_", 3) == 0) {
+			const char *v = strcmp(p, ":a_body") == 0 ? b->a_body : strcmp(p, ":a_intro") == 0 ? b->a_intro
+				: strcmp(p, ":a_sections") == 0 ? b->a_sections : NULL;
+			int vn = strcmp(p, ":a_body") == 0 ? b->a_body_n : strcmp(p, ":a_intro") == 0 ? b->a_intro_n
+				: b->a_sections_n;
+			rc = v ? sqlite3_bind_text(s, i, v, vn, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+			if (rc != SQLITE_OK)
+				return rc;
+			continue;
+		}
 		if (strncmp(p, ":x_", 3) == 0) {
 			if ((rc = bind_x(s, i, p + 3, b)) != SQLITE_OK)
 				return rc;
@@ -1706,191 +1741,6 @@ int pqx_store_run_end(pqx_store *st, int64_t run_id, long pages_ok, long pages_f
 
 /* ---------- records ---------- */
 
-/* Appends the text pieces of one query (its last column) and then `body`, skipping
- * any piece that `body` already contains: records whose body is the full text (as
- * docs/record.md asks) are indexed once, records whose body is only a tail keep their
- * intro and parts. */
-static int flatten(sqlite3_stmt *s, const char *body, pqx_buf *out)
-{
-	int rc, col = sqlite3_column_count(s) - 1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(s, col);
-		if (!t || !*t || (body && strstr(body, t)))
-			continue;
-		if (out->len)
-			pqx_buf_adds(out, "\n\n");
-		pqx_buf_adds(out, t);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return -1;
-	if (body && *body) {
-		if (out->len)
-			pqx_buf_adds(out, "\n\n");
-		pqx_buf_adds(out, body);
-	}
-	return 0;
-}
-
-static int answer_text(pqx_store *st, bindings *b, pqx_buf *out)
-{
-	sqlite3_stmt *each = stmt(st, S_ANSWERS_EACH, b);
-	if (!each)
-		return -1;
-	int rc;
-	pqx_buf one = PQX_BUF_INIT, ans = PQX_BUF_INIT, body = PQX_BUF_INIT;
-	while ((rc = sqlite3_step(each)) == SQLITE_ROW) {
-		/* Copies: the row's memory goes away once another statement runs. */
-		pqx_buf_reset(&ans);
-		pqx_buf_reset(&body);
-		add_text(&ans, sqlite3_column_text(each, 0));
-		int has_body = sqlite3_column_type(each, 1) == SQLITE_TEXT;
-		add_text(&body, sqlite3_column_text(each, 1));
-		bindings ab = *b;
-		ab.a = pqx_buf_cstr(&ans);
-		sqlite3_stmt *pieces = stmt(st, S_APIECES, &ab);
-		pqx_buf_reset(&one);
-		if (!pieces || flatten(pieces, has_body ? pqx_buf_cstr(&body) : NULL, &one) != 0) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		if (one.len) {
-			if (out->len)
-				pqx_buf_adds(out, "\n\n");
-			pqx_buf_add(out, one.s, one.len);
-		}
-	}
-	sqlite3_reset(each);
-	pqx_buf_free(&one);
-	pqx_buf_free(&ans);
-	pqx_buf_free(&body);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Warns about (and so accounts for) every top-level field pqx.question/1 lacks. */
-static int unknown_fields(pqx_store *st, bindings *b, pqx_buf *warnings)
-{
-	sqlite3_stmt *s = stmt(st, S_UNKNOWN, b);
-	if (!s)
-		return -1;
-	int rc;
-	pqx_buf msg = PQX_BUF_INIT;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(s, 0);
-		int clash = sqlite3_column_int(s, 1);
-		pqx_buf_reset(&msg);
-		if (clash)
-			pqx_buf_addf(&msg, "record %s: field '%s' is not in pqx.question/1; extra already has"
-			             " '%s', so it is kept in the record column only", b->id, key ? key : "", key ? key : "");
-		else
-			pqx_buf_addf(&msg, "record %s: field '%s' is not in pqx.question/1; kept in extra",
-			             b->id, key ? key : "");
-		if (warnings) {
-			pqx_buf_add(warnings, msg.s, msg.len);
-			pqx_buf_addc(warnings, '\n');
-		}
-		/* The add runs while this query is still open: a different statement on the
-		 * same connection, which SQLite allows. */
-		bindings wb = *b;
-		wb.msg = pqx_buf_cstr(&msg);
-		if (exec_stmt(st, S_WARN_ADD, &wb) != 0) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-	}
-	sqlite3_reset(s);
-	pqx_buf_free(&msg);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Fetches one text column of a one-row statement into out; 1 when it was NULL. */
-static int fetch_text(pqx_store *st, int which, bindings *b, pqx_buf *out)
-{
-	sqlite3_stmt *s = stmt(st, which, b);
-	if (!s)
-		return -1;
-	int rc = sqlite3_step(s), isnull = 1;
-	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		add_text(out, sqlite3_column_text(s, 0));
-		isnull = 0;
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? isnull : -1;
-}
-
-/* The search text of one record: question_text and answer_text as docs/schema.md defines
- * them. b->r is the record. */
-static int record_texts(pqx_store *st, bindings *b, pqx_buf *qtext, pqx_buf *atext)
-{
-	pqx_buf qbody = PQX_BUF_INIT;
-	int has_qbody = fetch_text(st, S_QBODY, b, &qbody);
-	int rc = -1;
-	if (has_qbody >= 0) {
-		sqlite3_stmt *qp = stmt(st, S_QPIECES, b);
-		if (qp && flatten(qp, has_qbody == 0 ? pqx_buf_cstr(&qbody) : NULL, qtext) == 0 &&
-		    answer_text(st, b, atext) == 0)
-			rc = 0;
-	}
-	pqx_buf_free(&qbody);
-	return rc;
-}
-
-static void add_para(pqx_buf *out, const pqx_buf *piece)
-{
-	if (!piece->len)
-		return;
-	if (out->len)
-		pqx_buf_adds(out, "\n\n");
-	pqx_buf_add(out, piece->s, piece->len);
-}
-
-/* One conflict as a warning line: values are cut to keep a line readable (the whole
- * values are in question_conflict). */
-static void conflict_line(pqx_buf *msg, const char *id, sqlite3_stmt *s)
-{
-	const char *f[7];
-	for (int i = 0; i < 7; i++) {
-		f[i] = (const char *)sqlite3_column_text(s, i);
-		if (!f[i])
-			f[i] = "null";
-	}
-	pqx_buf_addf(msg, "record %s: sources disagree on %s: %s source %s gives %.80s%s; kept %.80s%s"
-	             " from %s source %s", id, f[0], f[1], f[2], f[3], strlen(f[3]) > 80 ? "..." : "",
-	             f[6], strlen(f[6]) > 80 ? "..." : "", f[4], f[5]);
-}
-
-/* The disagreements source b->kind/b->src of question b->id takes part in, as warnings
- * of page b->page: stored with the page's other warnings each time the page is stored. */
-static int conflict_warnings(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf *what)
-{
-	bindings wb = *pb;
-	pqx_buf msg = PQX_BUF_INIT;
-	sqlite3_stmt *c = stmt(st, S_CONFLICTS_OF, &wb);
-	int rc = SQLITE_ERROR;
-	if (c) {
-		while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
-			pqx_buf_reset(&msg);
-			conflict_line(&msg, pb->id, c);
-			if (warnings) {
-				pqx_buf_add(warnings, msg.s, msg.len);
-				pqx_buf_addc(warnings, '\n');
-			}
-			wb.msg = pqx_buf_cstr(&msg);
-			if (exec_stmt(st, S_WARN_ADD, &wb) != 0) {
-				rc = SQLITE_ERROR;
-				break;
-			}
-		}
-		sqlite3_reset(c);
-	}
-	if (rc != SQLITE_DONE)
-		pqx_buf_addf(what, "record %s: warning where its sources disagree: %s", pb->id,
-		             sqlite3_errmsg(st->db));
-	pqx_buf_free(&msg);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-
 /* ---------- the merge of a question with one source ----------
  * Most questions have one page: S_MERGE would then copy that source's record with
  * SQLite's rules, parsing the record several times. merge_one writes the same text in
@@ -2110,6 +1960,269 @@ out:
 	pqx_buf_free(&wb);
 	return ret;
 }
+
+/* Appends the text pieces of one query (its last column) and then `body`, skipping
+ * any piece that `body` already contains: records whose body is the full text (as
+ * docs/record.md asks) are indexed once, records whose body is only a tail keep their
+ * intro and parts. */
+static int flatten(sqlite3_stmt *s, const char *body, pqx_buf *out)
+{
+	int rc, col = sqlite3_column_count(s) - 1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(s, col);
+		if (!t || !*t || (body && strstr(body, t)))
+			continue;
+		if (out->len)
+			pqx_buf_adds(out, "\n\n");
+		pqx_buf_adds(out, t);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (body && *body) {
+		if (out->len)
+			pqx_buf_adds(out, "\n\n");
+		pqx_buf_adds(out, body);
+	}
+	return 0;
+}
+
+/* answer_text when answers is an array of objects (the usual case): each answer's
+ * members are found by the scanner and given to S_ABODY and S_APIECES_X, instead of
+ * S_ANSWERS_EACH handing each answer's text to S_APIECES to be parsed four times.
+ * 1 when the answers are something else (the caller runs the SQL). */
+static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
+{
+	const rview *rv = b->rv;
+	if (!rv || !rv->ok || rv->text != b->r)
+		return 1;
+	const char *p = rv->v[X_ANSWERS], *e = p ? p + rv->n[X_ANSWERS] : NULL;
+	if (!p)
+		return 0; /* no answers: S_ANSWERS_EACH has no rows */
+	if (*p != '[')
+		return 1;
+	/* every element an object with members the scanner can read */
+	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
+		const char *qe = js_skip(q, e);
+		mpart m[MERGE_MAX];
+		if (*q != '{' || members(q, qe, m, MERGE_MAX) < 0)
+			return 1;
+		q = js_ws(qe, e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+	}
+	pqx_buf one = PQX_BUF_INIT, body = PQX_BUF_INIT;
+	int ret = 0;
+	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
+		const char *qe = js_skip(q, e);
+		int an = (int)(qe - q);
+		bindings ab = *b;
+		mpart m[MERGE_MAX];
+		int mn = members(q, q + an, m, MERGE_MAX);
+		if (mn < 0) {
+			ret = -1; /* cannot happen: the loop above read every answer */
+			break;
+		}
+		/* the first member of each name, as SQLite's path lookup takes it */
+		for (int i = mn - 1; i >= 0; i--) {
+			if (is_key(&m[i], "body"))
+				ab.a_body = m[i].v, ab.a_body_n = m[i].vn;
+			else if (is_key(&m[i], "intro"))
+				ab.a_intro = m[i].v, ab.a_intro_n = m[i].vn;
+			else if (is_key(&m[i], "sections"))
+				ab.a_sections = m[i].v, ab.a_sections_n = m[i].vn;
+		}
+		/* as S_ANSWERS_EACH: the body counts when it is a string */
+		pqx_buf_reset(&body);
+		sqlite3_stmt *bs = stmt(st, S_ABODY, &ab);
+		int brc = bs ? sqlite3_step(bs) : SQLITE_ERROR, has_body = 0;
+		if (brc == SQLITE_ROW) {
+			has_body = sqlite3_column_type(bs, 0) == SQLITE_TEXT;
+			add_text(&body, sqlite3_column_text(bs, 0));
+		}
+		if (bs)
+			sqlite3_reset(bs);
+		sqlite3_stmt *pieces = brc == SQLITE_ROW ? stmt(st, S_APIECES_X, &ab) : NULL;
+		pqx_buf_reset(&one);
+		if (!pieces || flatten(pieces, has_body ? pqx_buf_cstr(&body) : NULL, &one) != 0) {
+			ret = -1;
+			break;
+		}
+		if (one.len) {
+			if (out->len)
+				pqx_buf_adds(out, "\n\n");
+			pqx_buf_add(out, one.s, one.len);
+		}
+		q = js_ws(qe, e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+	}
+	pqx_buf_free(&one);
+	pqx_buf_free(&body);
+	return ret;
+}
+
+static int answer_text(pqx_store *st, bindings *b, pqx_buf *out)
+{
+	int x = answer_text_x(st, b, out);
+	if (x <= 0)
+		return x;
+	sqlite3_stmt *each = stmt(st, S_ANSWERS_EACH, b);
+	if (!each)
+		return -1;
+	int rc;
+	pqx_buf one = PQX_BUF_INIT, ans = PQX_BUF_INIT, body = PQX_BUF_INIT;
+	while ((rc = sqlite3_step(each)) == SQLITE_ROW) {
+		/* Copies: the row's memory goes away once another statement runs. */
+		pqx_buf_reset(&ans);
+		pqx_buf_reset(&body);
+		add_text(&ans, sqlite3_column_text(each, 0));
+		int has_body = sqlite3_column_type(each, 1) == SQLITE_TEXT;
+		add_text(&body, sqlite3_column_text(each, 1));
+		bindings ab = *b;
+		ab.a = pqx_buf_cstr(&ans);
+		sqlite3_stmt *pieces = stmt(st, S_APIECES, &ab);
+		pqx_buf_reset(&one);
+		if (!pieces || flatten(pieces, has_body ? pqx_buf_cstr(&body) : NULL, &one) != 0) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		if (one.len) {
+			if (out->len)
+				pqx_buf_adds(out, "\n\n");
+			pqx_buf_add(out, one.s, one.len);
+		}
+	}
+	sqlite3_reset(each);
+	pqx_buf_free(&one);
+	pqx_buf_free(&ans);
+	pqx_buf_free(&body);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Warns about (and so accounts for) every top-level field pqx.question/1 lacks. */
+static int unknown_fields(pqx_store *st, bindings *b, pqx_buf *warnings)
+{
+	sqlite3_stmt *s = stmt(st, S_UNKNOWN, b);
+	if (!s)
+		return -1;
+	int rc;
+	pqx_buf msg = PQX_BUF_INIT;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(s, 0);
+		int clash = sqlite3_column_int(s, 1);
+		pqx_buf_reset(&msg);
+		if (clash)
+			pqx_buf_addf(&msg, "record %s: field '%s' is not in pqx.question/1; extra already has"
+			             " '%s', so it is kept in the record column only", b->id, key ? key : "", key ? key : "");
+		else
+			pqx_buf_addf(&msg, "record %s: field '%s' is not in pqx.question/1; kept in extra",
+			             b->id, key ? key : "");
+		if (warnings) {
+			pqx_buf_add(warnings, msg.s, msg.len);
+			pqx_buf_addc(warnings, '\n');
+		}
+		/* The add runs while this query is still open: a different statement on the
+		 * same connection, which SQLite allows. */
+		bindings wb = *b;
+		wb.msg = pqx_buf_cstr(&msg);
+		if (exec_stmt(st, S_WARN_ADD, &wb) != 0) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	sqlite3_reset(s);
+	pqx_buf_free(&msg);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Fetches one text column of a one-row statement into out; 1 when it was NULL. */
+static int fetch_text(pqx_store *st, int which, bindings *b, pqx_buf *out)
+{
+	sqlite3_stmt *s = stmt(st, which, b);
+	if (!s)
+		return -1;
+	int rc = sqlite3_step(s), isnull = 1;
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		add_text(out, sqlite3_column_text(s, 0));
+		isnull = 0;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? isnull : -1;
+}
+
+/* The search text of one record: question_text and answer_text as docs/schema.md defines
+ * them. b->r is the record. */
+static int record_texts(pqx_store *st, bindings *b, pqx_buf *qtext, pqx_buf *atext)
+{
+	pqx_buf qbody = PQX_BUF_INIT;
+	int has_qbody = fetch_text(st, S_QBODY, b, &qbody);
+	int rc = -1;
+	if (has_qbody >= 0) {
+		sqlite3_stmt *qp = stmt(st, S_QPIECES, b);
+		if (qp && flatten(qp, has_qbody == 0 ? pqx_buf_cstr(&qbody) : NULL, qtext) == 0 &&
+		    answer_text(st, b, atext) == 0)
+			rc = 0;
+	}
+	pqx_buf_free(&qbody);
+	return rc;
+}
+
+static void add_para(pqx_buf *out, const pqx_buf *piece)
+{
+	if (!piece->len)
+		return;
+	if (out->len)
+		pqx_buf_adds(out, "\n\n");
+	pqx_buf_add(out, piece->s, piece->len);
+}
+
+/* One conflict as a warning line: values are cut to keep a line readable (the whole
+ * values are in question_conflict). */
+static void conflict_line(pqx_buf *msg, const char *id, sqlite3_stmt *s)
+{
+	const char *f[7];
+	for (int i = 0; i < 7; i++) {
+		f[i] = (const char *)sqlite3_column_text(s, i);
+		if (!f[i])
+			f[i] = "null";
+	}
+	pqx_buf_addf(msg, "record %s: sources disagree on %s: %s source %s gives %.80s%s; kept %.80s%s"
+	             " from %s source %s", id, f[0], f[1], f[2], f[3], strlen(f[3]) > 80 ? "..." : "",
+	             f[6], strlen(f[6]) > 80 ? "..." : "", f[4], f[5]);
+}
+
+/* The disagreements source b->kind/b->src of question b->id takes part in, as warnings
+ * of page b->page: stored with the page's other warnings each time the page is stored. */
+static int conflict_warnings(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf *what)
+{
+	bindings wb = *pb;
+	pqx_buf msg = PQX_BUF_INIT;
+	sqlite3_stmt *c = stmt(st, S_CONFLICTS_OF, &wb);
+	int rc = SQLITE_ERROR;
+	if (c) {
+		while ((rc = sqlite3_step(c)) == SQLITE_ROW) {
+			pqx_buf_reset(&msg);
+			conflict_line(&msg, pb->id, c);
+			if (warnings) {
+				pqx_buf_add(warnings, msg.s, msg.len);
+				pqx_buf_addc(warnings, '\n');
+			}
+			wb.msg = pqx_buf_cstr(&msg);
+			if (exec_stmt(st, S_WARN_ADD, &wb) != 0) {
+				rc = SQLITE_ERROR;
+				break;
+			}
+		}
+		sqlite3_reset(c);
+	}
+	if (rc != SQLITE_DONE)
+		pqx_buf_addf(what, "record %s: warning where its sources disagree: %s", pb->id,
+		             sqlite3_errmsg(st->db));
+	pqx_buf_free(&msg);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 
 /* Rebuilds question b->id from its sources (docs/schema.md, "How sources merge"): the
  * question row in place, its child rows, translations and conflicts. b->kind/b->src name
