@@ -653,6 +653,10 @@ enum {
 	/* answer_text over an array of answer objects */
 	S_ABODY,
 	S_APIECES_X,
+	/* the answer rows, one answer at a time (answers_insert) */
+	S_ANSWER_ADD_X,
+	S_SECTION_ADD_X,
+	S_ITEM_ADD_X,
 	S_COUNT
 };
 
@@ -1021,6 +1025,23 @@ static const char *const stmt_sql[S_COUNT] = {
 		" UNION ALL SELECT 1, s.key, i.key, json_extract(i.value, '$.text')"
 		"  FROM json_each(:a_sections) s, json_each(s.value, '$.items') i"
 		" ORDER BY 1, 2, 3",
+	/* S_ANSWER_ADD, S_SECTION_ADD and S_ITEM_ADD for the answer :a at position :pos */
+	[S_ANSWER_ADD_X] =
+		"INSERT INTO answer (question_id, position, date, kind, by_name, intro, body)"
+		" SELECT :id, :pos, json_extract(:a, '$.date'), json_extract(:a, '$.kind'),"
+		"  json_extract(:a, '$.by'), json_extract(:a, '$.intro'), json_extract(:a, '$.body')",
+	[S_SECTION_ADD_X] =
+		"INSERT INTO answer_section (answer_id, position, heading, number, text)"
+		" SELECT a.id, s.key, json_extract(s.value, '$.heading'), json_extract(s.value, '$.number'),"
+		"  json_extract(s.value, '$.text')"
+		" FROM answer a CROSS JOIN json_each(:a_sections) s WHERE a.question_id = :id AND a.position = :pos",
+	[S_ITEM_ADD_X] =
+		"INSERT INTO answer_item (section_id, position, number, text)"
+		" SELECT sec.id, i.key, json_extract(i.value, '$.number'), json_extract(i.value, '$.text')"
+		" FROM json_each(:a_sections) s"
+		"  CROSS JOIN answer_section sec ON sec.answer_id = (SELECT id FROM answer WHERE question_id = :id"
+		"   AND position = :pos) AND sec.position = s.key"
+		"  CROSS JOIN json_each(s.value, '$.items') i",
 	[S_SOURCES] = "SELECT count(*) FROM question_source WHERE question_id = :id",
 	/* S_KW_ALL when the question has one translation, whose record is :r. */
 	[S_KW_ONE] =
@@ -1212,6 +1233,7 @@ typedef struct bindings {
 	const rview *rv;       /* the top-level values of r, for :x_ parameters */
 	const char *a_body, *a_intro, *a_sections;  /* members of one answer (answer_text) */
 	int a_body_n, a_intro_n, a_sections_n;
+	int a_n;               /* length of a when > 0 (a span, not NUL-terminated) */
 } bindings;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -1276,6 +1298,11 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 		int rc = SQLITE_MISUSE;
 		if (!p)
 			return rc;
+		if (strcmp(p, ":a") == 0 && b->a && b->a_n > 0) {
+			if ((rc = sqlite3_bind_text(s, i, b->a, b->a_n, SQLITE_STATIC)) != SQLITE_OK)
+				return rc;
+			continue;
+		}
 		if (strncmp(p, ":a_", 3) == 0) {
 			const char *v = strcmp(p, ":a_body") == 0 ? b->a_body : strcmp(p, ":a_intro") == 0 ? b->a_intro
 				: strcmp(p, ":a_sections") == 0 ? b->a_sections : NULL;
@@ -2062,6 +2089,52 @@ static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
 	return ret;
 }
 
+/* S_ANSWER_ADD (which 0), S_SECTION_ADD (1) or S_ITEM_ADD (2) when answers is an array
+ * of objects: the same rows in the same order, each answer parsed on its own; 1 when the
+ * caller must run the statement itself. */
+static int answers_insert(pqx_store *st, const bindings *b, int which)
+{
+	const rview *rv = b->rv;
+	if (!rv || !rv->ok || rv->text != b->r)
+		return 1;
+	const char *p = rv->v[X_ANSWERS], *e = p ? p + rv->n[X_ANSWERS] : NULL;
+	if (!p)
+		return 0;
+	if (*p != '[')
+		return 1;
+	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
+		const char *qe = js_skip(q, e);
+		mpart m[MERGE_MAX];
+		if (*q != '{' || members(q, qe, m, MERGE_MAX) < 0)
+			return 1;
+		q = js_ws(qe, e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+	}
+	static const int x[] = {S_ANSWER_ADD_X, S_SECTION_ADD_X, S_ITEM_ADD_X};
+	int64_t pos = 0;
+	for (const char *q = js_ws(p + 1, e); q < e && *q != ']'; pos++) {
+		const char *qe = js_skip(q, e);
+		bindings ab = *b;
+		ab.a = q;
+		ab.a_n = (int)(qe - q);
+		ab.pos = pos;
+		if (which) {
+			mpart m[MERGE_MAX];
+			int mn = members(q, qe, m, MERGE_MAX);
+			for (int i = mn - 1; i >= 0; i--)
+				if (is_key(&m[i], "sections"))
+					ab.a_sections = m[i].v, ab.a_sections_n = m[i].vn;
+		}
+		if (exec_stmt(st, x[which], &ab) != 0)
+			return -1;
+		q = js_ws(qe, e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+	}
+	return 0;
+}
+
 static int answer_text(pqx_store *st, bindings *b, pqx_buf *out)
 {
 	int x = answer_text_x(st, b, out);
@@ -2465,14 +2538,17 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 		size_t count = n ? sizeof keyword_inserts / sizeof keyword_inserts[0]
 		                 : sizeof child_inserts / sizeof child_inserts[0];
 		bindings cb = n ? kb : b;
-		for (size_t i = 0; i < count; i++)
-			if (exec_stmt(st, list[i], &cb) != 0) {
+		for (size_t i = 0; i < count; i++) {
+			int w = list[i] == S_ANSWER_ADD ? 0 : list[i] == S_SECTION_ADD ? 1 : list[i] == S_ITEM_ADD ? 2 : -1;
+			int x = w >= 0 ? answers_insert(st, &cb, w) : 1;
+			if (x < 0 || (x > 0 && exec_stmt(st, list[i], &cb) != 0)) {
 				/* Name the table: "INSERT INTO <table> (" is how every insert starts. */
 				const char *sql = stmt_sql[list[i]] + strlen("INSERT INTO ");
 				pqx_buf_addf(what, "record %s: storing %.*s rows: %s", id,
 				             (int)strcspn(sql, " "), sql, sqlite3_errmsg(st->db));
 				goto out;
 			}
+		}
 	}
 
 	if (pb->page > 0 && conflict_warnings(st, pb, warnings, what) != 0)
