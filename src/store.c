@@ -1089,6 +1089,7 @@ struct pqx_store {
 	long tx_pages;
 	struct prof *prof;  /* PQX_STORE_PROFILE: per-statement figures */
 	int verify;         /* PQX_STORE_VERIFY: the one-source rebuild checked against SQL */
+	int sql_only;       /* PQX_STORE_SQL: no C shortcut (merge_one, answer_text_x, answers_insert) */
 };
 
 static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome);
@@ -1653,6 +1654,8 @@ pqx_store *pqx_store_open(const char *path, char *err, size_t errlen)
 	sqlite3_extended_result_codes(st->db, 1);
 	const char *pv = getenv("PQX_STORE_VERIFY");
 	st->verify = pv && *pv && strcmp(pv, "0") != 0;
+	const char *ps = getenv("PQX_STORE_SQL");
+	st->sql_only = ps && *ps && strcmp(ps, "0") != 0;
 	const char *pe = getenv("PQX_STORE_PROFILE");
 	if (pe && *pe && strcmp(pe, "0") != 0 && (st->prof = calloc(1, sizeof *st->prof)) != NULL) {
 		st->prof->st = st;
@@ -2021,7 +2024,7 @@ static int flatten(sqlite3_stmt *s, const char *body, pqx_buf *out)
 static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
 {
 	const rview *rv = b->rv;
-	if (!rv || !rv->ok || rv->text != b->r)
+	if (!rv || !rv->ok || rv->text != b->r || st->sql_only)
 		return 1;
 	const char *p = rv->v[X_ANSWERS], *e = p ? p + rv->n[X_ANSWERS] : NULL;
 	if (!p)
@@ -2095,7 +2098,7 @@ static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
 static int answers_insert(pqx_store *st, const bindings *b, int which)
 {
 	const rview *rv = b->rv;
-	if (!rv || !rv->ok || rv->text != b->r)
+	if (!rv || !rv->ok || rv->text != b->r || st->sql_only)
 		return 1;
 	const char *p = rv->v[X_ANSWERS], *e = p ? p + rv->n[X_ANSWERS] : NULL;
 	if (!p)
@@ -2317,7 +2320,7 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	 * is the lead, its page the best, its keys unique (merge_one checks), so it has no
 	 * conflicts and one translation, and merge_one writes what S_MERGE would. */
 	int fast = 0;
-	if (pb->r && pb->rv && pb->lang) {
+	if (pb->r && pb->rv && pb->lang && !st->sql_only) {
 		pqx_buf cnt = PQX_BUF_INIT;
 		int r = fetch_text(st, S_SOURCES, &b, &cnt);
 		const rview *rv = pb->rv;
