@@ -2782,6 +2782,80 @@ static void page_rollback(pqx_store *st, char *err, size_t errlen)
 		pqx_store_commit(st, NULL, 0);
 }
 
+static int span_cmp(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+	size_t xn = (size_t)(x[1] - x[0]), yn = (size_t)(y[1] - y[0]);
+	int c = memcmp(x[0], y[0], xn < yn ? xn : yn);
+	return c ? c : (xn > yn) - (xn < yn);
+}
+
+/* The records of a valid JSON array as [start, end) pairs (malloc'd; *n pairs), when
+ * S_RECS_DUP and S_RECS_EACH would find nothing to refuse and give each record as
+ * written: the array is minified, every element an object whose members the scanner
+ * reads, no text id has an escape or comes twice. NULL for anything else (the caller
+ * asks SQLite, which also words the refusal). */
+static const char **records_split(const char *j, size_t *n)
+{
+	size_t len = strlen(j), cap = 16, k = 0;
+	const char *p = j, *e = j + len;
+	if (!verbatim(j, (int)(len > 0x7fffffff ? 0 : len)) || *p != '[')
+		return NULL;
+	const char **r = malloc(cap * 2 * sizeof *r), **ids = NULL;
+	size_t nid = 0;
+	if (!r)
+		return NULL;
+	for (p = p + 1; p < e && *p != ']';) {
+		const char *pe = js_skip(p, e);
+		mpart m[MERGE_MAX];
+		int mn = *p == '{' ? members(p, pe, m, MERGE_MAX) : -1;
+		if (mn < 0)
+			goto no;
+		if (k == cap) {
+			const char **nr = realloc(r, cap * 4 * sizeof *r);
+			if (!nr)
+				goto no;
+			r = nr;
+			cap *= 2;
+		}
+		r[2 * k] = p;
+		r[2 * k + 1] = pe;
+		k++;
+		/* the first id member, as json_extract finds it */
+		for (int i = 0; i < mn; i++)
+			if (is_key(&m[i], "id")) {
+				if (*m[i].v == '"') {
+					if (memchr(m[i].v, '\\', (size_t)m[i].vn))
+						goto no;
+					const char **ni = realloc(ids, (nid + 1) * 2 * sizeof *ids);
+					if (!ni)
+						goto no;
+					ids = ni;
+					ids[2 * nid] = m[i].v;
+					ids[2 * nid + 1] = m[i].v + m[i].vn;
+					nid++;
+				}
+				break;
+			}
+		p = pe;
+		if (p < e && *p == ',')
+			p++;
+	}
+	if (nid > 1) {
+		qsort(ids, nid, 2 * sizeof *ids, span_cmp);
+		for (size_t i = 1; i < nid; i++)
+			if (span_cmp(&ids[2 * (i - 1)], &ids[2 * i]) == 0)
+				goto no;
+	}
+	free(ids);
+	*n = k;
+	return r;
+no:
+	free(ids);
+	free(r);
+	return NULL;
+}
+
 static const char *nonempty(const char *s)
 {
 	return s && *s ? s : NULL;
@@ -2857,6 +2931,26 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 			pqx_buf_adds(&what, r > 0 ? "records are not valid JSON" : "records are not a JSON array");
 			goto fail_quiet;
 		}
+		size_t nrec = 0;
+		const char **recs = st->sql_only ? NULL : records_split(records_json, &nrec);
+		if (recs) {
+			/* each record as S_RECS_EACH would give it, no id twice: store them */
+			int bad = 0;
+			for (size_t i = 0; i < nrec && !bad; i++) {
+				pqx_buf_reset(&rec);
+				pqx_buf_add(&rec, recs[2 * i], (size_t)(recs[2 * i + 1] - recs[2 * i]));
+				if (rec.oom) {
+					pqx_buf_adds(&what, "out of memory");
+					bad = 1;
+				} else if (store_record(st, &b, rec.s, rec.len, warnings, &what) != 0) {
+					bad = 1;
+				}
+			}
+			free(recs);
+			if (bad)
+				goto fail_quiet;
+			goto records_done;
+		}
 		pqx_buf dup = PQX_BUF_INIT;
 		r = fetch_text(st, S_RECS_DUP, &b, &dup);
 		if (r == 0)
@@ -2902,6 +2996,7 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 			goto fail;
 		}
 	}
+records_done:
 	if (st->check_script && check_put(st, run_id, b.page, page) != 0) {
 		pqx_buf_adds(&what, "storing the page check");
 		goto fail;
