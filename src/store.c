@@ -647,6 +647,16 @@ enum {
 	S_DEL_DOCUMENT,
 	S_DOCUMENT_ADD,
 	S_SUMMARY_OF,
+	/* the one-source rebuild (merge_one) */
+	S_SOURCES,
+	S_KW_ONE,
+	/* answer_text over an array of answer objects */
+	S_ABODY,
+	S_APIECES_X,
+	/* the answer rows, one answer at a time (answers_insert) */
+	S_ANSWER_ADD_X,
+	S_SECTION_ADD_X,
+	S_ITEM_ADD_X,
 	S_COUNT
 };
 
@@ -691,6 +701,20 @@ enum {
 	"  WHERE j.key IN ('dates', 'extra') AND j.type = 'object' AND d.type <> 'null')," \
 	" w AS (SELECT *, row_number() OVER (PARTITION BY k, sub ORDER BY rk) AS n FROM f)"
 
+/* The same over a record's top-level values bound one by one (struct rview): each
+ * function parses a few bytes, not the whole record. Same values as the SRC_ macros:
+ * json_extract(:r, '$.a.b') is json_extract(<the text of a>, '$.b'). */
+#define XSRC_KIND "coalesce(json_extract(:x_source, '$.kind'), 'detail')"
+#define XSRC_VIEW "NULLIF(json_extract(:x_source, '$.view'), '')"
+#define XSRC_NAME "coalesce(" XSRC_VIEW ", NULLIF(json_extract(:x_page_lang, '$'), ''), :path, '')"
+#define XSRC_LANG "coalesce(NULLIF(json_extract(:x_page_lang, '$'), ''), NULLIF(json_extract(:x_lang, '$'), ''), '')"
+#define XSRC_AS_OF \
+	"(SELECT max(d) FROM (SELECT value AS d FROM json_each(:x_dates)" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(:x_events)" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(:x_answers)" \
+	" UNION ALL SELECT json_extract(value, '$.date') FROM json_each(:x_documents))" \
+	" WHERE typeof(d) = 'text')"
+
 static const char *const stmt_sql[S_COUNT] = {
 	[S_NOW] = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
 	[S_RUN_BEGIN] =
@@ -724,11 +748,10 @@ static const char *const stmt_sql[S_COUNT] = {
 		" GROUP BY 1 HAVING count(*) > 1 LIMIT 1",
 	[S_RECS_EACH] = "SELECT key, json_type(value), value FROM json_each(:j) ORDER BY key",
 	[S_REC_HEAD] =
-		"SELECT json_extract(:r, '$.schema'), json_type(:r, '$.id'), json_extract(:r, '$.id'),"
-		" json_extract(:r, '$.question.body')",
+		"SELECT json_extract(:x_schema, '$'), json_type(:x_id), json_extract(:x_id, '$'),"
+		" json_extract(:x_question, '$.body')",
 	[S_SRC_IDENT] =
-		"SELECT " SRC_KIND(":r") ", " SRC_NAME(":r", ":path") ", " SRC_VIEW(":r") ", "
-		SRC_LANG(":r") ", " SRC_AS_OF(":r"),
+		"SELECT " XSRC_KIND ", " XSRC_NAME ", " XSRC_VIEW ", " XSRC_LANG ", " XSRC_AS_OF,
 	/* newer: the incoming as-of date is the same or later (no date is earliest). */
 	[S_SRC_CURRENT] =
 		"SELECT record_sha256, CASE WHEN :asof IS NULL THEN as_of IS NULL"
@@ -813,8 +836,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TRANSLATION_ADD] =
 		"INSERT INTO question_translation (question_id, lang, original, title, question_text,"
 		" answer_text, keywords, record, summary)"
-		" VALUES (:id, :lang, :lang IS :orig, json_extract(:r, '$.title'), :qtext, :atext, :kw, :r,"
-		"  json_extract(:r, '$.summary'))",
+		" VALUES (:id, :lang, :lang IS :orig, json_extract(:x_title, '$'), :qtext, :atext, :kw, :r,"
+		"  json_extract(:x_summary, '$'))",
 	/* The keywords of every language, lead language first, each label/scheme/lang once,
 	 * as {"keywords": [...]} so the keyword statements read them as from a record. */
 	[S_KW_ALL] =
@@ -827,34 +850,34 @@ static const char *const stmt_sql[S_COUNT] = {
 		" WHERE n = 1 ORDER BY o1, o2, o3)",
 	[S_KW_TEXT] =
 		"SELECT group_concat(l, char(10)) FROM (SELECT json_extract(value, '$.label') AS l"
-		" FROM json_each(:r, '$.keywords') WHERE json_type(value, '$.label') = 'text' ORDER BY key)",
-	[S_QBODY] = "SELECT json_extract(:r, '$.question.body')",
-	[S_TITLE_OF] = "SELECT json_extract(:r, '$.title')",
+		" FROM json_each(:x_keywords) WHERE json_type(value, '$.label') = 'text' ORDER BY key)",
+	[S_QBODY] = "SELECT json_extract(:x_question, '$.body')",
+	[S_TITLE_OF] = "SELECT json_extract(:x_title, '$')",
 	[S_ALL_IDS] = "SELECT id FROM question ORDER BY rowid",
 	[S_UNKNOWN] =
-		"SELECT j.key, coalesce(json_type(:r, '$.extra') = 'object' AND EXISTS"
-		" (SELECT 1 FROM json_each(:r, '$.extra') e WHERE e.key = j.key), 0)"
-		" FROM json_each(:r) j WHERE j.key NOT IN (" KNOWN_FIELDS ") ORDER BY j.key",
+		"SELECT j.key, coalesce(json_type(:x_extra) = 'object' AND EXISTS"
+		" (SELECT 1 FROM json_each(:x_extra) e WHERE e.key = j.key), 0)"
+		" FROM json_each(:x_unknown) j WHERE j.key NOT IN (" KNOWN_FIELDS ") ORDER BY j.key",
 	/* Own extra first; an extra that is not an object is kept under the key "extra".
 	 * Values are rebuilt from their JSON type so true/false/objects survive. */
 	[S_EXTRA] =
 		"WITH own (k, t, v, o) AS ("
-		"  SELECT key, type, value, 0 FROM json_each(:r, '$.extra')"
-		"   WHERE json_type(:r, '$.extra') = 'object'"
-		"  UNION ALL SELECT 'extra', json_type(:r, '$.extra'), json_extract(:r, '$.extra'), 0"
-		"   WHERE json_type(:r, '$.extra') <> 'object'),"
+		"  SELECT key, type, value, 0 FROM json_each(:x_extra)"
+		"   WHERE json_type(:x_extra) = 'object'"
+		"  UNION ALL SELECT 'extra', json_type(:x_extra), json_extract(:x_extra, '$'), 0"
+		"   WHERE json_type(:x_extra) <> 'object'),"
 		" unk (k, t, v, o) AS ("
-		"  SELECT key, type, value, 1 FROM json_each(:r)"
+		"  SELECT key, type, value, 1 FROM json_each(:x_unknown)"
 		"   WHERE key NOT IN (" KNOWN_FIELDS ") AND key NOT IN (SELECT k FROM own)),"
 		" alls AS (SELECT * FROM own UNION ALL SELECT * FROM unk ORDER BY o, k)"
 		" SELECT NULLIF(json_group_object(k, CASE t WHEN 'object' THEN json(v) WHEN 'array' THEN json(v)"
 		"  WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE v END), '{}') FROM alls",
 	[S_QPIECES] =
-		"SELECT 0, 0, json_extract(:r, '$.question.intro')"
-		" UNION ALL SELECT 1, key, json_extract(value, '$.text') FROM json_each(:r, '$.question.parts')"
+		"SELECT 0, 0, json_extract(:x_question, '$.intro')"
+		" UNION ALL SELECT 1, key, json_extract(value, '$.text') FROM json_each(:x_question, '$.parts')"
 		" ORDER BY 1, 2",
 	[S_ANSWERS_EACH] =
-		"SELECT value, json_extract(value, '$.body') FROM json_each(:r, '$.answers') ORDER BY key",
+		"SELECT value, json_extract(value, '$.body') FROM json_each(:x_answers) ORDER BY key",
 	[S_APIECES] =
 		"SELECT 0, 0, 0, json_extract(:a, '$.intro')"
 		" UNION ALL SELECT 1, s.key, -2, json_extract(s.value, '$.heading')"
@@ -871,14 +894,14 @@ static const char *const stmt_sql[S_COUNT] = {
 		" date_asked, date_answered, date_published, date_due, date_withdrawn, source_url,"
 		" question_text, answer_text, keywords, translations, revision, record_sha256, record, extra,"
 		" page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run, summary)"
-		" SELECT :id, json_extract(:r, '$.parliament'), json_extract(:r, '$.term'),"
-		"  json_extract(:r, '$.number'), json_extract(:r, '$.type'), json_extract(:r, '$.lang'),"
-		"  json_extract(:r, '$.page_lang'), json_extract(:r, '$.title'), json_extract(:r, '$.status'),"
-		"  json_extract(:r, '$.dates.asked'), json_extract(:r, '$.dates.answered'),"
-		"  json_extract(:r, '$.dates.published'), json_extract(:r, '$.dates.due'),"
-		"  json_extract(:r, '$.dates.withdrawn'), json_extract(:r, '$.source_url'),"
+		" SELECT :id, json_extract(:x_parliament, '$'), json_extract(:x_term, '$'),"
+		"  json_extract(:x_number, '$'), json_extract(:x_type, '$'), json_extract(:x_lang, '$'),"
+		"  json_extract(:x_page_lang, '$'), json_extract(:x_title, '$'), json_extract(:x_status, '$'),"
+		"  json_extract(:x_dates, '$.asked'), json_extract(:x_dates, '$.answered'),"
+		"  json_extract(:x_dates, '$.published'), json_extract(:x_dates, '$.due'),"
+		"  json_extract(:x_dates, '$.withdrawn'), json_extract(:x_source_url, '$'),"
 		"  :qtext, :atext, :kw, :tr, 1, :sha, :r, :extra, :page, :now, :now, :now, :run, :run,"
-		"  json_extract(:r, '$.summary')"
+		"  json_extract(:x_summary, '$')"
 		" WHERE true"
 		" ON CONFLICT (id) DO UPDATE SET"
 		" parliament = excluded.parliament, term = excluded.term, number = excluded.number,"
@@ -908,11 +931,11 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DEL_ATTACHMENT] = "DELETE FROM attachment WHERE question_id = :id",
 	/* People only: an author of another kind is an organisation (S_ORG_ADD). */
 	[S_PERSON_ADD] =
-		"INSERT INTO person (name) SELECT json_extract(value, '$.name') FROM json_each(:r, '$.authors')"
+		"INSERT INTO person (name) SELECT json_extract(value, '$.name') FROM json_each(:x_authors)"
 		" WHERE json_extract(value, '$.name') IS NOT NULL AND " AUTHOR_KIND("value") " = 'person'"
 		" ON CONFLICT (name) DO NOTHING",
 	[S_PARTY_ADD] =
-		"INSERT INTO party (name) SELECT " AUTHOR_PARTY("value") " FROM json_each(:r, '$.authors')"
+		"INSERT INTO party (name) SELECT " AUTHOR_PARTY("value") " FROM json_each(:x_authors)"
 		" WHERE " AUTHOR_PARTY("value") " IS NOT NULL ON CONFLICT (name) DO NOTHING",
 	[S_AUTHOR_ADD] =
 		"INSERT INTO question_author (question_id, position, kind, person_id, organisation_id, party_id,"
@@ -923,65 +946,65 @@ static const char *const stmt_sql[S_COUNT] = {
 		"   WHERE name = json_extract(value, '$.name') AND kind = k) END,"
 		"  (SELECT id FROM party WHERE name = " AUTHOR_PARTY("value") "),"
 		"  json_extract(value, '$.raw'), json_extract(value, '$.constituency'), json_extract(value, '$.ref')"
-		" FROM (SELECT key, value, " AUTHOR_KIND("value") " AS k FROM json_each(:r, '$.authors'))",
+		" FROM (SELECT key, value, " AUTHOR_KIND("value") " AS k FROM json_each(:x_authors))",
 	[S_ADDRESSEE_ADD] =
 		"INSERT INTO question_addressee (question_id, position, title, person, raw)"
 		" SELECT :id, key, json_extract(value, '$.title'), json_extract(value, '$.person'),"
-		"  json_extract(value, '$.raw') FROM json_each(:r, '$.addressees')",
+		"  json_extract(value, '$.raw') FROM json_each(:x_addressees)",
 	[S_PART_ADD] =
 		"INSERT INTO question_part (question_id, position, number, text)"
 		" SELECT :id, key, json_extract(value, '$.number'), json_extract(value, '$.text')"
-		" FROM json_each(:r, '$.question.parts')",
+		" FROM json_each(:x_question, '$.parts')",
 	[S_ANSWER_ADD] =
 		"INSERT INTO answer (question_id, position, date, kind, by_name, intro, body)"
 		" SELECT :id, key, json_extract(value, '$.date'), json_extract(value, '$.kind'),"
 		"  json_extract(value, '$.by'), json_extract(value, '$.intro'), json_extract(value, '$.body')"
-		" FROM json_each(:r, '$.answers')",
+		" FROM json_each(:x_answers)",
 	[S_SECTION_ADD] =
 		"INSERT INTO answer_section (answer_id, position, heading, number, text)"
 		" SELECT a.id, s.key, json_extract(s.value, '$.heading'), json_extract(s.value, '$.number'),"
 		"  json_extract(s.value, '$.text')"
-		" FROM json_each(:r, '$.answers') ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
+		" FROM json_each(:x_answers) ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
 		"  CROSS JOIN json_each(ja.value, '$.sections') s",
 	/* CROSS JOIN keeps the record's arrays the outer loops: each is parsed once, not
 	 * once per matching row of answer or answer_section (same rows, same order). */
 	[S_ITEM_ADD] =
 		"INSERT INTO answer_item (section_id, position, number, text)"
 		" SELECT sec.id, i.key, json_extract(i.value, '$.number'), json_extract(i.value, '$.text')"
-		" FROM json_each(:r, '$.answers') ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
+		" FROM json_each(:x_answers) ja CROSS JOIN answer a ON a.question_id = :id AND a.position = ja.key"
 		"  CROSS JOIN json_each(ja.value, '$.sections') s"
 		"  CROSS JOIN answer_section sec ON sec.answer_id = a.id AND sec.position = s.key"
 		"  CROSS JOIN json_each(s.value, '$.items') i",
 	[S_KEYWORD_ADD] =
 		"INSERT INTO keyword (label, scheme, lang)"
 		" SELECT json_extract(value, '$.label'), coalesce(json_extract(value, '$.scheme'), ''),"
-		"  coalesce(json_extract(value, '$.lang'), '') FROM json_each(:r, '$.keywords')"
+		"  coalesce(json_extract(value, '$.lang'), '') FROM json_each(:x_keywords)"
 		" WHERE true ON CONFLICT (label, scheme, lang) DO NOTHING",
 	[S_QKEYWORD_ADD] =
 		"INSERT INTO question_keyword (question_id, position, keyword_id)"
-		" SELECT :id, j.key, k.id FROM json_each(:r, '$.keywords') j JOIN keyword k"
+		" SELECT :id, j.key, k.id FROM json_each(:x_keywords) j JOIN keyword k"
 		"  ON k.label = json_extract(j.value, '$.label')"
 		"  AND k.scheme = coalesce(json_extract(j.value, '$.scheme'), '')"
 		"  AND k.lang = coalesce(json_extract(j.value, '$.lang'), '')",
 	[S_EVENT_ADD] =
 		"INSERT INTO event (question_id, position, date, label)"
 		" SELECT :id, key, json_extract(value, '$.date'), json_extract(value, '$.label')"
-		" FROM json_each(:r, '$.events')",
+		" FROM json_each(:x_events)",
 	[S_RELATED_ADD] =
 		"INSERT INTO related (question_id, position, related_id, relation)"
 		" SELECT :id, key, json_extract(value, '$.id'), json_extract(value, '$.relation')"
-		" FROM json_each(:r, '$.related')",
+		" FROM json_each(:x_related)",
 	[S_ATTACHMENT_ADD] =
 		"INSERT INTO attachment (question_id, position, title, url, kind)"
 		" SELECT :id, key, json_extract(value, '$.title'), json_extract(value, '$.url'),"
-		"  json_extract(value, '$.kind') FROM json_each(:r, '$.attachments')",
+		"  json_extract(value, '$.kind') FROM json_each(:x_attachments)",
 	[S_REC_WARN_ADD] =
 		"INSERT INTO page_warning (page_id, question_id, message)"
-		" SELECT :page, :id, value FROM json_each(:r, '$.warnings') ORDER BY key",
+		" SELECT :page, :id, value FROM json_each(:x_warnings) ORDER BY key",
 	[S_WARN_ADD] = "INSERT INTO page_warning (page_id, question_id, message) VALUES (:page, :id, :msg)",
 	[S_ORG_ADD] =
 		"INSERT INTO organisation (kind, name)"
-		" SELECT " AUTHOR_KIND("value") ", json_extract(value, '$.name') FROM json_each(:r, '$.authors')"
+		" SELECT " AUTHOR_KIND("value") ", json_extract(value, '$.name') FROM json_each(:x_authors)"
 		" WHERE json_extract(value, '$.name') IS NOT NULL AND " AUTHOR_KIND("value") " <> 'person'"
 		" ON CONFLICT (name, kind) DO NOTHING",
 	[S_DEL_DOCUMENT] = "DELETE FROM document WHERE question_id = :id",
@@ -989,8 +1012,46 @@ static const char *const stmt_sql[S_COUNT] = {
 		"INSERT INTO document (question_id, position, number, kind, date, url, title)"
 		" SELECT :id, key, json_extract(value, '$.number'), json_extract(value, '$.kind'),"
 		"  json_extract(value, '$.date'), json_extract(value, '$.url'), json_extract(value, '$.title')"
-		" FROM json_each(:r, '$.documents')",
-	[S_SUMMARY_OF] = "SELECT json_extract(:r, '$.summary')",
+		" FROM json_each(:x_documents)",
+	[S_SUMMARY_OF] = "SELECT json_extract(:x_summary, '$')",
+	[S_ABODY] = "SELECT json_extract(:a_body, '$')",
+	/* S_APIECES over one answer's intro and sections, given apart (answer_text) */
+	[S_APIECES_X] =
+		"SELECT 0, 0, 0, json_extract(:a_intro, '$')"
+		" UNION ALL SELECT 1, s.key, -2, json_extract(s.value, '$.heading')"
+		"  FROM json_each(:a_sections) s"
+		" UNION ALL SELECT 1, s.key, -1, json_extract(s.value, '$.text')"
+		"  FROM json_each(:a_sections) s"
+		" UNION ALL SELECT 1, s.key, i.key, json_extract(i.value, '$.text')"
+		"  FROM json_each(:a_sections) s, json_each(s.value, '$.items') i"
+		" ORDER BY 1, 2, 3",
+	/* S_ANSWER_ADD, S_SECTION_ADD and S_ITEM_ADD for the answer :a at position :pos */
+	[S_ANSWER_ADD_X] =
+		"INSERT INTO answer (question_id, position, date, kind, by_name, intro, body)"
+		" SELECT :id, :pos, json_extract(:a, '$.date'), json_extract(:a, '$.kind'),"
+		"  json_extract(:a, '$.by'), json_extract(:a, '$.intro'), json_extract(:a, '$.body')",
+	[S_SECTION_ADD_X] =
+		"INSERT INTO answer_section (answer_id, position, heading, number, text)"
+		" SELECT a.id, s.key, json_extract(s.value, '$.heading'), json_extract(s.value, '$.number'),"
+		"  json_extract(s.value, '$.text')"
+		" FROM answer a CROSS JOIN json_each(:a_sections) s WHERE a.question_id = :id AND a.position = :pos",
+	[S_ITEM_ADD_X] =
+		"INSERT INTO answer_item (section_id, position, number, text)"
+		" SELECT sec.id, i.key, json_extract(i.value, '$.number'), json_extract(i.value, '$.text')"
+		" FROM json_each(:a_sections) s"
+		"  CROSS JOIN answer_section sec ON sec.answer_id = (SELECT id FROM answer WHERE question_id = :id"
+		"   AND position = :pos) AND sec.position = s.key"
+		"  CROSS JOIN json_each(s.value, '$.items') i",
+	[S_SOURCES] = "SELECT count(*) FROM question_source WHERE question_id = :id",
+	/* S_KW_ALL when the question has one translation, whose record is :r. */
+	[S_KW_ONE] =
+		"SELECT json_object('keywords', json_group_array(json(v))) FROM ("
+		" SELECT v FROM (SELECT j.value AS v, j.key AS o3,"
+		"  row_number() OVER (PARTITION BY json_extract(j.value, '$.label'),"
+		"   coalesce(json_extract(j.value, '$.scheme'), ''), coalesce(json_extract(j.value, '$.lang'), '')"
+		"   ORDER BY j.key) AS n"
+		"  FROM json_each(:x_keywords) j)"
+		" WHERE n = 1 ORDER BY o3)",
 };
 
 /* Child tables replaced when a question is rebuilt. Sections and items are deleted
@@ -1026,11 +1087,140 @@ struct pqx_store {
 	int in_tx;
 	double tx_started;/* monotonic seconds */
 	long tx_pages;
+	struct prof *prof;  /* PQX_STORE_PROFILE: per-statement figures */
+	int verify;         /* PQX_STORE_VERIFY: the one-source rebuild checked against SQL */
+	int sql_only;       /* PQX_STORE_SQL: no C shortcut (merge_one, answer_text_x, answers_insert) */
 };
 
 static int note_record(pqx_store *st, const char *id, const char *kind, const char *src, int outcome);
 static int check_put(pqx_store *st, int64_t run, int64_t page, const pqx_page_info *pi);
 enum { OUT_UNCHANGED, OUT_CHANGED, OUT_NEW_SOURCE };
+
+/* ---------- a record's top-level values, found without parsing it ----------
+ * SQLite 3.40 has no binary JSON: json_extract(:r, '$.authors') parses the whole record
+ * (tens of KB of question and answer text) on every call. Instead the record's text is
+ * scanned once here for where each top-level value starts and ends, and a statement is
+ * given just that text (:x_authors). SQLite's path lookup takes the first member with
+ * the key, compared as written (escapes not decoded), and so does rview_scan; a missing
+ * member binds NULL, which every JSON function treats as the path not found. The text
+ * scanned is valid JSON (SQLite checked it or wrote it), so the scanner only skips. */
+enum {
+	X_SCHEMA, X_ID, X_LANG, X_PAGE_LANG, X_SOURCE, X_DATES, X_EVENTS, X_ANSWERS, X_DOCUMENTS,
+	X_WARNINGS, X_QUESTION, X_AUTHORS, X_ADDRESSEES, X_KEYWORDS, X_RELATED, X_ATTACHMENTS,
+	X_EXTRA, X_TITLE, X_SUMMARY, X_PARLIAMENT, X_TERM, X_NUMBER, X_TYPE, X_STATUS, X_SOURCE_URL,
+	X_COUNT
+};
+static const char *const x_names[X_COUNT] = {
+	"schema", "id", "lang", "page_lang", "source", "dates", "events", "answers", "documents",
+	"warnings", "question", "authors", "addressees", "keywords", "related", "attachments",
+	"extra", "title", "summary", "parliament", "term", "number", "type", "status", "source_url",
+};
+/* KNOWN_FIELDS, one by one */
+static const char *const known_fields[] = {
+	"schema", "id", "parliament", "term", "number", "type", "lang", "page_lang", "title",
+	"authors", "addressees", "dates", "question", "answers", "keywords", "events", "related",
+	"attachments", "status", "source_url", "extra", "warnings", "source", "documents", "summary",
+};
+
+typedef struct rview {
+	const char *text;         /* the record the spans point into */
+	const char *v[X_COUNT];   /* start of each value, NULL when the key is absent */
+	int n[X_COUNT];
+	int unknown;              /* a key that may not be in KNOWN_FIELDS: :x_unknown is the record */
+	int ok;                   /* the text is an object the scanner could read */
+} rview;
+
+static const char *js_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* The end of the value starting at p. */
+static const char *js_skip(const char *p, const char *e)
+{
+	if (p >= e)
+		return e;
+	if (*p == '"') {
+		/* the next quote not escaped: an odd run of backslashes before it escapes it */
+		for (const char *q = p + 1; q < e;) {
+			const char *c = memchr(q, '"', (size_t)(e - q));
+			if (!c)
+				return e;
+			const char *b = c;
+			while (b > p + 1 && b[-1] == '\\')
+				b--;
+			if ((c - b) % 2 == 0)
+				return c + 1;
+			q = c + 1;
+		}
+		return e;
+	}
+	if (*p == '{' || *p == '[') {
+		int depth = 0;
+		while (p < e) {
+			if (*p == '"') {
+				p = js_skip(p, e);
+				continue;
+			}
+			if (*p == '{' || *p == '[')
+				depth++;
+			else if ((*p == '}' || *p == ']') && --depth == 0)
+				return p + 1;
+			p++;
+		}
+		return e;
+	}
+	while (p < e && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' && *p != '\n' &&
+	       *p != '\r')
+		p++;
+	return p;
+}
+
+static void rview_scan(rview *rv, const char *text, size_t len)
+{
+	memset(rv, 0, sizeof *rv);
+	rv->text = text;
+	if (!text)
+		return;
+	const char *p = js_ws(text, text + len), *e = text + len;
+	if (p >= e || *p != '{')
+		return;
+	p = js_ws(p + 1, e);
+	if (p < e && *p == '}') {
+		rv->ok = 1;
+		return;
+	}
+	while (p < e && *p == '"') {
+		const char *k = p + 1, *ke = js_skip(p, e) - 1;
+		size_t kn = (size_t)(ke - k);
+		p = js_ws(ke + 1, e);
+		if (p >= e || *p != ':')
+			return;
+		const char *v = js_ws(p + 1, e), *ve = js_skip(v, e);
+		int known = 0;
+		if (!memchr(k, '\\', kn)) {
+			for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0] && !known; i++)
+				known = strlen(known_fields[i]) == kn && memcmp(known_fields[i], k, kn) == 0;
+			for (int i = 0; i < X_COUNT; i++)
+				if (!rv->v[i] && strlen(x_names[i]) == kn && memcmp(x_names[i], k, kn) == 0) {
+					rv->v[i] = v;
+					rv->n[i] = (int)(ve - v);
+				}
+		}
+		if (!known)
+			rv->unknown = 1;
+		p = js_ws(ve, e);
+		if (p < e && *p == ',') {
+			p = js_ws(p + 1, e);
+			continue;
+		}
+		if (p < e && *p == '}')
+			rv->ok = 1;
+		return;
+	}
+}
 
 /* The values a statement may name. bind() looks each parameter up here, so one
  * statement can use any subset and a misspelt name fails loudly instead of binding NULL. */
@@ -1041,6 +1231,10 @@ typedef struct bindings {
 	const char *url, *fetched, *archive;
 	int64_t page, run, bytes, ok, failed, pos;
 	int64_t roff, rinner;  /* record offsets; < 0 binds NULL */
+	const rview *rv;       /* the top-level values of r, for :x_ parameters */
+	const char *a_body, *a_intro, *a_sections;  /* members of one answer (answer_text) */
+	int a_body_n, a_intro_n, a_sections_n;
+	int a_n;               /* length of a when > 0 (a span, not NUL-terminated) */
 } bindings;
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -1062,9 +1256,27 @@ static void add_text(pqx_buf *b, const unsigned char *s)
 		pqx_buf_adds(b, (const char *)s);
 }
 
+/* SQLITE_STATIC: every value bound lives until the statement is reset (stmt() resets
+ * and binds again before each use), so the text of a record is not copied per statement. */
 static int bind_text(sqlite3_stmt *s, int i, const char *v)
 {
-	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(s, i);
+	return v ? sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+}
+
+/* :x_NAME is the text of the top-level value NAME of b->r (NULL when absent);
+ * :x_unknown the whole record when it may have a key pqx.question/1 lacks, else NULL. */
+static int bind_x(sqlite3_stmt *s, int i, const char *name, const bindings *b)
+{
+	const rview *rv = b->rv;
+	if (!rv || !rv->ok || rv->text != b->r)
+		return SQLITE_MISUSE; /* a statement ran with a record but not its view */
+	if (strcmp(name, "unknown") == 0)
+		return rv->unknown ? sqlite3_bind_text(s, i, rv->text, -1, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+	for (int k = 0; k < X_COUNT; k++)
+		if (strcmp(name, x_names[k]) == 0)
+			return rv->v[k] ? sqlite3_bind_text(s, i, rv->v[k], rv->n[k], SQLITE_STATIC)
+			                : sqlite3_bind_null(s, i);
+	return SQLITE_MISUSE;
 }
 
 #define TEXT_PARAM(nm) {":" #nm, offsetof(bindings, nm)}
@@ -1087,6 +1299,26 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 		int rc = SQLITE_MISUSE;
 		if (!p)
 			return rc;
+		if (strcmp(p, ":a") == 0 && b->a && b->a_n > 0) {
+			if ((rc = sqlite3_bind_text(s, i, b->a, b->a_n, SQLITE_STATIC)) != SQLITE_OK)
+				return rc;
+			continue;
+		}
+		if (strncmp(p, ":a_", 3) == 0) {
+			const char *v = strcmp(p, ":a_body") == 0 ? b->a_body : strcmp(p, ":a_intro") == 0 ? b->a_intro
+				: strcmp(p, ":a_sections") == 0 ? b->a_sections : NULL;
+			int vn = strcmp(p, ":a_body") == 0 ? b->a_body_n : strcmp(p, ":a_intro") == 0 ? b->a_intro_n
+				: b->a_sections_n;
+			rc = v ? sqlite3_bind_text(s, i, v, vn, SQLITE_STATIC) : sqlite3_bind_null(s, i);
+			if (rc != SQLITE_OK)
+				return rc;
+			continue;
+		}
+		if (strncmp(p, ":x_", 3) == 0) {
+			if ((rc = bind_x(s, i, p + 3, b)) != SQLITE_OK)
+				return rc;
+			continue;
+		}
 		for (size_t k = 0; k < sizeof text_params / sizeof text_params[0]; k++)
 			if (strcmp(p, text_params[k].name) == 0) {
 				const char *v;
@@ -1214,6 +1446,89 @@ double pqx_store_commit_due(pqx_store *st)
 	return left > 0 ? left : 0;
 }
 
+
+/* ---------- statement profile (debugging) ----------
+ * PQX_STORE_PROFILE=1 in the environment: each statement's run time (SQLite's
+ * SQLITE_TRACE_PROFILE, wall nanoseconds from first step to reset, so a statement left
+ * open while others run includes them) and VM steps are summed per statement and
+ * printed to stderr when the store closes, largest first. Never on by default. */
+typedef struct prof_row {
+	const char *sql;   /* the statement's text (SQLite's copy; owned here) */
+	int which;         /* index in stmt_sql, or -1 */
+	long calls;
+	double ns;
+	long long steps;
+} prof_row;
+
+typedef struct prof {
+	prof_row *rows;
+	size_t n, cap;
+	pqx_store *st;
+} prof;
+
+static int prof_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	prof *pf = ctx;
+	if (type != SQLITE_TRACE_PROFILE)
+		return 0;
+	sqlite3_stmt *s = p;
+	const char *sql = sqlite3_sql(s);
+	if (!sql)
+		return 0;
+	size_t i;
+	for (i = 0; i < pf->n; i++)
+		if (strcmp(pf->rows[i].sql, sql) == 0)
+			break;
+	if (i == pf->n) {
+		if (pf->n == pf->cap) {
+			size_t cap = pf->cap ? pf->cap * 2 : 64;
+			prof_row *r = realloc(pf->rows, cap * sizeof *r);
+			if (!r)
+				return 0;
+			pf->rows = r;
+			pf->cap = cap;
+		}
+		char *copy = strdup(sql);
+		if (!copy)
+			return 0;
+		pf->rows[i] = (prof_row){copy, -1, 0, 0, 0};
+		for (int k = 0; k < S_COUNT; k++)
+			if (pf->st->stmt[k] == s)
+				pf->rows[i].which = k;
+		pf->n++;
+	}
+	pf->rows[i].calls++;
+	pf->rows[i].ns += (double)*(sqlite3_int64 *)x;
+	pf->rows[i].steps += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_VM_STEP, 1);
+	return 0;
+}
+
+static int prof_cmp(const void *a, const void *b)
+{
+	double x = ((const prof_row *)a)->ns, y = ((const prof_row *)b)->ns;
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void prof_print(prof *pf)
+{
+	if (!pf)
+		return;
+	qsort(pf->rows, pf->n, sizeof *pf->rows, prof_cmp);
+	double total = 0;
+	for (size_t i = 0; i < pf->n; i++)
+		total += pf->rows[i].ns;
+	fprintf(stderr, "pqx store profile: %.1f ms in statements\n", total / 1e6);
+	fprintf(stderr, "%9s %6s %8s %10s  %s\n", "ms", "share", "calls", "vm steps", "statement");
+	for (size_t i = 0; i < pf->n; i++) {
+		const prof_row *r = &pf->rows[i];
+		fprintf(stderr, "%9.1f %5.1f%% %8ld %10lld  [%d] %.90s\n", r->ns / 1e6,
+		        total > 0 ? 100 * r->ns / total : 0, r->calls, r->steps, r->which, r->sql);
+		free((char *)r->sql);
+	}
+	free(pf->rows);
+	free(pf);
+}
+
 /* ---------- open, migrate, close ---------- */
 
 /* 0 and the version in *v, or -1 when SQLite cannot read it */
@@ -1337,6 +1652,15 @@ pqx_store *pqx_store_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	const char *pv = getenv("PQX_STORE_VERIFY");
+	st->verify = pv && *pv && strcmp(pv, "0") != 0;
+	const char *ps = getenv("PQX_STORE_SQL");
+	st->sql_only = ps && *ps && strcmp(ps, "0") != 0;
+	const char *pe = getenv("PQX_STORE_PROFILE");
+	if (pe && *pe && strcmp(pe, "0") != 0 && (st->prof = calloc(1, sizeof *st->prof)) != NULL) {
+		st->prof->st = st;
+		sqlite3_trace_v2(st->db, SQLITE_TRACE_PROFILE, prof_cb, st->prof);
+	}
 	/* Another pqx (or a Datasette reader) may hold the lock briefly; wait, not fail. */
 	sqlite3_busy_timeout(st->db, 5000);
 	/* A database pqx must not touch (a newer or foreign schema version) is refused
@@ -1375,6 +1699,7 @@ void pqx_store_close(pqx_store *st)
 	free(st->check_pqx);
 	free(st->check_options);
 	sqlite3_close(st->db);
+	prof_print(st->prof);
 	free(st);
 }
 
@@ -1446,6 +1771,226 @@ int pqx_store_run_end(pqx_store *st, int64_t run_id, long pages_ok, long pages_f
 
 /* ---------- records ---------- */
 
+/* ---------- the merge of a question with one source ----------
+ * Most questions have one page: S_MERGE would then copy that source's record with
+ * SQLite's rules, parsing the record several times. merge_one writes the same text in
+ * C, for records whose every value it can copy as written: the record is SQLite's own
+ * minified text (a json_each value), so an object, an array, true, false and a string
+ * without a backslash are the text json_group_object writes for them. Anything else (an
+ * escape, a number that is not a plain integer, a repeated key, whitespace) returns 1
+ * and the caller runs S_MERGE. PQX_STORE_VERIFY=1 runs both and fails on a difference. */
+typedef struct mpart {
+	const char *k, *v;
+	int kn, vn;
+	int nest;  /* v is a dates/extra object: its members are merged one by one */
+} mpart;
+
+static int mpart_cmp(const void *a, const void *b)
+{
+	const mpart *x = a, *y = b;
+	int n = x->kn < y->kn ? x->kn : y->kn, c = memcmp(x->k, y->k, (size_t)n);
+	return c ? c : (x->kn > y->kn) - (x->kn < y->kn);
+}
+
+/* 1 when v (n bytes) is written by SQLite exactly as it stands. */
+static int verbatim(const char *v, int n)
+{
+	if (n <= 0)
+		return 0;
+	if (*v == '"')
+		return !memchr(v, '\\', (size_t)n);
+	if (*v == '{' || *v == '[') {
+		/* minified: no whitespace outside strings, no escapes that json() could change */
+		for (const char *p = v, *e = v + n; p < e; p++) {
+			if (*p == '"') {
+				p = js_skip(p, e) - 1;
+				continue;
+			}
+			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				return 0;
+		}
+		return 1;
+	}
+	if ((n == 4 && memcmp(v, "true", 4) == 0) || (n == 5 && memcmp(v, "false", 5) == 0))
+		return 1;
+	/* integers SQLite reads into an int64 and prints back the same */
+	const char *p = v, *e = v + n;
+	if (*p == '-')
+		p++;
+	if (p == e || e - p > 18 || (*p == '0' && (e - p > 1 || v[0] == '-')))
+		return 0;
+	for (; p < e; p++)
+		if (*p < '0' || *p > '9')
+			return 0;
+	return 1;
+}
+
+/* The members of the object at [p, e) into parts (at most max); -1 when the object
+ * cannot be read or a key has an escape. */
+static int members(const char *p, const char *e, mpart *parts, int max)
+{
+	int n = 0;
+	p = js_ws(p, e);
+	if (p >= e || *p != '{')
+		return -1;
+	p = js_ws(p + 1, e);
+	if (p < e && *p == '}')
+		return 0;
+	while (p < e && *p == '"') {
+		const char *k = p + 1, *ke = js_skip(p, e) - 1;
+		if (memchr(k, '\\', (size_t)(ke - k)) || n == max)
+			return -1;
+		p = js_ws(ke + 1, e);
+		if (p >= e || *p != ':')
+			return -1;
+		const char *v = js_ws(p + 1, e), *ve = js_skip(v, e);
+		parts[n++] = (mpart){k, v, (int)(ke - k), (int)(ve - v), 0};
+		p = js_ws(ve, e);
+		if (p < e && *p == ',') {
+			p = js_ws(p + 1, e);
+			continue;
+		}
+		return p < e && *p == '}' ? n : -1;
+	}
+	return -1;
+}
+
+static int is_key(const mpart *m, const char *name)
+{
+	return (size_t)m->kn == strlen(name) && memcmp(m->k, name, (size_t)m->kn) == 0;
+}
+
+static int is_known(const mpart *m)
+{
+	for (size_t i = 0; i < sizeof known_fields / sizeof known_fields[0]; i++)
+		if (is_key(m, known_fields[i]))
+			return 1;
+	return 0;
+}
+
+#define MERGE_MAX 256
+
+/* S_MERGE of a question whose only source holds record rec (lang = lead): 0 and the
+ * text in out, or 1 when the caller must ask SQLite. */
+static int merge_one(const char *rec, size_t len, const char *lead, pqx_buf *out)
+{
+	mpart top[MERGE_MAX + 2], sub[MERGE_MAX];
+	int n = members(rec, rec + len, top, MERGE_MAX), m = 0;
+	if (n < 0)
+		return 1;
+	mpart warnv, *warn = NULL;
+	for (int i = 0; i < n; i++) {
+		mpart t = top[i];
+		if (is_key(&t, "warnings")) {
+			warnv = t;
+			warn = &warnv;
+			continue;
+		}
+		if (is_key(&t, "source") || is_key(&t, "page_lang"))
+			continue;
+		if (t.vn == 4 && memcmp(t.v, "null", 4) == 0) {
+			if (is_known(&t))
+				continue;
+		} else if ((is_key(&t, "dates") || is_key(&t, "extra")) && *t.v == '{') {
+			t.nest = 1;
+		} else if (!verbatim(t.v, t.vn)) {
+			return 1;
+		}
+		top[m++] = t;
+	}
+	/* warnings: each string once, in the order first given */
+	pqx_buf wb = PQX_BUF_INIT;
+	int ret = 1;
+	if (warn) {
+		int wn = 0;
+		const char *p = js_ws(warn->v, warn->v + warn->vn), *e = warn->v + warn->vn;
+		if (*p != '[')
+			goto out;
+		p = js_ws(p + 1, e);
+		pqx_buf_addc(&wb, '[');
+		const char *seen[MERGE_MAX];
+		int seenn[MERGE_MAX];
+		while (p < e && *p != ']') {
+			const char *ve = js_skip(p, e);
+			if (*p != '"' || !verbatim(p, (int)(ve - p)) || wn == MERGE_MAX)
+				goto out;
+			int dup = 0;
+			for (int i = 0; i < wn && !dup; i++)
+				dup = seenn[i] == ve - p && memcmp(seen[i], p, (size_t)(ve - p)) == 0;
+			if (!dup) {
+				if (wn)
+					pqx_buf_addc(&wb, ',');
+				pqx_buf_add(&wb, p, (size_t)(ve - p));
+				seen[wn] = p;
+				seenn[wn++] = (int)(ve - p);
+			}
+			p = js_ws(ve, e);
+			if (p < e && *p == ',')
+				p = js_ws(p + 1, e);
+		}
+		pqx_buf_addc(&wb, ']');
+		if (wn)
+			top[m++] = (mpart){"warnings", wb.s, 8, (int)wb.len, 0};
+	}
+	if (*lead) {
+		for (const char *c = lead; *c; c++)
+			if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
+				goto out;
+		top[m++] = (mpart){"page_lang", lead, 9, -1, 0};
+	}
+	qsort(top, (size_t)m, sizeof *top, mpart_cmp);
+	for (int i = 1; i < m; i++)
+		if (mpart_cmp(&top[i - 1], &top[i]) == 0)
+			goto out; /* a repeated key: S_MERGE decides */
+	pqx_buf_addc(out, '{');
+	for (int i = 0; i < m; i++) {
+		const mpart *t = &top[i];
+		if (i)
+			pqx_buf_addc(out, ',');
+		pqx_buf_addc(out, '"');
+		pqx_buf_add(out, t->k, (size_t)t->kn);
+		pqx_buf_adds(out, "\":");
+		if (t->vn < 0) {
+			pqx_buf_addc(out, '"');
+			pqx_buf_adds(out, t->v);
+			pqx_buf_addc(out, '"');
+		} else if (!t->nest) {
+			pqx_buf_add(out, t->v, (size_t)t->vn);
+		} else {
+			int sn = members(t->v, t->v + t->vn, sub, MERGE_MAX), k = 0;
+			if (sn < 0)
+				goto out;
+			for (int j = 0; j < sn; j++) {
+				if (sub[j].vn == 4 && memcmp(sub[j].v, "null", 4) == 0)
+					continue;
+				if (!verbatim(sub[j].v, sub[j].vn))
+					goto out;
+				sub[k++] = sub[j];
+			}
+			qsort(sub, (size_t)k, sizeof *sub, mpart_cmp);
+			pqx_buf_addc(out, '{');
+			for (int j = 0; j < k; j++) {
+				if (j && mpart_cmp(&sub[j - 1], &sub[j]) == 0)
+					goto out;
+				if (j)
+					pqx_buf_addc(out, ',');
+				pqx_buf_addc(out, '"');
+				pqx_buf_add(out, sub[j].k, (size_t)sub[j].kn);
+				pqx_buf_adds(out, "\":");
+				pqx_buf_add(out, sub[j].v, (size_t)sub[j].vn);
+			}
+			pqx_buf_addc(out, '}');
+		}
+	}
+	pqx_buf_addc(out, '}');
+	ret = out->oom || wb.oom;
+out:
+	if (ret)
+		pqx_buf_reset(out);
+	pqx_buf_free(&wb);
+	return ret;
+}
+
 /* Appends the text pieces of one query (its last column) and then `body`, skipping
  * any piece that `body` already contains: records whose body is the full text (as
  * docs/record.md asks) are indexed once, records whose body is only a tail keep their
@@ -1472,8 +2017,132 @@ static int flatten(sqlite3_stmt *s, const char *body, pqx_buf *out)
 	return 0;
 }
 
+/* answer_text when answers is an array of objects (the usual case): each answer's
+ * members are found by the scanner and given to S_ABODY and S_APIECES_X, instead of
+ * S_ANSWERS_EACH handing each answer's text to S_APIECES to be parsed four times.
+ * 1 when the answers are something else (the caller runs the SQL). */
+static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
+{
+	const rview *rv = b->rv;
+	if (!rv || !rv->ok || rv->text != b->r || st->sql_only)
+		return 1;
+	const char *p = rv->v[X_ANSWERS], *e = p ? p + rv->n[X_ANSWERS] : NULL;
+	if (!p)
+		return 0; /* no answers: S_ANSWERS_EACH has no rows */
+	if (*p != '[')
+		return 1;
+	/* every element an object with members the scanner can read */
+	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
+		const char *qe = js_skip(q, e);
+		mpart m[MERGE_MAX];
+		if (*q != '{' || members(q, qe, m, MERGE_MAX) < 0)
+			return 1;
+		q = js_ws(qe, e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+	}
+	pqx_buf one = PQX_BUF_INIT, body = PQX_BUF_INIT;
+	int ret = 0;
+	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
+		const char *qe = js_skip(q, e);
+		int an = (int)(qe - q);
+		bindings ab = *b;
+		mpart m[MERGE_MAX];
+		int mn = members(q, q + an, m, MERGE_MAX);
+		if (mn < 0) {
+			ret = -1; /* cannot happen: the loop above read every answer */
+			break;
+		}
+		/* the first member of each name, as SQLite's path lookup takes it */
+		for (int i = mn - 1; i >= 0; i--) {
+			if (is_key(&m[i], "body"))
+				ab.a_body = m[i].v, ab.a_body_n = m[i].vn;
+			else if (is_key(&m[i], "intro"))
+				ab.a_intro = m[i].v, ab.a_intro_n = m[i].vn;
+			else if (is_key(&m[i], "sections"))
+				ab.a_sections = m[i].v, ab.a_sections_n = m[i].vn;
+		}
+		/* as S_ANSWERS_EACH: the body counts when it is a string */
+		pqx_buf_reset(&body);
+		sqlite3_stmt *bs = stmt(st, S_ABODY, &ab);
+		int brc = bs ? sqlite3_step(bs) : SQLITE_ERROR, has_body = 0;
+		if (brc == SQLITE_ROW) {
+			has_body = sqlite3_column_type(bs, 0) == SQLITE_TEXT;
+			add_text(&body, sqlite3_column_text(bs, 0));
+		}
+		if (bs)
+			sqlite3_reset(bs);
+		sqlite3_stmt *pieces = brc == SQLITE_ROW ? stmt(st, S_APIECES_X, &ab) : NULL;
+		pqx_buf_reset(&one);
+		if (!pieces || flatten(pieces, has_body ? pqx_buf_cstr(&body) : NULL, &one) != 0) {
+			ret = -1;
+			break;
+		}
+		if (one.len) {
+			if (out->len)
+				pqx_buf_adds(out, "\n\n");
+			pqx_buf_add(out, one.s, one.len);
+		}
+		q = js_ws(qe, e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+	}
+	pqx_buf_free(&one);
+	pqx_buf_free(&body);
+	return ret;
+}
+
+/* S_ANSWER_ADD (which 0), S_SECTION_ADD (1) or S_ITEM_ADD (2) when answers is an array
+ * of objects: the same rows in the same order, each answer parsed on its own; 1 when the
+ * caller must run the statement itself. */
+static int answers_insert(pqx_store *st, const bindings *b, int which)
+{
+	const rview *rv = b->rv;
+	if (!rv || !rv->ok || rv->text != b->r || st->sql_only)
+		return 1;
+	const char *p = rv->v[X_ANSWERS], *e = p ? p + rv->n[X_ANSWERS] : NULL;
+	if (!p)
+		return 0;
+	if (*p != '[')
+		return 1;
+	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
+		const char *qe = js_skip(q, e);
+		mpart m[MERGE_MAX];
+		if (*q != '{' || members(q, qe, m, MERGE_MAX) < 0)
+			return 1;
+		q = js_ws(qe, e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+	}
+	static const int x[] = {S_ANSWER_ADD_X, S_SECTION_ADD_X, S_ITEM_ADD_X};
+	int64_t pos = 0;
+	for (const char *q = js_ws(p + 1, e); q < e && *q != ']'; pos++) {
+		const char *qe = js_skip(q, e);
+		bindings ab = *b;
+		ab.a = q;
+		ab.a_n = (int)(qe - q);
+		ab.pos = pos;
+		if (which) {
+			mpart m[MERGE_MAX];
+			int mn = members(q, qe, m, MERGE_MAX);
+			for (int i = mn - 1; i >= 0; i--)
+				if (is_key(&m[i], "sections"))
+					ab.a_sections = m[i].v, ab.a_sections_n = m[i].vn;
+		}
+		if (exec_stmt(st, x[which], &ab) != 0)
+			return -1;
+		q = js_ws(qe, e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+	}
+	return 0;
+}
+
 static int answer_text(pqx_store *st, bindings *b, pqx_buf *out)
 {
+	int x = answer_text_x(st, b, out);
+	if (x <= 0)
+		return x;
 	sqlite3_stmt *each = stmt(st, S_ANSWERS_EACH, b);
 	if (!each)
 		return -1;
@@ -1630,6 +2299,7 @@ static int conflict_warnings(pqx_store *st, const bindings *pb, pqx_buf *warning
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+
 /* Rebuilds question b->id from its sources (docs/schema.md, "How sources merge"): the
  * question row in place, its child rows, translations and conflicts. b->kind/b->src name
  * the source just stored (its conflicts become warnings of the page b->page; none when
@@ -1646,27 +2316,78 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	b.lang = NULL;
 
 #define RB_FAIL(m) do { pqx_buf_addf(what, "record %s: %s: %s", id, (m), sqlite3_errmsg(st->db)); goto out; } while (0)
-	int r = fetch_text(st, S_ORIG_LANG, &b, &orig);
-	if (r < 0)
-		RB_FAIL("finding the original language");
-	b.orig = r == 0 ? orig.s : NULL;
-	if (fetch_text(st, S_LEAD_LANG, &b, &lead) < 0)
-		RB_FAIL("finding the lead language");
-	b.lead = pqx_buf_cstr(&lead);
+	/* One source, whose record pb->r was just stored (not in a migration): its language
+	 * is the lead, its page the best, its keys unique (merge_one checks), so it has no
+	 * conflicts and one translation, and merge_one writes what S_MERGE would. */
+	int fast = 0;
+	if (pb->r && pb->rv && pb->lang && !st->sql_only) {
+		pqx_buf cnt = PQX_BUF_INIT;
+		int r = fetch_text(st, S_SOURCES, &b, &cnt);
+		const rview *rv = pb->rv;
+		const char *lv = rv->v[X_LANG];
+		int ln = rv->n[X_LANG];
+		if (r < 0) {
+			pqx_buf_free(&cnt);
+			RB_FAIL("counting its sources");
+		}
+		if (r == 0 && strcmp(pqx_buf_cstr(&cnt), "1") == 0 && (!lv || *lv != '"' || !memchr(lv, '\\', (size_t)ln)) &&
+		    merge_one(pb->r, strlen(pb->r), pb->lang, &merged) == 0) {
+			fast = 1;
+			/* S_ORIG_LANG: the record's lang when it is a string */
+			if (lv && *lv == '"') {
+				pqx_buf_add(&orig, lv + 1, (size_t)ln - 2);
+				b.orig = orig.s; /* as below: an empty language binds NULL */
+			} else {
+				b.orig = NULL;
+			}
+			pqx_buf_adds(&lead, pb->lang);
+			b.lead = pqx_buf_cstr(&lead);
+		}
+		pqx_buf_free(&cnt);
+	}
+	if (fast && st->verify) {
+		pqx_buf o2 = PQX_BUF_INIT, l2 = PQX_BUF_INIT, m2 = PQX_BUF_INIT;
+		int r1 = fetch_text(st, S_ORIG_LANG, &b, &o2);
+		const char *o2v = r1 == 0 ? o2.s : NULL;
+		int bad = r1 < 0 || (o2v == NULL) != (b.orig == NULL) || (o2v && strcmp(o2v, b.orig) != 0);
+		bad |= fetch_text(st, S_LEAD_LANG, &b, &l2) < 0 || strcmp(b.lead, pqx_buf_cstr(&l2)) != 0;
+		bad |= fetch_text(st, S_MERGE, &b, &m2) != 0 || m2.len != merged.len ||
+			memcmp(m2.s, merged.s, merged.len) != 0;
+		pqx_buf_free(&o2);
+		pqx_buf_free(&l2);
+		pqx_buf_free(&m2);
+		if (bad) {
+			pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: the one-source merge differs from S_MERGE", id);
+			goto out;
+		}
+	}
+	if (!fast) {
+		int r = fetch_text(st, S_ORIG_LANG, &b, &orig);
+		if (r < 0)
+			RB_FAIL("finding the original language");
+		b.orig = r == 0 ? orig.s : NULL;
+		if (fetch_text(st, S_LEAD_LANG, &b, &lead) < 0)
+			RB_FAIL("finding the lead language");
+		b.lead = pqx_buf_cstr(&lead);
+	}
 
 	if (exec_stmt(st, S_DEL_TRANSLATION, &b) != 0 || exec_stmt(st, S_DEL_CONFLICT, &b) != 0)
 		RB_FAIL("removing the previous translations");
 	/* The question's own merge first: its conflicts over every field. */
 	b.pos = 0;
-	if (fetch_text(st, S_MERGE, &b, &merged) != 0)
+	if (!fast && fetch_text(st, S_MERGE, &b, &merged) != 0)
 		RB_FAIL("merging its sources");
-	if (exec_stmt(st, S_CONFLICT_ADD, &b) != 0)
+	if ((!fast || st->verify) && exec_stmt(st, S_CONFLICT_ADD, &b) != 0)
 		RB_FAIL("recording where its sources disagree");
-	b.pos = sqlite3_changes(st->db);
+	b.pos = fast ? 0 : sqlite3_changes(st->db);
+	if (fast && st->verify && sqlite3_changes(st->db) != 0) {
+		pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: a one-source question has conflicts", id);
+		goto out;
+	}
 
 	/* One translation per language, lead language first. */
-	sqlite3_stmt *langs = stmt(st, S_LANGS, &b);
-	if (!langs)
+	sqlite3_stmt *langs = fast && !st->verify ? NULL : stmt(st, S_LANGS, &b);
+	if (!langs && !(fast && !st->verify))
 		RB_FAIL("listing its languages");
 	/* The message is taken before the reset, which would clear it. */
 #define LOOP_FAIL() do { pqx_buf_addf(what, "record %s: building its translations: %s", id, \
@@ -1674,17 +2395,33 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	/* The languages first (a handful, NUL-separated): when the lead language is the
 	 * only one, its merge is the question's own merge above, made from the same
 	 * sources with the same lead, so neither it nor its search text is made twice. */
-	int rc;
+	int rc = SQLITE_DONE;
 	size_t nlang = 0;
-	while ((rc = sqlite3_step(langs)) == SQLITE_ROW) {
-		add_text(&lang, sqlite3_column_text(langs, 0));
-		pqx_buf_addc(&lang, '\0');
-		nlang++;
+	if (langs) {
+		while ((rc = sqlite3_step(langs)) == SQLITE_ROW) {
+			add_text(&lang, sqlite3_column_text(langs, 0));
+			pqx_buf_addc(&lang, '\0');
+			nlang++;
+		}
+		if (rc != SQLITE_DONE || lang.oom)
+			LOOP_FAIL();
+		sqlite3_reset(langs);
 	}
-	if (rc != SQLITE_DONE || lang.oom)
-		LOOP_FAIL();
-	sqlite3_reset(langs);
+	if (fast) {
+		/* one source: one language, the lead */
+		if (langs && (nlang != 1 || strcmp(lang.s, b.lead) != 0)) {
+			pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: a one-source question has other languages", id);
+			goto out;
+		}
+		pqx_buf_reset(&lang);
+		pqx_buf_adds(&lang, b.lead);
+		pqx_buf_addc(&lang, '\0');
+		nlang = 1;
+		if (lang.oom)
+			RB_FAIL("out of memory");
+	}
 	int single = nlang == 1 && strcmp(lang.s, b.lead) == 0;
+	rview rv_one;
 	const char *lp = lang.s;
 	for (size_t li = 0; li < nlang; li++, lp += strlen(lp) + 1) {
 		bindings lb = b;
@@ -1699,6 +2436,8 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 			LOOP_FAIL();
 		}
 		lb.r = pqx_buf_cstr(&one);
+		rview_scan(&rv_one, lb.r, one.len);
+		lb.rv = &rv_one;
 		if (record_texts(st, &lb, &qtext, &atext) != 0 || fetch_text(st, S_KW_TEXT, &lb, &kw) < 0) {
 			LOOP_FAIL();
 		}
@@ -1736,6 +2475,9 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 #undef LOOP_FAIL
 
 	b.r = pqx_buf_cstr(&merged);
+	rview rv_merged, rv_kw;
+	rview_scan(&rv_merged, b.r, merged.len);
+	b.rv = &rv_merged;
 	if (!single) {
 		/* (with one language, qtext and atext are already those of `merged`) */
 		pqx_buf_reset(&qtext);
@@ -1743,21 +2485,40 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 		if (record_texts(st, &b, &qtext, &atext) != 0)
 			RB_FAIL("flattening its text for search");
 	}
-	if (fetch_text(st, S_KW_ALL, &b, &kwobj) != 0)
+	if (fetch_text(st, fast ? S_KW_ONE : S_KW_ALL, &b, &kwobj) != 0)
 		RB_FAIL("collecting its keywords");
+	if (fast && st->verify) {
+		pqx_buf k2 = PQX_BUF_INIT;
+		int bad = fetch_text(st, S_KW_ALL, &b, &k2) != 0 || strcmp(pqx_buf_cstr(&k2), pqx_buf_cstr(&kwobj)) != 0;
+		pqx_buf_free(&k2);
+		if (bad) {
+			pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: S_KW_ONE differs from S_KW_ALL", id);
+			goto out;
+		}
+	}
 	pqx_buf_reset(&kw);
 	bindings kb = b;
 	kb.r = pqx_buf_cstr(&kwobj);
+	rview_scan(&rv_kw, kb.r, kwobj.len);
+	kb.rv = &rv_kw;
 	if (fetch_text(st, S_KW_TEXT, &kb, &kw) < 0)
 		RB_FAIL("collecting its keywords");
 	if (fetch_text(st, S_EXTRA, &b, &extra) < 0)
 		RB_FAIL("collecting extra fields");
-	sqlite3_stmt *bp = stmt(st, S_BEST_PAGE, &b);
-	if (!bp)
-		RB_FAIL("finding its best page");
-	b.page = sqlite3_step(bp) == SQLITE_ROW && sqlite3_column_type(bp, 0) != SQLITE_NULL
-		? sqlite3_column_int64(bp, 0) : 0;
-	sqlite3_reset(bp);
+	int64_t fast_page = b.page > 0 ? b.page : 0;  /* one source: the page just stored */
+	if (!fast || st->verify) {
+		sqlite3_stmt *bp = stmt(st, S_BEST_PAGE, &b);
+		if (!bp)
+			RB_FAIL("finding its best page");
+		b.page = sqlite3_step(bp) == SQLITE_ROW && sqlite3_column_type(bp, 0) != SQLITE_NULL
+			? sqlite3_column_int64(bp, 0) : 0;
+		sqlite3_reset(bp);
+		if (fast && b.page != fast_page) {
+			pqx_buf_addf(what, "record %s: PQX_STORE_VERIFY: the best page is not the source's", id);
+			goto out;
+		}
+	}
+	b.page = fast ? fast_page : b.page;
 	if (merged.oom || tr.oom || qtext.oom || atext.oom || kw.oom || kwobj.oom || extra.oom) {
 		pqx_buf_addf(what, "record %s: out of memory", id);
 		goto out;
@@ -1780,14 +2541,17 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 		size_t count = n ? sizeof keyword_inserts / sizeof keyword_inserts[0]
 		                 : sizeof child_inserts / sizeof child_inserts[0];
 		bindings cb = n ? kb : b;
-		for (size_t i = 0; i < count; i++)
-			if (exec_stmt(st, list[i], &cb) != 0) {
+		for (size_t i = 0; i < count; i++) {
+			int w = list[i] == S_ANSWER_ADD ? 0 : list[i] == S_SECTION_ADD ? 1 : list[i] == S_ITEM_ADD ? 2 : -1;
+			int x = w >= 0 ? answers_insert(st, &cb, w) : 1;
+			if (x < 0 || (x > 0 && exec_stmt(st, list[i], &cb) != 0)) {
 				/* Name the table: "INSERT INTO <table> (" is how every insert starts. */
 				const char *sql = stmt_sql[list[i]] + strlen("INSERT INTO ");
 				pqx_buf_addf(what, "record %s: storing %.*s rows: %s", id,
 				             (int)strcspn(sql, " "), sql, sqlite3_errmsg(st->db));
 				goto out;
 			}
+		}
 	}
 
 	if (pb->page > 0 && conflict_warnings(st, pb, warnings, what) != 0)
@@ -1857,6 +2621,9 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 {
 	bindings b = *pb;
 	b.r = rec;
+	rview rv_rec;
+	rview_scan(&rv_rec, rec, reclen);
+	b.rv = &rv_rec;
 	int ret = -1;
 	pqx_buf id = PQX_BUF_INIT, schema = PQX_BUF_INIT, kind = PQX_BUF_INIT, src = PQX_BUF_INIT,
 		view = PQX_BUF_INIT, lang = PQX_BUF_INIT, asof = PQX_BUF_INIT, cur = PQX_BUF_INIT;
@@ -2015,6 +2782,80 @@ static void page_rollback(pqx_store *st, char *err, size_t errlen)
 		pqx_store_commit(st, NULL, 0);
 }
 
+static int span_cmp(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+	size_t xn = (size_t)(x[1] - x[0]), yn = (size_t)(y[1] - y[0]);
+	int c = memcmp(x[0], y[0], xn < yn ? xn : yn);
+	return c ? c : (xn > yn) - (xn < yn);
+}
+
+/* The records of a valid JSON array as [start, end) pairs (malloc'd; *n pairs), when
+ * S_RECS_DUP and S_RECS_EACH would find nothing to refuse and give each record as
+ * written: the array is minified, every element an object whose members the scanner
+ * reads, no text id has an escape or comes twice. NULL for anything else (the caller
+ * asks SQLite, which also words the refusal). */
+static const char **records_split(const char *j, size_t *n)
+{
+	size_t len = strlen(j), cap = 16, k = 0;
+	const char *p = j, *e = j + len;
+	if (!verbatim(j, (int)(len > 0x7fffffff ? 0 : len)) || *p != '[')
+		return NULL;
+	const char **r = malloc(cap * 2 * sizeof *r), **ids = NULL;
+	size_t nid = 0;
+	if (!r)
+		return NULL;
+	for (p = p + 1; p < e && *p != ']';) {
+		const char *pe = js_skip(p, e);
+		mpart m[MERGE_MAX];
+		int mn = *p == '{' ? members(p, pe, m, MERGE_MAX) : -1;
+		if (mn < 0)
+			goto no;
+		if (k == cap) {
+			const char **nr = realloc(r, cap * 4 * sizeof *r);
+			if (!nr)
+				goto no;
+			r = nr;
+			cap *= 2;
+		}
+		r[2 * k] = p;
+		r[2 * k + 1] = pe;
+		k++;
+		/* the first id member, as json_extract finds it */
+		for (int i = 0; i < mn; i++)
+			if (is_key(&m[i], "id")) {
+				if (*m[i].v == '"') {
+					if (memchr(m[i].v, '\\', (size_t)m[i].vn))
+						goto no;
+					const char **ni = realloc(ids, (nid + 1) * 2 * sizeof *ids);
+					if (!ni)
+						goto no;
+					ids = ni;
+					ids[2 * nid] = m[i].v;
+					ids[2 * nid + 1] = m[i].v + m[i].vn;
+					nid++;
+				}
+				break;
+			}
+		p = pe;
+		if (p < e && *p == ',')
+			p++;
+	}
+	if (nid > 1) {
+		qsort(ids, nid, 2 * sizeof *ids, span_cmp);
+		for (size_t i = 1; i < nid; i++)
+			if (span_cmp(&ids[2 * (i - 1)], &ids[2 * i]) == 0)
+				goto no;
+	}
+	free(ids);
+	*n = k;
+	return r;
+no:
+	free(ids);
+	free(r);
+	return NULL;
+}
+
 static const char *nonempty(const char *s)
 {
 	return s && *s ? s : NULL;
@@ -2090,6 +2931,26 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 			pqx_buf_adds(&what, r > 0 ? "records are not valid JSON" : "records are not a JSON array");
 			goto fail_quiet;
 		}
+		size_t nrec = 0;
+		const char **recs = st->sql_only ? NULL : records_split(records_json, &nrec);
+		if (recs) {
+			/* each record as S_RECS_EACH would give it, no id twice: store them */
+			int bad = 0;
+			for (size_t i = 0; i < nrec && !bad; i++) {
+				pqx_buf_reset(&rec);
+				pqx_buf_add(&rec, recs[2 * i], (size_t)(recs[2 * i + 1] - recs[2 * i]));
+				if (rec.oom) {
+					pqx_buf_adds(&what, "out of memory");
+					bad = 1;
+				} else if (store_record(st, &b, rec.s, rec.len, warnings, &what) != 0) {
+					bad = 1;
+				}
+			}
+			free(recs);
+			if (bad)
+				goto fail_quiet;
+			goto records_done;
+		}
 		pqx_buf dup = PQX_BUF_INIT;
 		r = fetch_text(st, S_RECS_DUP, &b, &dup);
 		if (r == 0)
@@ -2135,6 +2996,7 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
 			goto fail;
 		}
 	}
+records_done:
 	if (st->check_script && check_put(st, run_id, b.page, page) != 0) {
 		pqx_buf_adds(&what, "storing the page check");
 		goto fail;
