@@ -16,16 +16,43 @@
 #include "doc.h"
 
 #define JSON_MAX_DEPTH 64
+#define JSON_PATH_MAX 512
+
+/* One step of the path to the value being written: a key, or an index. */
+typedef struct jseg {
+	const char *key; /* NULL: an index */
+	lua_Integer index;
+} jseg;
 
 typedef struct jctx {
 	lua_State *L;
 	pqx_buf *out;
 	pqx_buf *err;
 	int pretty;
-	char path[512];
+	/* The path ("answers[1].date") is only written out when a message needs it:
+	 * building it for every value cost more than writing the value. */
+	jseg segs[JSON_MAX_DEPTH + 1];
+	int nsegs;
+	char path[JSON_PATH_MAX];
 	size_t max;   /* output bound in bytes, 0 = none */
 	int over;     /* the bound was passed */
 } jctx;
+
+/* The path as text, "value" at the top; truncated as a JSON_PATH_MAX buffer
+ * written step by step truncates it. */
+static const char *path_of(jctx *j)
+{
+	size_t plen = 0;
+	j->path[0] = '\0';
+	for (int i = 0; i < j->nsegs; i++) {
+		if (j->segs[i].key)
+			snprintf(j->path + plen, sizeof j->path - plen, "%s%s", plen ? "." : "", j->segs[i].key);
+		else
+			snprintf(j->path + plen, sizeof j->path - plen, "[%lld]", (long long)j->segs[i].index);
+		plen = strlen(j->path);
+	}
+	return j->path[0] ? j->path : "value";
+}
 
 /* Past the bound the text is abandoned: the memory a page may use covers what
  * the engine builds from its values, and escaping can make JSON 6 times the
@@ -35,10 +62,20 @@ static int too_big(jctx *j)
 	if (!j->max || j->out->len <= j->max)
 		return 0;
 	if (!j->over)
-		pqx_buf_addf(j->err, "%s: the JSON text grows past %zu bytes", j->path[0] ? j->path : "value",
-		             j->max);
+		pqx_buf_addf(j->err, "%s: the JSON text grows past %zu bytes", path_of(j), j->max);
 	j->over = 1;
 	return 1;
+}
+
+/* one byte, without a call when there is room (the writer adds many) */
+static void put_c(pqx_buf *o, char c)
+{
+	if (!o->oom && o->len + 1 < o->cap) {
+		o->s[o->len++] = c;
+		o->s[o->len] = '\0';
+	} else {
+		pqx_buf_addc(o, c);
+	}
 }
 
 static int utf8_len(const unsigned char *s, size_t n)
@@ -67,38 +104,54 @@ static int utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Bytes in a JSON string: 0 as they are, 1 escaped (controls, '"', '\\'),
+ * 2 the first byte of a multi-byte UTF-8 sequence (checked, then as it is). */
+static const unsigned char json_class[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
 /* Runs of bytes that need no escape (printable ASCII, valid UTF-8) are copied in
  * one piece, at most 64 KB at a time so the size bound is checked as the text grows. */
 #define PLAIN_RUN_MAX 65536
 
-static int put_string(jctx *j, const char *s, size_t n)
+static int put_string(jctx *j, const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	pqx_buf *o = j->out;
-	pqx_buf_addc(o, '"');
-	size_t i = 0, start = 0;
+	put_c(o, '"');
+	size_t i = 0;
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			if (c < 0x80) {
+		/* a run that is copied as it is */
+		size_t start = i, stop = n - i > PLAIN_RUN_MAX ? i + PLAIN_RUN_MAX : n;
+		while (i < stop) {
+			unsigned cl = json_class[s[i]];
+			if (cl == 0) {
 				i++;
-			} else {
-				int len = utf8_len((const unsigned char *)s + i, n - i);
+			} else if (cl == 2) {
+				int len = utf8_len(s + i, n - i);
 				if (len == 0) {
 					pqx_buf_addf(j->err, "%s: string is not valid UTF-8 (byte 0x%02X at offset %zu)",
-					             j->path[0] ? j->path : "value", c, i);
+					             path_of(j), s[i], i);
 					return -1;
 				}
 				i += (size_t)len;
+			} else {
+				break;
 			}
-			if (i - start >= PLAIN_RUN_MAX) {
-				pqx_buf_add(o, s + start, i - start);
-				start = i;
-				if (too_big(j))
-					return -1;
-			}
-			continue;
 		}
-		pqx_buf_add(o, s + start, i - start);
+		pqx_buf_add(o, str + start, i - start);
+		if (i - start >= PLAIN_RUN_MAX && too_big(j))
+			return -1;
+		if (i >= n || json_class[s[i]] != 1)
+			continue;
+		unsigned char c = s[i];
 		if (c == '"' || c == '\\') {
 			char e[2] = {'\\', (char)c};
 			pqx_buf_add(o, e, 2);
@@ -116,14 +169,12 @@ static int put_string(jctx *j, const char *s, size_t n)
 			}
 		}
 		i++;
-		start = i;
 		if ((i & 0xFFFF) < 8 && too_big(j))
 			return -1;
 	}
-	pqx_buf_add(o, s + start, n - start);
 	if (too_big(j))
 		return -1;
-	pqx_buf_addc(o, '"');
+	put_c(o, '"');
 	return 0;
 }
 
@@ -131,16 +182,21 @@ static void newline(jctx *j, int depth)
 {
 	if (!j->pretty)
 		return;
-	pqx_buf_addc(j->out, '\n');
+	put_c(j->out, '\n');
 	for (int i = 0; i < depth; i++)
-		pqx_buf_adds(j->out, "  ");
+		pqx_buf_add(j->out, "  ", 2);
 }
 
 static int encode(jctx *j, int idx, int depth);
 
+/* A key as C text: keys are compared, written and looked up up to a NUL. */
+typedef struct jkey {
+	const char *s;
+} jkey;
+
 static int key_cmp(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(((const jkey *)a)->s, ((const jkey *)b)->s);
 }
 
 /* length of the sequence part if the table is a pure sequence, else -1 */
@@ -162,12 +218,13 @@ static lua_Integer sequence_length(lua_State *L, int idx)
 	return n == max ? n : -1;
 }
 
+#define JSON_KEYS_ON_STACK 32
+
 static int encode_table(jctx *j, int idx, int depth)
 {
 	lua_State *L = j->L;
-	size_t plen = strlen(j->path);
 	if (depth >= JSON_MAX_DEPTH) {
-		pqx_buf_addf(j->err, "%s: nested too deeply (a cycle?)", j->path[0] ? j->path : "value");
+		pqx_buf_addf(j->err, "%s: nested too deeply (a cycle?)", path_of(j));
 		return -1;
 	}
 	lua_Integer n = sequence_length(L, idx);
@@ -176,80 +233,97 @@ static int encode_table(jctx *j, int idx, int depth)
 		int object = strcmp(lua_tostring(L, -1) ? lua_tostring(L, -1) : "", "object") == 0;
 		lua_pop(L, 1);
 		if (object) {
-			pqx_buf_adds(j->out, "{}");
+			pqx_buf_add(j->out, "{}", 2);
 			return 0;
 		}
 	}
+	jseg *seg = &j->segs[j->nsegs];
 	if (n >= 0) {
-		pqx_buf_addc(j->out, '[');
+		put_c(j->out, '[');
+		j->nsegs++;
+		seg->key = NULL;
 		for (lua_Integer i = 1; i <= n; i++) {
 			if (i > 1)
-				pqx_buf_addc(j->out, ',');
+				put_c(j->out, ',');
 			newline(j, depth + 1);
-			snprintf(j->path + plen, sizeof j->path - plen, "[%lld]", (long long)i);
+			seg->index = i;
 			lua_rawgeti(L, idx, i);
 			int rc = encode(j, lua_gettop(L), depth + 1);
 			lua_pop(L, 1);
 			if (rc)
 				return -1;
 		}
-		j->path[plen] = '\0';
+		j->nsegs--;
 		if (n > 0)
 			newline(j, depth);
-		pqx_buf_addc(j->out, ']');
+		put_c(j->out, ']');
 		return 0;
 	}
-	/* object: collect and sort keys */
-	size_t count = 0, cap = 16;
-	const char **keys = malloc(cap * sizeof *keys);
-	if (!keys)
-		return -1;
+	/* object: collect and sort keys (most records' objects have a few, kept on
+	 * the C stack) */
+	jkey local[JSON_KEYS_ON_STACK];
+	jkey *keys = local;
+	size_t count = 0, cap = JSON_KEYS_ON_STACK;
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		lua_pop(L, 1);
 		if (lua_type(L, -1) != LUA_TSTRING) {
 			pqx_buf_addf(j->err, "%s: table mixes list items and named fields, or has a %s key",
-			             j->path[0] ? j->path : "value", luaL_typename(L, -1));
+			             path_of(j), luaL_typename(L, -1));
 			lua_pop(L, 1);
-			free(keys);
+			if (keys != local)
+				free(keys);
 			return -1;
 		}
 		if (count == cap) {
-			const char **k2 = realloc(keys, 2 * cap * sizeof *keys);
+			jkey *k2 = keys == local ? malloc(2 * cap * sizeof *keys)
+			                         : realloc(keys, 2 * cap * sizeof *keys);
 			if (!k2) {
-				free(keys);
+				if (keys != local)
+					free(keys);
 				lua_pop(L, 1);
 				return -1;
 			}
+			if (keys == local)
+				memcpy(k2, local, sizeof local);
 			keys = k2;
 			cap *= 2;
 		}
-		keys[count++] = lua_tostring(L, -1); /* anchored by the table */
+		keys[count].s = lua_tostring(L, -1); /* anchored by the table */
+		count++;
 	}
 	qsort(keys, count, sizeof *keys, key_cmp);
-	pqx_buf_addc(j->out, '{');
+	put_c(j->out, '{');
 	int rc = 0;
+	j->nsegs++;
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		if (i > 0)
-			pqx_buf_addc(j->out, ',');
+			put_c(j->out, ',');
 		newline(j, depth + 1);
-		rc = put_string(j, keys[i], strlen(keys[i]));
-		pqx_buf_addc(j->out, ':');
+		/* a key that cannot be written is reported at the path of the value
+		 * before it (the object's own path for the first key), as it always was */
+		if (i == 0)
+			j->nsegs--;
+		rc = put_string(j, keys[i].s, strlen(keys[i].s));
+		if (i == 0)
+			j->nsegs++;
+		put_c(j->out, ':');
 		if (j->pretty)
-			pqx_buf_addc(j->out, ' ');
-		snprintf(j->path + plen, sizeof j->path - plen, "%s%s", plen ? "." : "", keys[i]);
-		lua_getfield(L, idx, keys[i]);
+			put_c(j->out, ' ');
+		seg->key = keys[i].s;
+		lua_getfield(L, idx, keys[i].s);
 		if (rc == 0)
 			rc = encode(j, lua_gettop(L), depth + 1);
 		lua_pop(L, 1);
 	}
-	free(keys);
+	j->nsegs--;
+	if (keys != local)
+		free(keys);
 	if (rc)
 		return -1;
-	j->path[plen] = '\0';
 	if (count > 0)
 		newline(j, depth);
-	pqx_buf_addc(j->out, '}');
+	put_c(j->out, '}');
 	return 0;
 }
 
@@ -260,10 +334,13 @@ static int encode(jctx *j, int idx, int depth)
 		return -1;
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
-		pqx_buf_adds(j->out, "null");
+		pqx_buf_add(j->out, "null", 4);
 		return 0;
 	case LUA_TBOOLEAN:
-		pqx_buf_adds(j->out, lua_toboolean(L, idx) ? "true" : "false");
+		if (lua_toboolean(L, idx))
+			pqx_buf_add(j->out, "true", 4);
+		else
+			pqx_buf_add(j->out, "false", 5);
 		return 0;
 	case LUA_TNUMBER:
 		if (lua_isinteger(L, idx)) {
@@ -271,7 +348,7 @@ static int encode(jctx *j, int idx, int depth)
 		} else {
 			double d = lua_tonumber(L, idx);
 			if (!isfinite(d)) {
-				pqx_buf_addf(j->err, "%s: %g cannot be stored in JSON", j->path[0] ? j->path : "value", d);
+				pqx_buf_addf(j->err, "%s: %g cannot be stored in JSON", path_of(j), d);
 				return -1;
 			}
 			if (d == floor(d) && fabs(d) < 1e15)
@@ -290,20 +367,28 @@ static int encode(jctx *j, int idx, int depth)
 	case LUA_TUSERDATA:
 		if (luaL_testudata(L, idx, PQX_NODE_MT)) {
 			pqx_buf_addf(j->err, "%s: a DOM node cannot be stored; use node:text() or node:attr(name)",
-			             j->path[0] ? j->path : "value");
+			             path_of(j));
 			return -1;
 		}
 		/* fall through */
 	default:
-		pqx_buf_addf(j->err, "%s: a %s value cannot be stored in JSON",
-		             j->path[0] ? j->path : "value", luaL_typename(L, idx));
+		pqx_buf_addf(j->err, "%s: a %s value cannot be stored in JSON", path_of(j),
+		             luaL_typename(L, idx));
 		return -1;
 	}
 }
 
 int pqx_json_encode_max(lua_State *L, int idx, int pretty, size_t max, pqx_buf *out, pqx_buf *err)
 {
-	jctx j = {L, out, err, pretty, "", max, 0};
+	jctx j;
+	j.L = L;
+	j.out = out;
+	j.err = err;
+	j.pretty = pretty;
+	j.nsegs = 0;
+	j.path[0] = '\0';
+	j.max = max;
+	j.over = 0;
 	luaL_checkstack(L, JSON_MAX_DEPTH * 2 + 10, "json");
 	int rc = encode(&j, lua_absindex(L, idx), 0);
 	if (rc == 0 && too_big(&j))

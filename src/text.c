@@ -445,6 +445,18 @@ static size_t space_len(const unsigned char *s, size_t i, size_t len)
 	}
 }
 
+/* Bytes that may start white space or an invisible character (see space_len
+ * and invisible_len); every other byte is content. */
+static const unsigned char tx_special[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+	[0xC2] = 1, [0xE2] = 1, [0xEF] = 1,
+};
+
+static int is_content(const unsigned char *s, size_t j, size_t len)
+{
+	return !tx_special[s[j]] || (!space_len(s, j, len) && !invisible_len(s, j, len));
+}
+
 static void tx_feed(tx *t, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -462,9 +474,24 @@ static void tx_feed(tx *t, const char *str, size_t len)
 				tx_pre_space(t, s[i] == '\t' ? '\t' : ' ');
 			i += k;
 		} else {
+			/* Content, in one piece with the single spaces between its words
+			 * outside preformatted text: "word word" is written exactly as the
+			 * word, the pending space and the next word would write it, so a
+			 * line of prose is one append instead of one per word. */
 			size_t j = i + 1;
-			while (j < len && !space_len(s, j, len) && !invisible_len(s, j, len))
+			for (;;) {
+				while (j < len && !tx_special[s[j]])
+					j++;
+				if (j >= len)
+					break;
+				if (!t->pre && s[j] == ' ' && j + 1 < len && is_content(s, j + 1, len)) {
+					j += 2;
+					continue;
+				}
+				if (!is_content(s, j, len))
+					break;
 				j++;
+			}
 			tx_content(t, str + i, j - i);
 			i = j;
 		}

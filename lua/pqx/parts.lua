@@ -288,12 +288,13 @@ local function inline_result(t, style)
   return result
 end
 
--- Units {text=, gap=} from the input.
+-- Units {text=, gap=} from the input. The lines come squished from C, empty
+-- ones included (they mark the paragraph breaks).
+local squish_lines = require("pqx.core").squish_lines
+
 local function units_of(input)
   local units, gap = {}, nil
-  local s = input:gsub("\r\n?", "\n")
-  for line in (s .. "\n"):gmatch("([^\n]*)\n") do
-    line = text.squish(line)
+  for _, line in ipairs(squish_lines(input, true)) do
     if line == "" then
       if gap then gap = "\n\n" end
     else

@@ -107,4 +107,36 @@ T.eq(text.squish("a\xC2\xADb"), "ab", "a soft hyphen joins its neighbours")
 T.eq(text.squish("a \xE2\x80\x8B b"), "a b", "an invisible character does not break a run of spaces")
 T.eq(text.squish("x\0y"), "x\0y", "NUL bytes pass through")
 T.eq(text.squish("\xFF \xFE"), "\xFF \xFE", "bytes that are not UTF-8 pass through")
+-- lines (one pass in C, pqx.core.squish_lines) equals what it was in patterns:
+-- CR LF and lone CR become LF, the text is cut at LF, each line squished, and
+-- empty lines dropped (kept by squish_lines(s, true), as pqx.parts needs them)
+local function lines_reference(s, keep_empty)
+  local out = {}
+  s = s:gsub("\r\n?", "\n")
+  for line in (s .. "\n"):gmatch("([^\n]*)\n") do
+    line = reference(line)
+    if line ~= "" or keep_empty then out[#out + 1] = line end
+  end
+  return out
+end
+local squish_lines = require("pqx.core").squish_lines
+local LINE_PIECES = {"\n", "\r", "\r\n", "\n\n", " \n ", "\r\r"}
+local lbad, lfirst = 0, nil
+for _ = 1, 20000 do
+  local parts = {}
+  for i = 1, rnd(16) - 1 do
+    parts[i] = rnd(3) == 1 and LINE_PIECES[rnd(#LINE_PIECES)] or PIECES[rnd(#PIECES)]
+  end
+  local s = table.concat(parts)
+  if not (T.deep_equal(text.lines(s), lines_reference(s, false))
+      and T.deep_equal(squish_lines(s, true), lines_reference(s, true))) then
+    lbad = lbad + 1
+    lfirst = lfirst or s
+  end
+end
+T.ok(lbad == 0, "lines and squish_lines equal their pattern definition on 20,000 generated strings",
+  lfirst and string.format("first difference on %q", lfirst))
+T.same(squish_lines("", true), {""}, "squish_lines: the empty text is one empty line")
+T.same(squish_lines("a\r\n\rb\n", true), {"a", "", "b", ""}, "squish_lines: CR LF, CR and LF each end a line")
+T.same(text.lines(" a \n\n b\r"), {"a", "b"}, "lines: empty lines go")
 os.exit(T.failed == 0 and 0 or 1)
