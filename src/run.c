@@ -17,7 +17,11 @@
 #include <sys/uio.h>
 #include <poll.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/sched.h>
 #include <sys/wait.h>
 #include <signal.h>
 #include <time.h>
@@ -911,7 +915,15 @@ typedef struct slot {
 	int skipped;          /* unchanged since its last run: no worker, nothing parsed */
 } slot;
 
+/* The zygote (see zygote_begin): its pid and the supervisor's end of its socket,
+ * both -1 once it is gone or was never started. */
+typedef struct zygote {
+	pid_t pid;
+	int fd;
+} zygote;
+
 typedef struct supervisor {
+	zygote *z;
 	pqx_vm *vm;
 	int script_idx;
 	const char *sname;
@@ -955,6 +967,166 @@ static void worker_main(const supervisor *sv, const char *path, const pqx_warc_r
 	_exit(bad ? WORKER_EXIT_PANIC : 0);
 }
 
+/* ---- the zygote: workers forked from a small pristine process ----------------
+
+ * A fork copies the page tables of the process that forks, and afterwards every
+ * page that process writes takes a copy-on-write fault while a child still
+ * shares it. With --db the supervisor holds SQLite's cache and the run's buffers
+ * and writes to them all the time, so forking each worker from it cost about
+ * 1,900 page faults per page, on the critical path of a -j 2 run. So right after
+ * the script is loaded, before the database is opened or the page list grows,
+ * the supervisor forks one small process, the zygote, which from then on only
+ * forks workers: it holds exactly the state a worker needs (the loaded VM, the
+ * options) and writes to nothing.
+ *
+ * For a page the supervisor sends the zygote its path with the write end of the
+ * result pipe attached (SCM_RIGHTS) on a SOCK_SEQPACKET socket (one message per
+ * request, so no framing), and waits for the one-word reply: the worker's pid,
+ * or minus an errno. The zygote creates the worker with clone(CLONE_PARENT), so
+ * the worker is the supervisor's own child from its first instant: waitpid,
+ * kill, the deadline, the signal and memory reports in slot_finish stay as they
+ * are, with no re-parenting race and no subreaper. A web-archive record carries
+ * its body in the supervisor's memory and is still forked directly, as is every
+ * page once the zygote is gone (killed, or the socket broke): a run never fails
+ * because of it. The zygote exits when the socket closes (the supervisor ended);
+ * like a worker it keeps the default signal dispositions, so Ctrl-C stops it
+ * together with the rest of the process group. */
+
+#define ZYGOTE_MAX_PATH 65536 /* a longer path (hardly ever) is forked directly */
+
+static void zygote_main(const supervisor *sv, int sock)
+{
+	static char path[ZYGOTE_MAX_PATH + 1];
+	/* named so that ps tells it from the workers, which get the old name back */
+	char name[17] = "";
+	prctl(PR_GET_NAME, name, 0, 0, 0);
+	prctl(PR_SET_NAME, "pqx-zygote", 0, 0, 0);
+	for (;;) {
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(sizeof(int))];
+		} cm;
+		struct iovec iov = {path, ZYGOTE_MAX_PATH};
+		struct msghdr mh;
+		memset(&mh, 0, sizeof mh);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = cm.b;
+		mh.msg_controllen = sizeof cm.b;
+		ssize_t n = recvmsg(sock, &mh, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(0); /* the supervisor is gone */
+		int fd = -1;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(c), sizeof fd);
+		int32_t reply = -EINVAL;
+		if (fd >= 0 && !(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+			path[n] = '\0';
+			/* a fork whose child is the supervisor's (the raw call: glibc's
+			 * clone() wants a separate stack; with none the child runs on a
+			 * copy of this one, as after fork) */
+			long pid = syscall(SYS_clone, (unsigned long)(CLONE_PARENT | SIGCHLD), NULL, NULL, NULL, 0);
+			if (pid == 0) {
+#ifdef PQX_CALLGRIND
+				CALLGRIND_ZERO_STATS;
+#endif
+				close(sock);
+				prctl(PR_SET_NAME, name, 0, 0, 0);
+				worker_main(sv, path, NULL, fd);
+			}
+			reply = pid < 0 ? -errno : (int32_t)pid;
+		}
+		if (fd >= 0)
+			close(fd);
+		while (send(sock, &reply, sizeof reply, MSG_NOSIGNAL) < 0)
+			if (errno != EINTR)
+				_exit(0);
+	}
+}
+
+/* Forks the zygote; without one (no socket, no fork) pages are forked directly. */
+static void zygote_begin(const supervisor *sv)
+{
+	zygote *z = sv->z;
+	int sp[2];
+	z->pid = -1;
+	z->fd = -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp) != 0)
+		return;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sp[0]);
+		zygote_main(sv, sp[1]);
+	}
+	close(sp[1]);
+	if (pid < 0) {
+		close(sp[0]);
+		return;
+	}
+	z->pid = pid;
+	z->fd = sp[0];
+}
+
+/* Closes the socket (the zygote then exits) and reaps the zygote. */
+static void zygote_end(zygote *z)
+{
+	if (z->fd >= 0)
+		close(z->fd);
+	if (z->pid > 0)
+		while (waitpid(z->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	z->fd = -1;
+	z->pid = -1;
+}
+
+/* Asks the zygote for a worker on path writing to wfd. Returns its pid; -1 when
+ * the zygote started none and wfd is still this page's alone; -2 when the
+ * zygote broke after it had wfd, so a worker of its may hold the pipe. */
+static pid_t zygote_spawn(zygote *z, const char *path, int wfd)
+{
+	size_t len = strlen(path);
+	if (z->fd < 0 || len > ZYGOTE_MAX_PATH)
+		return -1;
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	memset(&cm, 0, sizeof cm);
+	struct iovec iov = {(void *)path, len};
+	struct msghdr mh;
+	memset(&mh, 0, sizeof mh);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof cm.b;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &wfd, sizeof wfd);
+	ssize_t w;
+	while ((w = sendmsg(z->fd, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	if (w < 0) {
+		zygote_end(z);
+		return -1;
+	}
+	int32_t reply;
+	ssize_t got;
+	while ((got = recv(z->fd, &reply, sizeof reply, 0)) < 0 && errno == EINTR)
+		;
+	if (got != (ssize_t)sizeof reply) {
+		zygote_end(z);
+		return -2;
+	}
+	return reply > 0 ? (pid_t)reply : -1; /* its fork failed: forked here instead */
+}
+
 static void slot_fail(slot *s, int status, const char *msg)
 {
 	pqx_page_result_free(&s->r);
@@ -975,8 +1147,22 @@ static int slot_start(const supervisor *sv, slot *s, slot *all, int nslots)
 		slot_fail(s, PQX_EXIT_INTERNAL, m);
 		return -1;
 	}
+	pid_t pid = s->rec ? -1 : zygote_spawn(sv->z, s->path, fds[1]);
+	if (pid > 0)
+		goto started;
+	if (pid == -2) {
+		/* a worker the broken zygote may have started holds this pipe: a new one */
+		close(fds[0]);
+		close(fds[1]);
+		if (pipe(fds) != 0) {
+			char m[200];
+			snprintf(m, sizeof m, "cannot start a worker process for this page (pipe: %s)", strerror(errno));
+			slot_fail(s, PQX_EXIT_INTERNAL, m);
+			return -1;
+		}
+	}
 	fflush(NULL);
-	pid_t pid = -1;
+	pid = -1;
 	for (int tries = 0; tries < 5; tries++) {
 		pid = fork();
 		if (pid >= 0 || errno != EAGAIN)
@@ -999,8 +1185,11 @@ static int slot_start(const supervisor *sv, slot *s, slot *all, int nslots)
 		for (int k = 0; k < nslots; k++)
 			if (all[k].state == SLOT_RUNNING)
 				close(all[k].fd);
+		if (sv->z->fd >= 0)
+			close(sv->z->fd);
 		worker_main(sv, s->path, s->rec, fds[1]);
 	}
+started:
 	close(fds[1]);
 	s->pid = pid;
 	s->fd = fds[0];
@@ -2088,6 +2277,7 @@ int pqx_cmd_run(int argc, char **argv)
 	lua_State *L = pqx_vm_state(vm);
 	pqx_buf lerr = PQX_BUF_INIT, sbytes = PQX_BUF_INIT;
 	int code = PQX_EXIT_OK;
+	zygote zy = {-1, -1};
 	if (pqx_read_file(script, &sbytes) != 0) {
 		fprintf(stderr, "pqx: %s: cannot read script: %s\n", script, strerror(errno));
 		code = PQX_EXIT_INPUT;
@@ -2106,6 +2296,14 @@ int pqx_cmd_run(int argc, char **argv)
 		code = PQX_EXIT_INTERNAL;
 		goto out;
 	}
+
+	supervisor sv = {&zy, vm, script_idx, sname, &o, worker_memory,
+	                 o.vm.timeout > 0 ? o.vm.timeout * 1.1 + 0.25 : 0};
+	if (!worker_memory_set && o.vm.max_memory && o.limits.max_parse_memory && o.limits.max_bytes)
+		sv.worker_memory = o.vm.max_memory + o.limits.max_parse_memory + 4 * o.limits.max_bytes +
+		                   (size_t)256 * 1024 * 1024;
+	/* now, while the process is small: nothing after this reaches the workers */
+	zygote_begin(&sv);
 
 	double started = mono_now();
 	pagesrc ps;
@@ -2173,11 +2371,6 @@ int pqx_cmd_run(int argc, char **argv)
 		}
 	}
 
-	supervisor sv = {vm, script_idx, sname, &o, worker_memory,
-	                 o.vm.timeout > 0 ? o.vm.timeout * 1.1 + 0.25 : 0};
-	if (!worker_memory_set && o.vm.max_memory && o.limits.max_parse_memory && o.limits.max_bytes)
-		sv.worker_memory = o.vm.max_memory + o.limits.max_parse_memory + 4 * o.limits.max_bytes +
-		                   (size_t)256 * 1024 * 1024;
 	runout ro;
 	memset(&ro, 0, sizeof ro);
 	ro.L = L;
@@ -2267,6 +2460,7 @@ int pqx_cmd_run(int argc, char **argv)
 	tally_free(&ro.warns);
 	tally_free(&ro.reruns);
 out:
+	zygote_end(&zy);
 	pqx_buf_free(&lerr);
 	pqx_buf_free(&sbytes);
 	pqx_vm_free(vm);

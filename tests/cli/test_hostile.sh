@@ -93,7 +93,7 @@ for j in 1 2; do
 		pqxpid=$(pgrep -P $sup | head -1)
 		[ -n "$pqxpid" ] || continue
 		# the one worker still there after the quick first page is the hanging one
-		victim=$(pgrep -P "$pqxpid" | head -1)
+		victim=$(pgrep -x pqx -P "$pqxpid" | head -1)
 		[ -n "$victim" ] && [ -s "$TMP/sig.out" ] && break
 		victim=""
 	done
