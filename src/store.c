@@ -2017,21 +2017,19 @@ static int flatten(sqlite3_stmt *s, const char *body, pqx_buf *out)
 	return 0;
 }
 
-/* answer_text when answers is an array of objects (the usual case): each answer's
- * members are found by the scanner and given to S_ABODY and S_APIECES_X, instead of
- * S_ANSWERS_EACH handing each answer's text to S_APIECES to be parsed four times.
- * 1 when the answers are something else (the caller runs the SQL). */
-static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
+/* Whether the record's answers can be walked here: 0 with [*pp, *ep) the answers array
+ * when it is an array of objects whose members the scanner can read; -1 when there are
+ * no answers (the statements have no rows); 1 when the caller must run the SQL. */
+static int answers_plain(pqx_store *st, const bindings *b, const char **pp, const char **ep)
 {
 	const rview *rv = b->rv;
 	if (!rv || !rv->ok || rv->text != b->r || st->sql_only)
 		return 1;
 	const char *p = rv->v[X_ANSWERS], *e = p ? p + rv->n[X_ANSWERS] : NULL;
 	if (!p)
-		return 0; /* no answers: S_ANSWERS_EACH has no rows */
+		return -1;
 	if (*p != '[')
 		return 1;
-	/* every element an object with members the scanner can read */
 	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
 		const char *qe = js_skip(q, e);
 		mpart m[MERGE_MAX];
@@ -2041,6 +2039,21 @@ static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
 		if (q < e && *q == ',')
 			q = js_ws(q + 1, e);
 	}
+	*pp = p;
+	*ep = e;
+	return 0;
+}
+
+/* answer_text when answers is an array of objects (the usual case): each answer's
+ * members are found by the scanner and given to S_ABODY and S_APIECES_X, instead of
+ * S_ANSWERS_EACH handing each answer's text to S_APIECES to be parsed four times.
+ * 1 when the answers are something else (the caller runs the SQL). */
+static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
+{
+	const char *p, *e;
+	int plain = answers_plain(st, b, &p, &e);
+	if (plain != 0)
+		return plain > 0 ? 1 : 0; /* the SQL's answers, or none (no rows) */
 	pqx_buf one = PQX_BUF_INIT, body = PQX_BUF_INIT;
 	int ret = 0;
 	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
@@ -2097,23 +2110,10 @@ static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
  * caller must run the statement itself. */
 static int answers_insert(pqx_store *st, const bindings *b, int which)
 {
-	const rview *rv = b->rv;
-	if (!rv || !rv->ok || rv->text != b->r || st->sql_only)
-		return 1;
-	const char *p = rv->v[X_ANSWERS], *e = p ? p + rv->n[X_ANSWERS] : NULL;
-	if (!p)
-		return 0;
-	if (*p != '[')
-		return 1;
-	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
-		const char *qe = js_skip(q, e);
-		mpart m[MERGE_MAX];
-		if (*q != '{' || members(q, qe, m, MERGE_MAX) < 0)
-			return 1;
-		q = js_ws(qe, e);
-		if (q < e && *q == ',')
-			q = js_ws(q + 1, e);
-	}
+	const char *p, *e;
+	int plain = answers_plain(st, b, &p, &e);
+	if (plain != 0)
+		return plain > 0 ? 1 : 0; /* the SQL's answers, or none (no rows) */
 	static const int x[] = {S_ANSWER_ADD_X, S_SECTION_ADD_X, S_ITEM_ADD_X};
 	int64_t pos = 0;
 	for (const char *q = js_ws(p + 1, e); q < e && *q != ']'; pos++) {
