@@ -994,6 +994,17 @@ static void worker_main(const supervisor *sv, const char *path, const pqx_warc_r
 
 #define ZYGOTE_MAX_PATH 65536 /* a longer path (hardly ever) is forked directly */
 
+/* A message of one buffer with room for one passed descriptor (the zygote's request
+ * both ways: the supervisor sends it, the zygote receives it). */
+static void fd_message(struct msghdr *mh, struct iovec *iov, char *control, size_t controllen)
+{
+	memset(mh, 0, sizeof *mh);
+	mh->msg_iov = iov;
+	mh->msg_iovlen = 1;
+	mh->msg_control = control;
+	mh->msg_controllen = controllen;
+}
+
 static void zygote_main(const supervisor *sv, int sock)
 {
 	static char path[ZYGOTE_MAX_PATH + 1];
@@ -1008,11 +1019,7 @@ static void zygote_main(const supervisor *sv, int sock)
 		} cm;
 		struct iovec iov = {path, ZYGOTE_MAX_PATH};
 		struct msghdr mh;
-		memset(&mh, 0, sizeof mh);
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = cm.b;
-		mh.msg_controllen = sizeof cm.b;
+		fd_message(&mh, &iov, cm.b, sizeof cm.b);
 		ssize_t n = recvmsg(sock, &mh, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -1099,11 +1106,7 @@ static pid_t zygote_spawn(zygote *z, const char *path, int wfd)
 	memset(&cm, 0, sizeof cm);
 	struct iovec iov = {(void *)path, len};
 	struct msghdr mh;
-	memset(&mh, 0, sizeof mh);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cm.b;
-	mh.msg_controllen = sizeof cm.b;
+	fd_message(&mh, &iov, cm.b, sizeof cm.b);
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
