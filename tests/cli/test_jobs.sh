@@ -32,6 +32,19 @@ done
 dump() { sqlite3 "$1" "select id, record_sha256, status from question order by id; select path, content_sha256, status, encoding from page order by path"; }
 check_eq "-j 2 --db stores the same questions and pages" "$(dump "$TMP/two.db")" "$(dump "$TMP/one.db")"
 
+# a slow first page: the pages after it run on the free cores and wait, finished,
+# for their turn (up to 4 per process in flight); the order is still the page order
+mkdir -p "$TMP/slow"
+cp $F/page-calm.html "$TMP/slow/a-slow.html"
+for k in 1 2 3 4 5 6 7 8 9 10 11 12; do cp $F/page-calm.html "$TMP/slow/b$k.html"; done
+run pqx run -q $F/slow_first.lua "$TMP/slow"
+one_out=$OUT
+run pqx run -q -j 2 $F/slow_first.lua "$TMP/slow"
+check_rc "-j 2 with a slow first page: exit 0" 0
+check_eq "-j 2 with a slow first page: the records in page order" "$OUT" "$one_out"
+check_contains "-j 2 with a slow first page: the slow page first" "$(printf '%s\n' "$OUT" | head -n 1)" '"page":"a-slow.html"'
+check_eq "-j 2 with a slow first page: every page" "$(printf '%s\n' "$OUT" | grep -c '"page"')" 13
+
 run pqx run -j 0 $F/titles.lua $F/page-calm.html
 check_rc "-j 0 is a usage error" 2
 run pqx run -j lots $F/titles.lua $F/page-calm.html
