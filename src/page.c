@@ -28,6 +28,7 @@ void pqx_page_result_free(pqx_page_result *r)
 	pqx_buf_free(&r->error);
 	pqx_buf_free(&r->warnings);
 	pqx_buf_free(&r->records_json);
+	pqx_buf_free(&r->stats_json);
 }
 
 static double now(void)

@@ -18,6 +18,8 @@ typedef struct pqx_page_result {
 	pqx_buf error;           /* the failure, one or more lines, without the page path */
 	pqx_buf warnings;        /* page-level warnings, one per line */
 	pqx_buf records_json;    /* canonical compact JSON array of the records (status OK) */
+	pqx_buf stats_json;      /* `pqx run --db`: the records' coverage figures, made by the
+	                            worker from its own records (run.c), or empty */
 	size_t nrecords;
 	int unschemed;           /* records without `schema` (JSON output only, --db refuses) */
 	char sha256[65];         /* of the raw bytes */

@@ -797,7 +797,7 @@ typedef struct wire_head {
 } wire_head;
 
 /* The whole result goes down the pipe in one writev (the header, then each of
- * the three buffers as its 64-bit length and its bytes), so the supervisor is
+ * the four buffers as its 64-bit length and its bytes), so the supervisor is
  * woken once for a page rather than once per piece. A short write (a full pipe
  * and a signal) goes on from where it stopped. */
 static int send_result(int fd, const pqx_page_result *r)
@@ -814,13 +814,13 @@ static int send_result(int fd, const pqx_page_result *r)
 	memcpy(h.sha256, r->sha256, sizeof h.sha256);
 	memcpy(h.encoding, r->encoding, sizeof h.encoding);
 	snprintf(h.encoding_source, sizeof h.encoding_source, "%s", r->encoding_source);
-	const pqx_buf *bufs[3] = {&r->error, &r->warnings, &r->records_json};
-	uint64_t lens[3];
-	struct iovec iov[7];
+	const pqx_buf *bufs[4] = {&r->error, &r->warnings, &r->records_json, &r->stats_json};
+	uint64_t lens[4];
+	struct iovec iov[9];
 	int n = 0;
 	iov[n].iov_base = &h;
 	iov[n++].iov_len = sizeof h;
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		lens[k] = bufs[k]->len;
 		iov[n].iov_base = &lens[k];
 		iov[n++].iov_len = sizeof lens[k];
@@ -887,7 +887,7 @@ static int parse_result(const pqx_buf *in, pqx_page_result *r, char src[24])
 	src[23] = '\0';
 	r->encoding_source = src;
 	if (take_buf(in, &pos, &r->error) || take_buf(in, &pos, &r->warnings) ||
-	    take_buf(in, &pos, &r->records_json) || pos != in->len)
+	    take_buf(in, &pos, &r->records_json) || take_buf(in, &pos, &r->stats_json) || pos != in->len)
 		return -1;
 	return 0;
 }
@@ -930,7 +930,10 @@ typedef struct supervisor {
 	const pqx_common_opts *o;
 	size_t worker_memory;  /* RLIMIT_DATA of each worker, 0 = none */
 	double page_limit;     /* wall-clock seconds per page, 0 = none */
+	int want_stats;        /* --db: workers send their records' coverage figures */
 } supervisor;
+
+static void record_stats(lua_State *L, int recs);
 
 static int worker_panic(lua_State *L)
 {
@@ -963,6 +966,15 @@ static void worker_main(const supervisor *sv, const char *path, const pqx_warc_r
 	}
 	if (r.status == PQX_EXIT_INTERNAL && strstr(pqx_buf_cstr(&r.error), "not enough memory"))
 		_exit(WORKER_EXIT_OOM);
+	if (sv->want_stats && r.status == PQX_EXIT_OK && lua_type(L, -1) == LUA_TTABLE) {
+		/* the coverage figures from the records as they are here, so that the
+		 * supervisor need not decode the records' JSON to count their fields */
+		pqx_buf jerr = PQX_BUF_INIT;
+		record_stats(L, lua_gettop(L));
+		if (pqx_json_encode(L, -1, 0, &r.stats_json, &jerr) != 0)
+			pqx_buf_reset(&r.stats_json); /* the supervisor counts them itself */
+		pqx_buf_free(&jerr);
+	}
 	int bad = send_result(fd, &r);
 	_exit(bad ? WORKER_EXIT_PANIC : 0);
 }
@@ -1474,10 +1486,12 @@ static int given(lua_State *L, int idx)
 	return 1;
 }
 
-/* The coverage figures of one page, as a table on the stack:
- * {records = N, fields = {name = count}, warnings = {kind = count}}. recs is the
- * list of decoded records (or 0 for none), wtab the page's warning lines. */
-static void page_stats(lua_State *L, int recs, int wtab)
+/* The coverage figures of a page's records, as a table on the stack:
+ * {records = N, fields = {name = count}, warnings = {kind = count}} (the kinds of
+ * the records' own warnings). recs is the list of records (or 0 for none). The
+ * worker makes it from its records before they become JSON (--db), the supervisor
+ * from the decoded JSON when no worker sent it. */
+static void record_stats(lua_State *L, int recs)
 {
 	lua_newtable(L);
 	int out = lua_gettop(L);
@@ -1522,11 +1536,33 @@ static void page_stats(lua_State *L, int recs, int wtab)
 		}
 		lua_settop(L, rec - 1);
 	}
+	lua_pushinteger(L, nrec);
+	lua_setfield(L, out, "records");
+	lua_pushvalue(L, fields);
+	lua_setfield(L, out, "fields");
+	lua_pushvalue(L, warns);
+	lua_setfield(L, out, "warnings");
+	lua_settop(L, out);
+}
+
+/* Adds the kinds of the page's own warnings (wtab, its warning lines) to the figures
+ * on top of the stack; a record's warnings (lines "record ...") were counted from the
+ * record. */
+static void page_warning_stats(lua_State *L, int wtab)
+{
+	int out = lua_gettop(L);
+	char kind[64];
+	if (lua_getfield(L, out, "warnings") != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, out, "warnings");
+	}
+	int warns = lua_gettop(L);
 	lua_Integer nw = (lua_Integer)lua_rawlen(L, wtab);
 	for (lua_Integer k = 1; k <= nw; k++) {
 		lua_rawgeti(L, wtab, k);
 		const char *w = lua_tostring(L, -1);
-		/* a record's own warnings are counted from the record above */
 		if (w && strncmp(w, "record ", 7) != 0) {
 			warning_kind(w, kind, sizeof kind);
 			BUMP(warns, kind);
@@ -1534,12 +1570,6 @@ static void page_stats(lua_State *L, int recs, int wtab)
 		lua_pop(L, 1);
 	}
 #undef BUMP
-	lua_pushinteger(L, nrec);
-	lua_setfield(L, out, "records");
-	lua_pushvalue(L, fields);
-	lua_setfield(L, out, "fields");
-	lua_pushvalue(L, warns);
-	lua_setfield(L, out, "warnings");
 	lua_settop(L, out);
 }
 
@@ -1767,12 +1797,23 @@ static void emit_page(runout *ro, const char *path, const pqx_warc_record *rec, 
 			pi.warnings_json = pqx_buf_cstr(&wj);
 		/* the page's coverage figures, kept for the report and for runs that skip it */
 		pqx_buf sj = PQX_BUF_INIT, jerr = PQX_BUF_INIT;
-		int have_stats = 0;
-		if (r->status == PQX_EXIT_OK &&
+		int have_stats = 0, counted = 0;
+		if (r->status == PQX_EXIT_OK && r->stats_json.len &&
+		    pqx_json_decode(L, pqx_buf_cstr(&r->stats_json), r->stats_json.len, &jerr) == 0) {
+			/* the worker counted its records' fields */
+			counted = lua_type(L, -1) == LUA_TTABLE;
+			if (!counted)
+				lua_pop(L, 1);
+		}
+		if (!counted && r->status == PQX_EXIT_OK &&
 		    pqx_json_decode(L, pqx_buf_cstr(&r->records_json), r->records_json.len, &jerr) == 0) {
 			int recs = lua_gettop(L);
-			page_stats(L, lua_type(L, recs) == LUA_TTABLE ? recs : 0, wtab);
+			record_stats(L, lua_type(L, recs) == LUA_TTABLE ? recs : 0);
 			lua_remove(L, recs);
+			counted = 1;
+		}
+		if (counted) {
+			page_warning_stats(L, wtab);
 			have_stats = pqx_json_encode(L, -1, 0, &sj, &jerr) == 0;
 			if (have_stats)
 				pqx_store_set_page_stats(ro->st, pqx_buf_cstr(&sj));
@@ -2318,7 +2359,7 @@ int pqx_cmd_run(int argc, char **argv)
 	}
 
 	supervisor sv = {&zy, vm, script_idx, sname, &o, worker_memory,
-	                 o.vm.timeout > 0 ? o.vm.timeout * 1.1 + 0.25 : 0};
+	                 o.vm.timeout > 0 ? o.vm.timeout * 1.1 + 0.25 : 0, db != NULL};
 	if (!worker_memory_set && o.vm.max_memory && o.limits.max_parse_memory && o.limits.max_bytes)
 		sv.worker_memory = o.vm.max_memory + o.limits.max_parse_memory + 4 * o.limits.max_bytes +
 		                   (size_t)256 * 1024 * 1024;
