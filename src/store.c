@@ -2,7 +2,9 @@
  * store.c: the SQLite database of pqx (see store.h and docs/schema.md). It owns the
  * schema and its migrations, the statement cache, and the mapping from a
  * pqx.question/1 record (JSON text) to rows; records are taken apart by SQLite's own
- * JSON functions so the C side never parses JSON.
+ * JSON functions, except where a C scan gives the same values for less (the record's
+ * top-level values, a one-source merge, answers' sections and items: docs/schema.md,
+ * "How records are read"), with the SQL as the path for every other shape.
  * It must never build SQL from data (every value is a bound parameter, every
  * identifier is a literal in this file), never use INSERT OR REPLACE (it deletes rows,
  * changes rowids and skips the FTS delete trigger), and never leave a page half
@@ -657,6 +659,10 @@ enum {
 	S_ANSWER_ADD_X,
 	S_SECTION_ADD_X,
 	S_ITEM_ADD_X,
+	S_ANSWER_ID,
+	S_SECTION_ID,
+	S_SECTION_ROW,
+	S_ITEM_ROW,
 	S_COUNT
 };
 
@@ -1042,6 +1048,12 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  CROSS JOIN answer_section sec ON sec.answer_id = (SELECT id FROM answer WHERE question_id = :id"
 		"   AND position = :pos) AND sec.position = s.key"
 		"  CROSS JOIN json_each(s.value, '$.items') i",
+	/* the rows of S_SECTION_ADD_X and S_ITEM_ADD_X, one at a time (answers_walk) */
+	[S_ANSWER_ID] = "SELECT id FROM answer WHERE question_id = ?1 AND position = ?2",
+	[S_SECTION_ID] = "SELECT id FROM answer_section WHERE answer_id = ?1 AND position = ?2",
+	[S_SECTION_ROW] =
+		"INSERT INTO answer_section (answer_id, position, heading, number, text) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_ITEM_ROW] = "INSERT INTO answer_item (section_id, position, number, text) VALUES (?1, ?2, ?3, ?4)",
 	[S_SOURCES] = "SELECT count(*) FROM question_source WHERE question_id = :id",
 	/* S_KW_ALL when the question has one translation, whose record is :r. */
 	[S_KW_ONE] =
@@ -2044,6 +2056,438 @@ static int answers_plain(pqx_store *st, const bindings *b, const char **pp, cons
 	return 0;
 }
 
+/* ---- answers' sections and items walked in C ----
+
+ * json_each and json_extract parse a value again for every path they look up, and an
+ * answer of the Belgian Senate has dozens of sections with items: S_APIECES_X,
+ * S_SECTION_ADD_X and S_ITEM_ADD_X were a third of the store's statement time. When
+ * every section and item has the plain shape (arrays of objects whose heading, number
+ * and text are strings, integers or null), they are walked here and bound one row at
+ * a time, with the values json_extract gives (the same rows, ids and text); any other
+ * shape, and any escape that json_extract would turn into something else (\u0000, a
+ * lone surrogate), goes to the SQL. */
+
+enum { JV_NULL, JV_TEXT, JV_INT, JV_OTHER };
+
+/* The value at [v, v+n) (n 0: absent) as json_extract(v, '$') returns it: JV_NULL, JV_TEXT
+ * (a string, decoded into out when out is not NULL), JV_INT (an integer, true or false,
+ * in *iv) or JV_OTHER (the SQL must take it). */
+static int jv_read(const char *v, int n, pqx_buf *out, int64_t *iv)
+{
+	if (!v || n <= 0 || (n == 4 && memcmp(v, "null", 4) == 0))
+		return JV_NULL;
+	if (*v == '"') {
+		if (n < 2 || v[n - 1] != '"')
+			return JV_OTHER;
+		const char *p = v + 1, *e = v + n - 1;
+		while (p < e) {
+			const char *bs = memchr(p, '\\', (size_t)(e - p));
+			if (!bs) {
+				if (out)
+					pqx_buf_add(out, p, (size_t)(e - p));
+				break;
+			}
+			if (out)
+				pqx_buf_add(out, p, (size_t)(bs - p));
+			if (bs + 1 >= e)
+				return JV_OTHER;
+			char c = bs[1], r;
+			p = bs + 2;
+			switch (c) {
+			case '"': r = '"'; break;
+			case '\\': r = '\\'; break;
+			case '/': r = '/'; break;
+			case 'b': r = '\b'; break;
+			case 'f': r = '\f'; break;
+			case 'n': r = '\n'; break;
+			case 'r': r = '\r'; break;
+			case 't': r = '\t'; break;
+			case 'u': {
+				unsigned cp = 0;
+				for (int k = 0; k < 2; k++) {
+					unsigned u = 0;
+					if (e - p < 4)
+						return JV_OTHER;
+					for (int d = 0; d < 4; d++) {
+						char h = p[d];
+						u = u * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+						                        : h >= 'A' && h <= 'F' ? h - 'A' + 10 : 99);
+						if (u > 0xFFFF)
+							return JV_OTHER;
+					}
+					p += 4;
+					if (k == 0) {
+						if (u == 0 || (u >= 0xDC00 && u <= 0xDFFF))
+							return JV_OTHER;
+						if (u < 0xD800 || u > 0xDBFF) {
+							cp = u;
+							break;
+						}
+						/* a high surrogate: its low one must follow */
+						if (e - p < 6 || p[0] != '\\' || p[1] != 'u')
+							return JV_OTHER;
+						p += 2;
+						cp = u;
+					} else {
+						if (u < 0xDC00 || u > 0xDFFF)
+							return JV_OTHER;
+						cp = 0x10000 + ((cp & 0x3FF) << 10) + (u & 0x3FF);
+					}
+				}
+				if (out) {
+					char b[4];
+					size_t bn;
+					if (cp < 0x80) {
+						b[0] = (char)cp;
+						bn = 1;
+					} else if (cp < 0x800) {
+						b[0] = (char)(0xC0 | (cp >> 6));
+						b[1] = (char)(0x80 | (cp & 0x3F));
+						bn = 2;
+					} else if (cp < 0x10000) {
+						b[0] = (char)(0xE0 | (cp >> 12));
+						b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+						b[2] = (char)(0x80 | (cp & 0x3F));
+						bn = 3;
+					} else {
+						b[0] = (char)(0xF0 | (cp >> 18));
+						b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+						b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+						b[3] = (char)(0x80 | (cp & 0x3F));
+						bn = 4;
+					}
+					pqx_buf_add(out, b, bn);
+				}
+				continue;
+			}
+			default:
+				return JV_OTHER;
+			}
+			if (out)
+				pqx_buf_addc(out, r);
+		}
+		if (out && out->oom)
+			return JV_OTHER;
+		return JV_TEXT;
+	}
+	if (n == 4 && memcmp(v, "true", 4) == 0) {
+		*iv = 1;
+		return JV_INT;
+	}
+	if (n == 5 && memcmp(v, "false", 5) == 0) {
+		*iv = 0;
+		return JV_INT;
+	}
+	/* integers SQLite reads into an int64 (as verbatim() takes them) */
+	if (*v != '"' && *v != '{' && *v != '[' && verbatim(v, n)) {
+		int64_t x = 0;
+		int neg = *v == '-';
+		for (const char *p = v + neg; p < v + n; p++)
+			x = x * 10 + (*p - '0');
+		*iv = neg ? -x : x;
+		return JV_INT;
+	}
+	return JV_OTHER;
+}
+
+/* The first member called name in m[0..mn) ("first", as SQLite's path lookup): *v, *vn. */
+static void member_of(const mpart *m, int mn, const char *name, const char **v, int *vn)
+{
+	*v = NULL;
+	*vn = 0;
+	for (int i = mn - 1; i >= 0; i--)
+		if (is_key(&m[i], name)) {
+			*v = m[i].v;
+			*vn = m[i].vn;
+		}
+}
+
+/* The next element of the array whose '[' is at p (q: NULL for the first); NULL at its
+ * end. */
+static const char *arr_next(const char *p, const char *e, const char *q)
+{
+	if (!q)
+		q = js_ws(p + 1, e);
+	else {
+		q = js_ws(js_skip(q, e), e);
+		if (q < e && *q == ',')
+			q = js_ws(q + 1, e);
+		else
+			return NULL;
+	}
+	return q < e && *q != ']' ? q : NULL;
+}
+
+/* A text field (heading, text, intro, body): a string or null, as the answer text needs. */
+static int text_ok(const char *v, int n)
+{
+	int64_t iv;
+	int t = jv_read(v, n, NULL, &iv);
+	return t == JV_NULL || t == JV_TEXT;
+}
+
+static int number_ok(const char *v, int n)
+{
+	int64_t iv;
+	return jv_read(v, n, NULL, &iv) != JV_OTHER;
+}
+
+/* 0 when the sections of the answer object [q, qe) (and their items) have the plain
+ * shape; 1 otherwise. */
+static int answer_plain_shape(const char *q, const char *qe)
+{
+	mpart m[MERGE_MAX];
+	int mn = members(q, qe, m, MERGE_MAX);
+	if (mn < 0)
+		return 1;
+	const char *v;
+	int vn;
+	member_of(m, mn, "intro", &v, &vn);
+	if (!text_ok(v, vn))
+		return 1;
+	member_of(m, mn, "body", &v, &vn);
+	if (!text_ok(v, vn))
+		return 1;
+	const char *sv;
+	int svn;
+	member_of(m, mn, "sections", &sv, &svn);
+	if (!sv)
+		return 0;
+	if (*sv != '[')
+		return 1;
+	const char *se = sv + svn;
+	for (const char *s = arr_next(sv, se, NULL); s; s = arr_next(sv, se, s)) {
+		mpart sm[MERGE_MAX];
+		int sn = members(s, js_skip(s, se), sm, MERGE_MAX);
+		if (sn < 0)
+			return 1;
+		member_of(sm, sn, "heading", &v, &vn);
+		if (!text_ok(v, vn))
+			return 1;
+		member_of(sm, sn, "text", &v, &vn);
+		if (!text_ok(v, vn))
+			return 1;
+		member_of(sm, sn, "number", &v, &vn);
+		if (!number_ok(v, vn))
+			return 1;
+		const char *iv;
+		int ivn;
+		member_of(sm, sn, "items", &iv, &ivn);
+		if (!iv)
+			continue;
+		if (*iv != '[')
+			return 1;
+		const char *ie = iv + ivn;
+		for (const char *it = arr_next(iv, ie, NULL); it; it = arr_next(iv, ie, it)) {
+			mpart im[MERGE_MAX];
+			int in = members(it, js_skip(it, ie), im, MERGE_MAX);
+			if (in < 0)
+				return 1;
+			member_of(im, in, "text", &v, &vn);
+			if (!text_ok(v, vn))
+				return 1;
+			member_of(im, in, "number", &v, &vn);
+			if (!number_ok(v, vn))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* 0 when every answer in [p, e) (an array of objects, answers_plain) has the plain shape. */
+static int answers_plain_shape(const char *p, const char *e)
+{
+	for (const char *q = arr_next(p, e, NULL); q; q = arr_next(p, e, q))
+		if (answer_plain_shape(q, js_skip(q, e)) != 0)
+			return 1;
+	return 0;
+}
+
+/* Binds the value [v, v+n) as json_extract gives it (the shape was checked). */
+static int bind_jv(sqlite3_stmt *s, int i, const char *v, int n, pqx_buf *tmp)
+{
+	int64_t iv = 0;
+	pqx_buf_reset(tmp);
+	switch (jv_read(v, n, tmp, &iv)) {
+	case JV_NULL:
+		return sqlite3_bind_null(s, i);
+	case JV_TEXT:
+		return sqlite3_bind_text(s, i, tmp->s ? tmp->s : "", (int)tmp->len, SQLITE_TRANSIENT);
+	case JV_INT:
+		return sqlite3_bind_int64(s, i, iv);
+	default:
+		return SQLITE_MISMATCH;
+	}
+}
+
+static sqlite3_stmt *plain_stmt(pqx_store *st, int which)
+{
+	sqlite3_stmt *s = st->stmt[which];
+	if (!s) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+		                       &st->stmt[which], NULL) != SQLITE_OK)
+			return NULL;
+		s = st->stmt[which];
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static int step_done(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The answer_section and answer_item rows of the answer [q, qe) at position pos of
+ * question b->id, as S_SECTION_ADD_X and then S_ITEM_ADD_X insert them (their ids come
+ * out the same: each table numbers its own rows in the same order). */
+static int answer_rows(pqx_store *st, const bindings *b, const char *q, const char *qe, int64_t pos)
+{
+	mpart m[MERGE_MAX];
+	int mn = members(q, qe, m, MERGE_MAX);
+	const char *sv;
+	int svn;
+	member_of(m, mn, "sections", &sv, &svn);
+	if (!sv)
+		return 0;
+	sqlite3_stmt *ids = plain_stmt(st, S_ANSWER_ID);
+	if (!ids || bind_text(ids, 1, b->id) != SQLITE_OK || sqlite3_bind_int64(ids, 2, pos) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(ids) != SQLITE_ROW) {
+		sqlite3_reset(ids);
+		return -1;
+	}
+	int64_t aid = sqlite3_column_int64(ids, 0);
+	sqlite3_reset(ids);
+	pqx_buf tmp = PQX_BUF_INIT;
+	int ret = -1;
+	const char *se = sv + svn;
+	int64_t spos = 0;
+	/* the sections first, then their items: the order of the two statements */
+	for (const char *s = arr_next(sv, se, NULL); s; s = arr_next(sv, se, s), spos++) {
+		mpart sm[MERGE_MAX];
+		int sn = members(s, js_skip(s, se), sm, MERGE_MAX);
+		const char *h, *num, *t;
+		int hn, numn, tn;
+		member_of(sm, sn, "heading", &h, &hn);
+		member_of(sm, sn, "number", &num, &numn);
+		member_of(sm, sn, "text", &t, &tn);
+		sqlite3_stmt *ins = plain_stmt(st, S_SECTION_ROW);
+		if (!ins || sqlite3_bind_int64(ins, 1, aid) != SQLITE_OK || sqlite3_bind_int64(ins, 2, spos) != SQLITE_OK ||
+		    bind_jv(ins, 3, h, hn, &tmp) != SQLITE_OK || bind_jv(ins, 4, num, numn, &tmp) != SQLITE_OK ||
+		    bind_jv(ins, 5, t, tn, &tmp) != SQLITE_OK || step_done(ins) != 0)
+			goto out;
+	}
+	spos = 0;
+	for (const char *s = arr_next(sv, se, NULL); s; s = arr_next(sv, se, s), spos++) {
+		mpart sm[MERGE_MAX];
+		int sn = members(s, js_skip(s, se), sm, MERGE_MAX);
+		const char *iv;
+		int ivn;
+		member_of(sm, sn, "items", &iv, &ivn);
+		if (!iv)
+			continue;
+		/* the section's id, as S_ITEM_ADD_X joins it */
+		int64_t sid;
+		{
+			sqlite3_stmt *si = plain_stmt(st, S_SECTION_ID);
+			if (!si || sqlite3_bind_int64(si, 1, aid) != SQLITE_OK || sqlite3_bind_int64(si, 2, spos) != SQLITE_OK)
+				goto out;
+			int rc = sqlite3_step(si);
+			sid = rc == SQLITE_ROW ? sqlite3_column_int64(si, 0) : -1;
+			sqlite3_reset(si);
+			if (rc != SQLITE_ROW)
+				goto out;
+		}
+		const char *ie = iv + ivn;
+		int64_t ipos = 0;
+		for (const char *it = arr_next(iv, ie, NULL); it; it = arr_next(iv, ie, it), ipos++) {
+			mpart im[MERGE_MAX];
+			int in = members(it, js_skip(it, ie), im, MERGE_MAX);
+			const char *num, *t;
+			int numn, tn;
+			member_of(im, in, "number", &num, &numn);
+			member_of(im, in, "text", &t, &tn);
+			sqlite3_stmt *ins = plain_stmt(st, S_ITEM_ROW);
+			if (!ins || sqlite3_bind_int64(ins, 1, sid) != SQLITE_OK || sqlite3_bind_int64(ins, 2, ipos) != SQLITE_OK ||
+			    bind_jv(ins, 3, num, numn, &tmp) != SQLITE_OK || bind_jv(ins, 4, t, tn, &tmp) != SQLITE_OK ||
+			    step_done(ins) != 0)
+				goto out;
+		}
+	}
+	ret = 0;
+out:
+	pqx_buf_free(&tmp);
+	return ret;
+}
+
+/* Adds text (a string or null value) to one answer's search text as flatten() does:
+ * skipped when empty or already in the body. */
+static void flat_piece(pqx_buf *one, const char *v, int n, pqx_buf *body, int has_body, pqx_buf *tmp)
+{
+	int64_t iv;
+	pqx_buf_reset(tmp);
+	if (jv_read(v, n, tmp, &iv) != JV_TEXT || !tmp->len)
+		return;
+	pqx_buf_addc(tmp, '\0'); /* for strstr */
+	if (has_body && strstr(pqx_buf_cstr(body), tmp->s))
+		return;
+	if (one->len)
+		pqx_buf_adds(one, "\n\n");
+	pqx_buf_add(one, tmp->s, tmp->len - 1);
+}
+
+/* The search text of the answer [q, qe), as S_ABODY, S_APIECES_X and flatten() make it. */
+static void answer_flat(const char *q, const char *qe, pqx_buf *one)
+{
+	mpart m[MERGE_MAX];
+	int mn = members(q, qe, m, MERGE_MAX);
+	pqx_buf body = PQX_BUF_INIT, tmp = PQX_BUF_INIT;
+	const char *v;
+	int vn;
+	int64_t iv;
+	member_of(m, mn, "body", &v, &vn);
+	int has_body = jv_read(v, vn, &body, &iv) == JV_TEXT;
+	member_of(m, mn, "intro", &v, &vn);
+	flat_piece(one, v, vn, &body, has_body, &tmp);
+	const char *sv;
+	int svn;
+	member_of(m, mn, "sections", &sv, &svn);
+	if (sv) {
+		const char *se = sv + svn;
+		for (const char *s = arr_next(sv, se, NULL); s; s = arr_next(sv, se, s)) {
+			mpart sm[MERGE_MAX];
+			int sn = members(s, js_skip(s, se), sm, MERGE_MAX);
+			member_of(sm, sn, "heading", &v, &vn);
+			flat_piece(one, v, vn, &body, has_body, &tmp);
+			member_of(sm, sn, "text", &v, &vn);
+			flat_piece(one, v, vn, &body, has_body, &tmp);
+			const char *ivv;
+			int ivn;
+			member_of(sm, sn, "items", &ivv, &ivn);
+			if (!ivv)
+				continue;
+			const char *ie = ivv + ivn;
+			for (const char *it = arr_next(ivv, ie, NULL); it; it = arr_next(ivv, ie, it)) {
+				mpart im[MERGE_MAX];
+				int in = members(it, js_skip(it, ie), im, MERGE_MAX);
+				member_of(im, in, "text", &v, &vn);
+				flat_piece(one, v, vn, &body, has_body, &tmp);
+			}
+		}
+	}
+	if (has_body && body.len) {
+		if (one->len)
+			pqx_buf_adds(one, "\n\n");
+		pqx_buf_add(one, body.s, body.len);
+	}
+	pqx_buf_free(&body);
+	pqx_buf_free(&tmp);
+}
+
 /* answer_text when answers is an array of objects (the usual case): each answer's
  * members are found by the scanner and given to S_ABODY and S_APIECES_X, instead of
  * S_ANSWERS_EACH handing each answer's text to S_APIECES to be parsed four times.
@@ -2056,6 +2500,20 @@ static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
 		return plain > 0 ? 1 : 0; /* the SQL's answers, or none (no rows) */
 	pqx_buf one = PQX_BUF_INIT, body = PQX_BUF_INIT;
 	int ret = 0;
+	if (answers_plain_shape(p, e) == 0) {
+		for (const char *q = arr_next(p, e, NULL); q; q = arr_next(p, e, q)) {
+			pqx_buf_reset(&one);
+			answer_flat(q, js_skip(q, e), &one);
+			if (one.len) {
+				if (out->len)
+					pqx_buf_adds(out, "\n\n");
+				pqx_buf_add(out, one.s, one.len);
+			}
+		}
+		ret = one.oom || out->oom ? -1 : 0;
+		pqx_buf_free(&one);
+		return ret;
+	}
 	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
 		const char *qe = js_skip(q, e);
 		int an = (int)(qe - q);
@@ -2115,6 +2573,17 @@ static int answers_insert(pqx_store *st, const bindings *b, int which)
 	if (plain != 0)
 		return plain > 0 ? 1 : 0; /* the SQL's answers, or none (no rows) */
 	static const int x[] = {S_ANSWER_ADD_X, S_SECTION_ADD_X, S_ITEM_ADD_X};
+	if (which && answers_plain_shape(p, e) == 0) {
+		/* sections and their items bound row by row (answer_rows), both at the
+		 * sections' turn */
+		if (which == 2)
+			return 0;
+		int64_t pos = 0;
+		for (const char *q = arr_next(p, e, NULL); q; q = arr_next(p, e, q), pos++)
+			if (answer_rows(st, b, q, js_skip(q, e), pos) != 0)
+				return -1;
+		return 0;
+	}
 	int64_t pos = 0;
 	for (const char *q = js_ws(p + 1, e); q < e && *q != ']'; pos++) {
 		const char *qe = js_skip(q, e);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # test_db_fastpath.sh: the C shortcuts of the store (merge_one for a question with one
-# source, answer_text_x, answers_insert) give the rows the SQL statements give. Every
+# source, answer_text_x, answers_insert and the walk of sections and items) give the rows
+# the SQL statements give. Every
 # example directory with its script, and two multi-source cases, are stored twice: with
 # PQX_STORE_VERIFY=1 (each one-source merge also made by S_MERGE and compared; a
 # difference fails the page) and with PQX_STORE_SQL=1 (no shortcut); every table of the
@@ -52,4 +53,11 @@ done
 E=examples/be-senate
 both "be-senate in two languages" scripts/be-senate.lua $E/5-8916-unanswered.html $E/5-8916.html $E/5-8916-fr.html
 both "de-bb list and detail" scripts/de-bb.lua examples/de-bb/detail_614.html examples/de-bb/overview.html
+# answers' sections and items walked in C: escapes, missing fields, text in the body
+both "answers of many shapes" tests/fixtures/db/shapes.lua tests/fixtures/db/page-shapes.html
+rm -f "$TMP/p.db"
+PQX_STORE_PROFILE=1 pqx run -q --format none --db "$TMP/p.db" tests/fixtures/db/shapes.lua \
+	tests/fixtures/db/page-shapes.html 2>"$TMP/prof"
+check_contains "answers of many shapes: their sections bound row by row, not by json_each" "$(cat "$TMP/prof")" \
+	"INSERT INTO answer_section (answer_id, position, heading, number, text) VALUES"
 exit $T_FAILED
