@@ -1101,6 +1101,7 @@ struct pqx_store {
 	long tx_pages;
 	struct prof *prof;  /* PQX_STORE_PROFILE: per-statement figures */
 	int verify;         /* PQX_STORE_VERIFY: the one-source rebuild checked against SQL */
+	int rows_walked;    /* answers_insert: this record's sections and items made in C */
 	int sql_only;       /* PQX_STORE_SQL: no C shortcut (merge_one, answer_text_x, answers_insert) */
 };
 
@@ -2202,20 +2203,14 @@ static void member_of(const mpart *m, int mn, const char *name, const char **v, 
 		}
 }
 
-/* The next element of the array whose '[' is at p (q: NULL for the first); NULL at its
- * end. */
-static const char *arr_next(const char *p, const char *e, const char *q)
+/* Where the element after the one ending at qe starts, in an array ending at e; e when
+ * that was the last. Loops over an array [p, e):
+ *   for (const char *q = js_ws(p + 1, e), *qe; q < e && *q != ']'; q = arr_after(qe, e)) {
+ *           qe = js_skip(q, e); ... } */
+static const char *arr_after(const char *qe, const char *e)
 {
-	if (!q)
-		q = js_ws(p + 1, e);
-	else {
-		q = js_ws(js_skip(q, e), e);
-		if (q < e && *q == ',')
-			q = js_ws(q + 1, e);
-		else
-			return NULL;
-	}
-	return q < e && *q != ']' ? q : NULL;
+	const char *q = js_ws(qe, e);
+	return q < e && *q == ',' ? js_ws(q + 1, e) : e;
 }
 
 /* A text field (heading, text, intro, body): a string or null, as the answer text needs. */
@@ -2232,74 +2227,63 @@ static int number_ok(const char *v, int n)
 	return jv_read(v, n, NULL, &iv) != JV_OTHER;
 }
 
-/* 0 when the sections of the answer object [q, qe) (and their items) have the plain
- * shape; 1 otherwise. */
-static int answer_plain_shape(const char *q, const char *qe)
+/* 0 when the sections of every answer in [p, e) (an array of objects, answers_plain)
+ * and their items have the shape answer_rows takes: arrays of objects (or absent),
+ * heading and text strings or null, number a string, an integer or null; 1 otherwise. */
+static int rows_shape(const char *p, const char *e)
 {
-	mpart m[MERGE_MAX];
-	int mn = members(q, qe, m, MERGE_MAX);
-	if (mn < 0)
-		return 1;
-	const char *v;
-	int vn;
-	member_of(m, mn, "intro", &v, &vn);
-	if (!text_ok(v, vn))
-		return 1;
-	member_of(m, mn, "body", &v, &vn);
-	if (!text_ok(v, vn))
-		return 1;
-	const char *sv;
-	int svn;
-	member_of(m, mn, "sections", &sv, &svn);
-	if (!sv)
-		return 0;
-	if (*sv != '[')
-		return 1;
-	const char *se = sv + svn;
-	for (const char *s = arr_next(sv, se, NULL); s; s = arr_next(sv, se, s)) {
-		mpart sm[MERGE_MAX];
-		int sn = members(s, js_skip(s, se), sm, MERGE_MAX);
-		if (sn < 0)
+	for (const char *q = js_ws(p + 1, e), *qe; q < e && *q != ']'; q = arr_after(qe, e)) {
+		qe = js_skip(q, e);
+		mpart m[MERGE_MAX];
+		int mn = members(q, qe, m, MERGE_MAX);
+		const char *sv, *v;
+		int svn, vn;
+		if (mn < 0)
 			return 1;
-		member_of(sm, sn, "heading", &v, &vn);
-		if (!text_ok(v, vn))
-			return 1;
-		member_of(sm, sn, "text", &v, &vn);
-		if (!text_ok(v, vn))
-			return 1;
-		member_of(sm, sn, "number", &v, &vn);
-		if (!number_ok(v, vn))
-			return 1;
-		const char *iv;
-		int ivn;
-		member_of(sm, sn, "items", &iv, &ivn);
-		if (!iv)
+		member_of(m, mn, "sections", &sv, &svn);
+		if (!sv)
 			continue;
-		if (*iv != '[')
+		if (*sv != '[')
 			return 1;
-		const char *ie = iv + ivn;
-		for (const char *it = arr_next(iv, ie, NULL); it; it = arr_next(iv, ie, it)) {
-			mpart im[MERGE_MAX];
-			int in = members(it, js_skip(it, ie), im, MERGE_MAX);
-			if (in < 0)
+		const char *se = sv + svn;
+		for (const char *s = js_ws(sv + 1, se), *sqe; s < se && *s != ']'; s = arr_after(sqe, se)) {
+			sqe = js_skip(s, se);
+			mpart sm[MERGE_MAX];
+			int sn = members(s, sqe, sm, MERGE_MAX);
+			if (sn < 0)
 				return 1;
-			member_of(im, in, "text", &v, &vn);
+			member_of(sm, sn, "heading", &v, &vn);
 			if (!text_ok(v, vn))
 				return 1;
-			member_of(im, in, "number", &v, &vn);
+			member_of(sm, sn, "text", &v, &vn);
+			if (!text_ok(v, vn))
+				return 1;
+			member_of(sm, sn, "number", &v, &vn);
 			if (!number_ok(v, vn))
 				return 1;
+			const char *iv;
+			int ivn;
+			member_of(sm, sn, "items", &iv, &ivn);
+			if (!iv)
+				continue;
+			if (*iv != '[')
+				return 1;
+			const char *ie = iv + ivn;
+			for (const char *it = js_ws(iv + 1, ie), *iqe; it < ie && *it != ']'; it = arr_after(iqe, ie)) {
+				iqe = js_skip(it, ie);
+				mpart im[MERGE_MAX];
+				int in = members(it, iqe, im, MERGE_MAX);
+				if (in < 0)
+					return 1;
+				member_of(im, in, "text", &v, &vn);
+				if (!text_ok(v, vn))
+					return 1;
+				member_of(im, in, "number", &v, &vn);
+				if (!number_ok(v, vn))
+					return 1;
+			}
 		}
 	}
-	return 0;
-}
-
-/* 0 when every answer in [p, e) (an array of objects, answers_plain) has the plain shape. */
-static int answers_plain_shape(const char *p, const char *e)
-{
-	for (const char *q = arr_next(p, e, NULL); q; q = arr_next(p, e, q))
-		if (answer_plain_shape(q, js_skip(q, e)) != 0)
-			return 1;
 	return 0;
 }
 
@@ -2343,7 +2327,8 @@ static int step_done(sqlite3_stmt *s)
 
 /* The answer_section and answer_item rows of the answer [q, qe) at position pos of
  * question b->id, as S_SECTION_ADD_X and then S_ITEM_ADD_X insert them (their ids come
- * out the same: each table numbers its own rows in the same order). */
+ * out the same: each table numbers its own rows in the same order). The shape was
+ * checked (rows_shape). */
 static int answer_rows(pqx_store *st, const bindings *b, const char *q, const char *qe, int64_t pos)
 {
 	mpart m[MERGE_MAX];
@@ -2362,14 +2347,16 @@ static int answer_rows(pqx_store *st, const bindings *b, const char *q, const ch
 	}
 	int64_t aid = sqlite3_column_int64(ids, 0);
 	sqlite3_reset(ids);
-	pqx_buf tmp = PQX_BUF_INIT;
+	typedef struct { int64_t id; const char *items; int n; } sec_items;
+	pqx_buf tmp = PQX_BUF_INIT, secs = PQX_BUF_INIT;  /* secs: the sections' sec_items */
 	int ret = -1;
 	const char *se = sv + svn;
 	int64_t spos = 0;
 	/* the sections first, then their items: the order of the two statements */
-	for (const char *s = arr_next(sv, se, NULL); s; s = arr_next(sv, se, s), spos++) {
+	for (const char *s = js_ws(sv + 1, se), *sqe; s < se && *s != ']'; s = arr_after(sqe, se), spos++) {
+		sqe = js_skip(s, se);
 		mpart sm[MERGE_MAX];
-		int sn = members(s, js_skip(s, se), sm, MERGE_MAX);
+		int sn = members(s, sqe, sm, MERGE_MAX);
 		const char *h, *num, *t;
 		int hn, numn, tn;
 		member_of(sm, sn, "heading", &h, &hn);
@@ -2380,39 +2367,28 @@ static int answer_rows(pqx_store *st, const bindings *b, const char *q, const ch
 		    bind_jv(ins, 3, h, hn, &tmp) != SQLITE_OK || bind_jv(ins, 4, num, numn, &tmp) != SQLITE_OK ||
 		    bind_jv(ins, 5, t, tn, &tmp) != SQLITE_OK || step_done(ins) != 0)
 			goto out;
+		sec_items si = {sqlite3_last_insert_rowid(st->db), NULL, 0};
+		member_of(sm, sn, "items", &si.items, &si.n);
+		if (si.items)
+			pqx_buf_add(&secs, (const char *)&si, sizeof si);
 	}
-	spos = 0;
-	for (const char *s = arr_next(sv, se, NULL); s; s = arr_next(sv, se, s), spos++) {
-		mpart sm[MERGE_MAX];
-		int sn = members(s, js_skip(s, se), sm, MERGE_MAX);
-		const char *iv;
-		int ivn;
-		member_of(sm, sn, "items", &iv, &ivn);
-		if (!iv)
-			continue;
-		/* the section's id, as S_ITEM_ADD_X joins it */
-		int64_t sid;
-		{
-			sqlite3_stmt *si = plain_stmt(st, S_SECTION_ID);
-			if (!si || sqlite3_bind_int64(si, 1, aid) != SQLITE_OK || sqlite3_bind_int64(si, 2, spos) != SQLITE_OK)
-				goto out;
-			int rc = sqlite3_step(si);
-			sid = rc == SQLITE_ROW ? sqlite3_column_int64(si, 0) : -1;
-			sqlite3_reset(si);
-			if (rc != SQLITE_ROW)
-				goto out;
-		}
-		const char *ie = iv + ivn;
+	if (secs.oom)
+		goto out;
+	for (size_t k = 0; k < secs.len / sizeof(sec_items); k++) {
+		sec_items si;
+		memcpy(&si, secs.s + k * sizeof si, sizeof si);
+		const char *ie = si.items + si.n;
 		int64_t ipos = 0;
-		for (const char *it = arr_next(iv, ie, NULL); it; it = arr_next(iv, ie, it), ipos++) {
+		for (const char *it = js_ws(si.items + 1, ie), *iqe; it < ie && *it != ']'; it = arr_after(iqe, ie), ipos++) {
+			iqe = js_skip(it, ie);
 			mpart im[MERGE_MAX];
-			int in = members(it, js_skip(it, ie), im, MERGE_MAX);
+			int in = members(it, iqe, im, MERGE_MAX);
 			const char *num, *t;
 			int numn, tn;
 			member_of(im, in, "number", &num, &numn);
 			member_of(im, in, "text", &t, &tn);
 			sqlite3_stmt *ins = plain_stmt(st, S_ITEM_ROW);
-			if (!ins || sqlite3_bind_int64(ins, 1, sid) != SQLITE_OK || sqlite3_bind_int64(ins, 2, ipos) != SQLITE_OK ||
+			if (!ins || sqlite3_bind_int64(ins, 1, si.id) != SQLITE_OK || sqlite3_bind_int64(ins, 2, ipos) != SQLITE_OK ||
 			    bind_jv(ins, 3, num, numn, &tmp) != SQLITE_OK || bind_jv(ins, 4, t, tn, &tmp) != SQLITE_OK ||
 			    step_done(ins) != 0)
 				goto out;
@@ -2421,61 +2397,100 @@ static int answer_rows(pqx_store *st, const bindings *b, const char *q, const ch
 	ret = 0;
 out:
 	pqx_buf_free(&tmp);
+	pqx_buf_free(&secs);
 	return ret;
 }
 
-/* Adds text (a string or null value) to one answer's search text as flatten() does:
- * skipped when empty or already in the body. */
-static void flat_piece(pqx_buf *one, const char *v, int n, pqx_buf *body, int has_body, pqx_buf *tmp)
+/* Whether t is anywhere in body, as strstr(body, t) says. Pieces mostly come in the
+ * body's order, so the search starts where the last piece found ended (*hint); only
+ * when that fails is the body searched from its start. */
+static int in_body(const char *body, const char *t, size_t *hint)
+{
+	const char *r = strstr(body + *hint, t);
+	if (r) {
+		*hint = (size_t)(r - body) + strlen(t);
+		return 1;
+	}
+	return *hint > 0 && strstr(body, t) != NULL;
+}
+
+/* Adds a text field (a string or null) to one answer's search text as flatten() does:
+ * skipped when empty or already in the body. 1 when the value is of another kind. */
+static int flat_piece(pqx_buf *one, const char *v, int n, pqx_buf *body, int has_body, pqx_buf *tmp,
+                      size_t *hint)
 {
 	int64_t iv;
 	pqx_buf_reset(tmp);
-	if (jv_read(v, n, tmp, &iv) != JV_TEXT || !tmp->len)
-		return;
+	int t = jv_read(v, n, tmp, &iv);
+	if (t != JV_TEXT)
+		return t == JV_NULL ? 0 : 1;
+	if (!tmp->len)
+		return 0;
 	pqx_buf_addc(tmp, '\0'); /* for strstr */
-	if (has_body && strstr(pqx_buf_cstr(body), tmp->s))
-		return;
+	if (has_body && in_body(pqx_buf_cstr(body), tmp->s, hint))
+		return 0;
 	if (one->len)
 		pqx_buf_adds(one, "\n\n");
 	pqx_buf_add(one, tmp->s, tmp->len - 1);
+	return 0;
 }
 
-/* The search text of the answer [q, qe), as S_ABODY, S_APIECES_X and flatten() make it. */
-static void answer_flat(const char *q, const char *qe, pqx_buf *one)
+/* The search text of the answer [q, qe), as S_ABODY, S_APIECES_X and flatten() make it:
+ * 0, or 1 when a field or the sections or items are of a shape left to the SQL. */
+static int answer_flat(const char *q, const char *qe, pqx_buf *one)
 {
 	mpart m[MERGE_MAX];
 	int mn = members(q, qe, m, MERGE_MAX);
+	if (mn < 0)
+		return 1;
 	pqx_buf body = PQX_BUF_INIT, tmp = PQX_BUF_INIT;
 	const char *v;
-	int vn;
+	int vn, ret = 1;
 	int64_t iv;
 	member_of(m, mn, "body", &v, &vn);
-	int has_body = jv_read(v, vn, &body, &iv) == JV_TEXT;
+	int bt = jv_read(v, vn, &body, &iv), has_body = bt == JV_TEXT;
+	size_t hint = 0;
+	if (bt != JV_TEXT && bt != JV_NULL)
+		goto out;
 	member_of(m, mn, "intro", &v, &vn);
-	flat_piece(one, v, vn, &body, has_body, &tmp);
+	if (flat_piece(one, v, vn, &body, has_body, &tmp, &hint))
+		goto out;
 	const char *sv;
 	int svn;
 	member_of(m, mn, "sections", &sv, &svn);
 	if (sv) {
+		if (*sv != '[')
+			goto out;
 		const char *se = sv + svn;
-		for (const char *s = arr_next(sv, se, NULL); s; s = arr_next(sv, se, s)) {
+		for (const char *s = js_ws(sv + 1, se), *sqe; s < se && *s != ']'; s = arr_after(sqe, se)) {
+			sqe = js_skip(s, se);
 			mpart sm[MERGE_MAX];
-			int sn = members(s, js_skip(s, se), sm, MERGE_MAX);
+			int sn = members(s, sqe, sm, MERGE_MAX);
+			if (sn < 0)
+				goto out;
 			member_of(sm, sn, "heading", &v, &vn);
-			flat_piece(one, v, vn, &body, has_body, &tmp);
+			if (flat_piece(one, v, vn, &body, has_body, &tmp, &hint))
+				goto out;
 			member_of(sm, sn, "text", &v, &vn);
-			flat_piece(one, v, vn, &body, has_body, &tmp);
+			if (flat_piece(one, v, vn, &body, has_body, &tmp, &hint))
+				goto out;
 			const char *ivv;
 			int ivn;
 			member_of(sm, sn, "items", &ivv, &ivn);
 			if (!ivv)
 				continue;
+			if (*ivv != '[')
+				goto out;
 			const char *ie = ivv + ivn;
-			for (const char *it = arr_next(ivv, ie, NULL); it; it = arr_next(ivv, ie, it)) {
+			for (const char *it = js_ws(ivv + 1, ie), *iqe; it < ie && *it != ']'; it = arr_after(iqe, ie)) {
+				iqe = js_skip(it, ie);
 				mpart im[MERGE_MAX];
-				int in = members(it, js_skip(it, ie), im, MERGE_MAX);
+				int in = members(it, iqe, im, MERGE_MAX);
+				if (in < 0)
+					goto out;
 				member_of(im, in, "text", &v, &vn);
-				flat_piece(one, v, vn, &body, has_body, &tmp);
+				if (flat_piece(one, v, vn, &body, has_body, &tmp, &hint))
+					goto out;
 			}
 		}
 	}
@@ -2484,8 +2499,11 @@ static void answer_flat(const char *q, const char *qe, pqx_buf *one)
 			pqx_buf_adds(one, "\n\n");
 		pqx_buf_add(one, body.s, body.len);
 	}
+	ret = one->oom || body.oom || tmp.oom ? -1 : 0;
+out:
 	pqx_buf_free(&body);
 	pqx_buf_free(&tmp);
+	return ret;
 }
 
 /* answer_text when answers is an array of objects (the usual case): each answer's
@@ -2500,19 +2518,32 @@ static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
 		return plain > 0 ? 1 : 0; /* the SQL's answers, or none (no rows) */
 	pqx_buf one = PQX_BUF_INIT, body = PQX_BUF_INIT;
 	int ret = 0;
-	if (answers_plain_shape(p, e) == 0) {
-		for (const char *q = arr_next(p, e, NULL); q; q = arr_next(p, e, q)) {
+	{
+		/* every answer's text joined here; on a shape left to the SQL, the SQL's */
+		pqx_buf all = PQX_BUF_INIT;
+		int x = 0;
+		for (const char *q = js_ws(p + 1, e), *qe; x == 0 && q < e && *q != ']'; q = arr_after(qe, e)) {
+			qe = js_skip(q, e);
 			pqx_buf_reset(&one);
-			answer_flat(q, js_skip(q, e), &one);
-			if (one.len) {
-				if (out->len)
-					pqx_buf_adds(out, "\n\n");
-				pqx_buf_add(out, one.s, one.len);
+			x = answer_flat(q, qe, &one);
+			if (x == 0 && one.len) {
+				if (all.len)
+					pqx_buf_adds(&all, "\n\n");
+				pqx_buf_add(&all, one.s, one.len);
 			}
 		}
-		ret = one.oom || out->oom ? -1 : 0;
-		pqx_buf_free(&one);
-		return ret;
+		if (x == 0 && all.len) {
+			if (out->len)
+				pqx_buf_adds(out, "\n\n");
+			pqx_buf_add(out, all.s, all.len);
+		}
+		x = x < 0 || all.oom || out->oom ? -1 : x;
+		pqx_buf_free(&all);
+		if (x <= 0) {
+			pqx_buf_free(&one);
+			return x;
+		}
+		pqx_buf_reset(&one);
 	}
 	for (const char *q = js_ws(p + 1, e); q < e && *q != ']';) {
 		const char *qe = js_skip(q, e);
@@ -2573,17 +2604,24 @@ static int answers_insert(pqx_store *st, const bindings *b, int which)
 	if (plain != 0)
 		return plain > 0 ? 1 : 0; /* the SQL's answers, or none (no rows) */
 	static const int x[] = {S_ANSWER_ADD_X, S_SECTION_ADD_X, S_ITEM_ADD_X};
-	if (which && answers_plain_shape(p, e) == 0) {
-		/* sections and their items bound row by row (answer_rows), both at the
-		 * sections' turn */
-		if (which == 2)
-			return 0;
-		int64_t pos = 0;
-		for (const char *q = arr_next(p, e, NULL); q; q = arr_next(p, e, q), pos++)
-			if (answer_rows(st, b, q, js_skip(q, e), pos) != 0)
-				return -1;
+	if (which == 2 && st->rows_walked) {
+		/* answer_rows made them at the sections' turn */
+		st->rows_walked = 0;
 		return 0;
 	}
+	if (which == 1 && rows_shape(p, e) == 0) {
+		/* sections and their items bound row by row, both at the sections' turn
+		 * (S_ITEM_ADD always comes right after S_SECTION_ADD: child_inserts) */
+		int64_t pos = 0;
+		for (const char *q = js_ws(p + 1, e), *qe; q < e && *q != ']'; q = arr_after(qe, e), pos++) {
+			qe = js_skip(q, e);
+			if (answer_rows(st, b, q, qe, pos) != 0)
+				return -1;
+		}
+		st->rows_walked = 1;
+		return 0;
+	}
+	st->rows_walked = 0;
 	int64_t pos = 0;
 	for (const char *q = js_ws(p + 1, e); q < e && *q != ']'; pos++) {
 		const char *qe = js_skip(q, e);
