@@ -660,7 +660,6 @@ enum {
 	S_SECTION_ADD_X,
 	S_ITEM_ADD_X,
 	S_ANSWER_ID,
-	S_SECTION_ID,
 	S_SECTION_ROW,
 	S_ITEM_ROW,
 	S_COUNT
@@ -1050,7 +1049,6 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  CROSS JOIN json_each(s.value, '$.items') i",
 	/* the rows of S_SECTION_ADD_X and S_ITEM_ADD_X, one at a time (answers_walk) */
 	[S_ANSWER_ID] = "SELECT id FROM answer WHERE question_id = ?1 AND position = ?2",
-	[S_SECTION_ID] = "SELECT id FROM answer_section WHERE answer_id = ?1 AND position = ?2",
 	[S_SECTION_ROW] =
 		"INSERT INTO answer_section (answer_id, position, heading, number, text) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_ITEM_ROW] = "INSERT INTO answer_item (section_id, position, number, text) VALUES (?1, ?2, ?3, ?4)",
