@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <malloc.h>
@@ -27,6 +28,10 @@
 #include <signal.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef F_SETPIPE_SZ
+#define F_SETPIPE_SZ 1031 /* Linux's, hidden by <fcntl.h> without _GNU_SOURCE */
+#endif
 
 #include <lauxlib.h>
 #ifdef PQX_CALLGRIND
@@ -1163,6 +1168,12 @@ static int slot_start(const supervisor *sv, slot *s, slot *all, int nslots)
 		slot_fail(s, PQX_EXIT_INTERNAL, m);
 		return -1;
 	}
+	/* A pipe holds 64 KB, and a page's result is often more (the benchmark's records
+	 * are 2-92 KB a page): the worker then sat in its write, a core idle, until the
+	 * supervisor came back from storing the pages before it. With room for 1 MB (the
+	 * kernel's default limit; memory is taken only for what is written) most workers
+	 * write their result and exit at once. A refusal leaves the pipe as it was. */
+	fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
 	pid_t pid = s->rec ? -1 : zygote_spawn(sv->z, s->path, fds[1]);
 	if (pid > 0)
 		goto started;
