@@ -204,3 +204,33 @@ int pqx_read_regular_file(const char *path, pqx_buf *out, size_t max)
 		return PQX_READ_TOO_BIG;
 	return 0;
 }
+
+size_t pqx_utf8_put(char out[4], uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+void pqx_buf_add_utf8(pqx_buf *b, uint32_t cp)
+{
+	char u[4];
+	pqx_buf_add(b, u, pqx_utf8_put(u, cp));
+}

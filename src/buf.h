@@ -8,6 +8,7 @@
 #define PQX_BUF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct pqx_buf {
 	char *s;     /* NUL-terminated whenever len > 0 or after pqx_buf_cstr */
@@ -21,6 +22,10 @@ typedef struct pqx_buf {
 void pqx_buf_add(pqx_buf *b, const char *s, size_t n);
 void pqx_buf_addc(pqx_buf *b, char c);
 void pqx_buf_adds(pqx_buf *b, const char *s);          /* NUL-terminated */
+/* The UTF-8 bytes of code point cp (below 0x110000; surrogates are encoded as they
+ * are) into out: their number, 1 to 4. */
+size_t pqx_utf8_put(char out[4], uint32_t cp);
+void pqx_buf_add_utf8(pqx_buf *b, uint32_t cp);
 void pqx_buf_addf(pqx_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 const char *pqx_buf_cstr(pqx_buf *b);                  /* "" if empty */

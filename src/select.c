@@ -333,26 +333,7 @@ static int starts_ident(const P *p, size_t pos)
 
 static void put_utf8(pqx_buf *b, unsigned long cp)
 {
-	char u[4];
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		pqx_buf_add(b, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		pqx_buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		pqx_buf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		pqx_buf_add(b, u, 4);
-	}
+	pqx_buf_add_utf8(b, (uint32_t)cp);
 }
 
 /* At the character after a backslash: CSS escape to UTF-8. */

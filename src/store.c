@@ -1360,8 +1360,9 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 	return SQLITE_OK;
 }
 
-/* Returns the statement reset and bound, or NULL (message in the connection). */
-static sqlite3_stmt *stmt(pqx_store *st, int which, const bindings *b)
+/* Returns the statement (prepared once) reset and without bindings, or NULL (message
+ * in the connection). */
+static sqlite3_stmt *plain_stmt(pqx_store *st, int which)
 {
 	sqlite3_stmt *s = st->stmt[which];
 	if (!s) {
@@ -1372,7 +1373,14 @@ static sqlite3_stmt *stmt(pqx_store *st, int which, const bindings *b)
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (bind(s, b) != SQLITE_OK)
+	return s;
+}
+
+/* Returns the statement reset and bound, or NULL (message in the connection). */
+static sqlite3_stmt *stmt(pqx_store *st, int which, const bindings *b)
+{
+	sqlite3_stmt *s = plain_stmt(st, which);
+	if (!s || bind(s, b) != SQLITE_OK)
 		return NULL;
 	return s;
 }
@@ -2133,30 +2141,8 @@ static int jv_read(const char *v, int n, pqx_buf *out, int64_t *iv)
 						cp = 0x10000 + ((cp & 0x3FF) << 10) + (u & 0x3FF);
 					}
 				}
-				if (out) {
-					char b[4];
-					size_t bn;
-					if (cp < 0x80) {
-						b[0] = (char)cp;
-						bn = 1;
-					} else if (cp < 0x800) {
-						b[0] = (char)(0xC0 | (cp >> 6));
-						b[1] = (char)(0x80 | (cp & 0x3F));
-						bn = 2;
-					} else if (cp < 0x10000) {
-						b[0] = (char)(0xE0 | (cp >> 12));
-						b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-						b[2] = (char)(0x80 | (cp & 0x3F));
-						bn = 3;
-					} else {
-						b[0] = (char)(0xF0 | (cp >> 18));
-						b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-						b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-						b[3] = (char)(0x80 | (cp & 0x3F));
-						bn = 4;
-					}
-					pqx_buf_add(out, b, bn);
-				}
+				if (out)
+					pqx_buf_add_utf8(out, cp);
 				continue;
 			}
 			default:
@@ -2225,6 +2211,38 @@ static int number_ok(const char *v, int n)
 	return jv_read(v, n, NULL, &iv) != JV_OTHER;
 }
 
+/* The member called name of an object (m, mn) as a list: 1 with [*v, *e) the array,
+ * 0 when it is absent, -1 when it is something else. */
+static int list_of(const mpart *m, int mn, const char *name, const char **v, const char **e)
+{
+	int n;
+	member_of(m, mn, name, v, &n);
+	if (!*v)
+		return 0;
+	*e = *v + n;
+	return **v == '[' ? 1 : -1;
+}
+
+/* Whether the object's text (and heading, when heading is set) are strings or null
+ * and its number a string, an integer or null. */
+static int row_fields_ok(const mpart *m, int mn, int heading)
+{
+	const char *v;
+	int vn;
+	member_of(m, mn, "text", &v, &vn);
+	if (!text_ok(v, vn))
+		return 0;
+	member_of(m, mn, "number", &v, &vn);
+	if (!number_ok(v, vn))
+		return 0;
+	if (heading) {
+		member_of(m, mn, "heading", &v, &vn);
+		if (!text_ok(v, vn))
+			return 0;
+	}
+	return 1;
+}
+
 /* 0 when the sections of every answer in [p, e) (an array of objects, answers_plain)
  * and their items have the shape answer_rows takes: arrays of objects (or absent),
  * heading and text strings or null, number a string, an integer or null; 1 otherwise. */
@@ -2234,50 +2252,27 @@ static int rows_shape(const char *p, const char *e)
 		qe = js_skip(q, e);
 		mpart m[MERGE_MAX];
 		int mn = members(q, qe, m, MERGE_MAX);
-		const char *sv, *v;
-		int svn, vn;
-		if (mn < 0)
-			return 1;
-		member_of(m, mn, "sections", &sv, &svn);
-		if (!sv)
+		const char *sv, *se = NULL;
+		int has = mn < 0 ? -1 : list_of(m, mn, "sections", &sv, &se);
+		if (has <= 0) {
+			if (has < 0)
+				return 1;
 			continue;
-		if (*sv != '[')
-			return 1;
-		const char *se = sv + svn;
+		}
 		for (const char *s = js_ws(sv + 1, se), *sqe; s < se && *s != ']'; s = arr_after(sqe, se)) {
 			sqe = js_skip(s, se);
 			mpart sm[MERGE_MAX];
 			int sn = members(s, sqe, sm, MERGE_MAX);
-			if (sn < 0)
+			const char *iv, *ie = NULL;
+			int items = sn < 0 || !row_fields_ok(sm, sn, 1) ? -1 : list_of(sm, sn, "items", &iv, &ie);
+			if (items < 0)
 				return 1;
-			member_of(sm, sn, "heading", &v, &vn);
-			if (!text_ok(v, vn))
-				return 1;
-			member_of(sm, sn, "text", &v, &vn);
-			if (!text_ok(v, vn))
-				return 1;
-			member_of(sm, sn, "number", &v, &vn);
-			if (!number_ok(v, vn))
-				return 1;
-			const char *iv;
-			int ivn;
-			member_of(sm, sn, "items", &iv, &ivn);
-			if (!iv)
-				continue;
-			if (*iv != '[')
-				return 1;
-			const char *ie = iv + ivn;
-			for (const char *it = js_ws(iv + 1, ie), *iqe; it < ie && *it != ']'; it = arr_after(iqe, ie)) {
+			for (const char *it = items ? js_ws(iv + 1, ie) : NULL, *iqe; it && it < ie && *it != ']';
+			     it = arr_after(iqe, ie)) {
 				iqe = js_skip(it, ie);
 				mpart im[MERGE_MAX];
 				int in = members(it, iqe, im, MERGE_MAX);
-				if (in < 0)
-					return 1;
-				member_of(im, in, "text", &v, &vn);
-				if (!text_ok(v, vn))
-					return 1;
-				member_of(im, in, "number", &v, &vn);
-				if (!number_ok(v, vn))
+				if (in < 0 || !row_fields_ok(im, in, 0))
 					return 1;
 			}
 		}
@@ -2300,20 +2295,6 @@ static int bind_jv(sqlite3_stmt *s, int i, const char *v, int n, pqx_buf *tmp)
 	default:
 		return SQLITE_MISMATCH;
 	}
-}
-
-static sqlite3_stmt *plain_stmt(pqx_store *st, int which)
-{
-	sqlite3_stmt *s = st->stmt[which];
-	if (!s) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
-		                       &st->stmt[which], NULL) != SQLITE_OK)
-			return NULL;
-		s = st->stmt[which];
-	}
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-	return s;
 }
 
 static int step_done(sqlite3_stmt *s)
@@ -2433,6 +2414,16 @@ static int flat_piece(pqx_buf *one, const char *v, int n, pqx_buf *body, int has
 	return 0;
 }
 
+/* flat_piece for the member called name of the object (m, mn). */
+static int flat_member(pqx_buf *one, const mpart *m, int mn, const char *name, pqx_buf *body, int has_body,
+                       pqx_buf *tmp, size_t *hint)
+{
+	const char *v;
+	int vn;
+	member_of(m, mn, name, &v, &vn);
+	return flat_piece(one, v, vn, body, has_body, tmp, hint);
+}
+
 /* The search text of the answer [q, qe), as S_ABODY, S_APIECES_X and flatten() make it:
  * 0, or 1 when a field or the sections or items are of a shape left to the SQL. */
 static int answer_flat(const char *q, const char *qe, pqx_buf *one)
@@ -2450,44 +2441,35 @@ static int answer_flat(const char *q, const char *qe, pqx_buf *one)
 	size_t hint = 0;
 	if (bt != JV_TEXT && bt != JV_NULL)
 		goto out;
-	member_of(m, mn, "intro", &v, &vn);
-	if (flat_piece(one, v, vn, &body, has_body, &tmp, &hint))
+	if (flat_member(one, m, mn, "intro", &body, has_body, &tmp, &hint))
 		goto out;
-	const char *sv;
-	int svn;
-	member_of(m, mn, "sections", &sv, &svn);
-	if (sv) {
-		if (*sv != '[')
-			goto out;
-		const char *se = sv + svn;
+	const char *sv, *se = NULL;
+	int has = list_of(m, mn, "sections", &sv, &se);
+	if (has < 0)
+		goto out;
+	if (has) {
 		for (const char *s = js_ws(sv + 1, se), *sqe; s < se && *s != ']'; s = arr_after(sqe, se)) {
 			sqe = js_skip(s, se);
 			mpart sm[MERGE_MAX];
 			int sn = members(s, sqe, sm, MERGE_MAX);
 			if (sn < 0)
 				goto out;
-			member_of(sm, sn, "heading", &v, &vn);
-			if (flat_piece(one, v, vn, &body, has_body, &tmp, &hint))
+			if (flat_member(one, sm, sn, "heading", &body, has_body, &tmp, &hint))
 				goto out;
-			member_of(sm, sn, "text", &v, &vn);
-			if (flat_piece(one, v, vn, &body, has_body, &tmp, &hint))
+			if (flat_member(one, sm, sn, "text", &body, has_body, &tmp, &hint))
 				goto out;
-			const char *ivv;
-			int ivn;
-			member_of(sm, sn, "items", &ivv, &ivn);
-			if (!ivv)
-				continue;
-			if (*ivv != '[')
+			const char *ivv, *ie = NULL;
+			int items = list_of(sm, sn, "items", &ivv, &ie);
+			if (items < 0)
 				goto out;
-			const char *ie = ivv + ivn;
-			for (const char *it = js_ws(ivv + 1, ie), *iqe; it < ie && *it != ']'; it = arr_after(iqe, ie)) {
+			for (const char *it = items ? js_ws(ivv + 1, ie) : NULL, *iqe; it && it < ie && *it != ']';
+			     it = arr_after(iqe, ie)) {
 				iqe = js_skip(it, ie);
 				mpart im[MERGE_MAX];
 				int in = members(it, iqe, im, MERGE_MAX);
 				if (in < 0)
 					goto out;
-				member_of(im, in, "text", &v, &vn);
-				if (flat_piece(one, v, vn, &body, has_body, &tmp, &hint))
+				if (flat_member(one, im, in, "text", &body, has_body, &tmp, &hint))
 					goto out;
 			}
 		}
