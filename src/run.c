@@ -2081,9 +2081,7 @@ static void supervise(const supervisor *sv, pagesrc *ps, pageitem first, int job
 		}
 		if (next_emit == next_start && (ended || !pfd))
 			break;
-		running = 0;
-		for (size_t k = 0; k < window; k++)
-			running += slots[k].state == SLOT_RUNNING;
+		/* (writing pages out changes no running count: `running` is still exact) */
 		if (next_start - next_emit < window && running < jobs && !want_stdin && !ended)
 			continue; /* room was made: start more */
 		/* wait for a worker, a deadline or more of the page list */
