@@ -660,6 +660,7 @@ enum {
 	S_SECTION_ADD_X,
 	S_ITEM_ADD_X,
 	S_ANSWER_ID,
+	S_ANSWER_ROW,
 	S_SECTION_ROW,
 	S_ITEM_ROW,
 	S_COUNT
@@ -1047,8 +1048,12 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  CROSS JOIN answer_section sec ON sec.answer_id = (SELECT id FROM answer WHERE question_id = :id"
 		"   AND position = :pos) AND sec.position = s.key"
 		"  CROSS JOIN json_each(s.value, '$.items') i",
-	/* the rows of S_SECTION_ADD_X and S_ITEM_ADD_X, one at a time (answers_walk) */
+	/* the rows of S_ANSWER_ADD_X, S_SECTION_ADD_X and S_ITEM_ADD_X, one at a time
+	 * (answer_row, answer_rows) */
 	[S_ANSWER_ID] = "SELECT id FROM answer WHERE question_id = ?1 AND position = ?2",
+	[S_ANSWER_ROW] =
+		"INSERT INTO answer (question_id, position, date, kind, by_name, intro, body)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[S_SECTION_ROW] =
 		"INSERT INTO answer_section (answer_id, position, heading, number, text) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_ITEM_ROW] = "INSERT INTO answer_item (section_id, position, number, text) VALUES (?1, ?2, ?3, ?4)",
@@ -2393,6 +2398,33 @@ static int in_body(const char *body, const char *t, size_t *hint)
 	return *hint > 0 && strstr(body, t) != NULL;
 }
 
+/* The answer row of the answer [q, qe) at position pos, as S_ANSWER_ADD_X inserts it
+ * (which gives json_extract the whole answer, sections and all, once per field): 0,
+ * -1 on an error, 1 when a field is of a kind left to the SQL. */
+static int answer_row(pqx_store *st, const bindings *b, const char *q, const char *qe, int64_t pos)
+{
+	static const char *const cols[] = {"date", "kind", "by", "intro", "body"};
+	mpart m[MERGE_MAX];
+	int mn = members(q, qe, m, MERGE_MAX);
+	if (mn < 0)
+		return 1;
+	const char *v[5];
+	int vn[5];
+	for (int i = 0; i < 5; i++) {
+		member_of(m, mn, cols[i], &v[i], &vn[i]);
+		if (!number_ok(v[i], vn[i]))
+			return 1; /* an object, a list, a fraction: the SQL's */
+	}
+	sqlite3_stmt *ins = plain_stmt(st, S_ANSWER_ROW);
+	pqx_buf tmp = PQX_BUF_INIT;
+	int ok = ins && bind_text(ins, 1, b->id) == SQLITE_OK && sqlite3_bind_int64(ins, 2, pos) == SQLITE_OK;
+	for (int i = 0; ok && i < 5; i++)
+		ok = bind_jv(ins, 3 + i, v[i], vn[i], &tmp) == SQLITE_OK;
+	ok = ok && step_done(ins) == 0;
+	pqx_buf_free(&tmp);
+	return ok ? 0 : -1;
+}
+
 /* Adds a text field (a string or null) to one answer's search text as flatten() does:
  * skipped when empty or already in the body. 1 when the value is of another kind. */
 static int flat_piece(pqx_buf *one, const char *v, int n, pqx_buf *body, int has_body, pqx_buf *tmp,
@@ -2616,7 +2648,8 @@ static int answers_insert(pqx_store *st, const bindings *b, int which)
 				if (is_key(&m[i], "sections"))
 					ab.a_sections = m[i].v, ab.a_sections_n = m[i].vn;
 		}
-		if (exec_stmt(st, x[which], &ab) != 0)
+		int r = which ? 1 : answer_row(st, b, q, qe, pos);
+		if (r < 0 || (r > 0 && exec_stmt(st, x[which], &ab) != 0))
 			return -1;
 		q = js_ws(qe, e);
 		if (q < e && *q == ',')

@@ -60,4 +60,6 @@ PQX_STORE_PROFILE=1 pqx run -q --format none --db "$TMP/p.db" tests/fixtures/db/
 	tests/fixtures/db/page-shapes.html 2>"$TMP/prof"
 check_contains "answers of many shapes: their sections bound row by row, not by json_each" "$(cat "$TMP/prof")" \
 	"INSERT INTO answer_section (answer_id, position, heading, number, text) VALUES"
+check_contains "answers of many shapes: the answers bound from C, not by json_extract" "$(cat "$TMP/prof")" \
+	"INSERT INTO answer (question_id, position, date, kind, by_name, intro, body) VALUES"
 exit $T_FAILED
