@@ -3,7 +3,7 @@
  * schema and its migrations, the statement cache, and the mapping from a
  * pqx.question/1 record (JSON text) to rows; records are taken apart by SQLite's own
  * JSON functions, except where a C scan gives the same values for less (the record's
- * top-level values, a one-source merge, answers' sections and items: docs/schema.md,
+ * top-level values, a one-source merge, answers with their sections and items: docs/schema.md,
  * "How records are read"), with the SQL as the path for every other shape.
  * It must never build SQL from data (every value is a bound parameter, every
  * identifier is a literal in this file), never use INSERT OR REPLACE (it deletes rows,
@@ -2068,11 +2068,12 @@ static int answers_plain(pqx_store *st, const bindings *b, const char **pp, cons
 	return 0;
 }
 
-/* ---- answers' sections and items walked in C ----
+/* ---- answers, their sections and items walked in C ----
 
  * json_each and json_extract parse a value again for every path they look up, and an
  * answer of the Belgian Senate has dozens of sections with items: S_APIECES_X,
- * S_SECTION_ADD_X and S_ITEM_ADD_X were a third of the store's statement time. When
+ * S_SECTION_ADD_X and S_ITEM_ADD_X were a third of the store's statement time, and
+ * S_ANSWER_ADD_X parsed the whole answer once per field. When
  * every section and item has the plain shape (arrays of objects whose heading, number
  * and text are strings, integers or null), they are walked here and bound one row at
  * a time, with the values json_extract gives (the same rows, ids and text); any other
@@ -2169,7 +2170,7 @@ static int jv_read(const char *v, int n, pqx_buf *out, int64_t *iv)
 		return JV_INT;
 	}
 	/* integers SQLite reads into an int64 (as verbatim() takes them) */
-	if (*v != '"' && *v != '{' && *v != '[' && verbatim(v, n)) {
+	if (*v != '{' && *v != '[' && verbatim(v, n)) {
 		int64_t x = 0;
 		int neg = *v == '-';
 		for (const char *p = v + neg; p < v + n; p++)
@@ -2518,10 +2519,11 @@ out:
 	return ret;
 }
 
-/* answer_text when answers is an array of objects (the usual case): each answer's
- * members are found by the scanner and given to S_ABODY and S_APIECES_X, instead of
- * S_ANSWERS_EACH handing each answer's text to S_APIECES to be parsed four times.
- * 1 when the answers are something else (the caller runs the SQL). */
+/* answer_text when answers is an array of objects (the usual case): the text is joined
+ * in C (answer_flat); when an answer's fields or sections have another shape, each
+ * answer's members are found by the scanner and given to S_ABODY and S_APIECES_X,
+ * instead of S_ANSWERS_EACH handing each answer's text to S_APIECES to be parsed four
+ * times. 1 when the answers are something else (the caller runs the SQL). */
 static int answer_text_x(pqx_store *st, bindings *b, pqx_buf *out)
 {
 	const char *p, *e;
