@@ -2382,8 +2382,14 @@ int pqx_cmd_run(int argc, char **argv)
 	if (!worker_memory_set && o.vm.max_memory && o.limits.max_parse_memory && o.limits.max_bytes)
 		sv.worker_memory = o.vm.max_memory + o.limits.max_parse_memory + 4 * o.limits.max_bytes +
 		                   (size_t)256 * 1024 * 1024;
-	/* now, while the process is small: nothing after this reaches the workers */
-	zygote_begin(&sv);
+	/* now, while the process is small: nothing after this reaches the workers. A run
+	 * of one regular file has no use for it: that file is one page (its worker forked
+	 * from here costs what a zygote's fork would, without the zygote's own fork, its
+	 * two wake-ups and its exit), or a web archive, whose records are forked from
+	 * here in any case. */
+	struct stat one;
+	if (!(nargs == 2 && strcmp(args[1], "-") != 0 && stat(args[1], &one) == 0 && S_ISREG(one.st_mode)))
+		zygote_begin(&sv);
 
 	double started = mono_now();
 	pagesrc ps;

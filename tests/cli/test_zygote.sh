@@ -57,11 +57,26 @@ z=$(child_named $sup pqx-zygote)
 wait $sup
 check_eq "after a run: the zygote existed and is gone" "$([ -n "$z" ] && gone "$z" && echo gone)" "gone"
 
+# 2c. a run of one file forks its worker without a zygote (the worker is the
+# supervisor's only child), with the same result as the page in a longer run
+"$PQX" run --timeout 0 --max-instructions 0 $H/hostile.lua "$P/hang.html" >/dev/null 2>&1 &
+sup=$!
+w=$(child_named $sup pqx)
+kids=$(pgrep -P $sup | wc -l)
+z=$(pgrep -x pqx-zygote -P $sup | head -1)
+kill -9 $sup 2>/dev/null
+wait $sup 2>/dev/null
+[ -n "$w" ] && kill -9 "$w" 2>/dev/null
+check_eq "one file: a worker and no zygote" "$([ -n "$w" ] && [ -z "$z" ] && echo "$kids")" "1"
+"$PQX" run $H/hostile.lua "$P/plain.html" >"$TMP/one.out" 2>"$TMP/one.err"
+check_eq "one file: exit 0" "$?" "0"
+check_eq "one file: the record of the longer run" "$(cat "$TMP/one.out")" "$(grep '"page":"plain"' "$TMP/ref.out" | head -1)"
+
 # 3. Ctrl-C (SIGINT to the whole process group, SIGINT not ignored): nothing left
 python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$PQX" run --timeout 0 --max-instructions 0 $H/hostile.lua "$P/hang.html" \
+os.execv(sys.argv[1], sys.argv[1:])' "$PQX" run --timeout 0 --max-instructions 0 $H/hostile.lua "$P/hang.html" "$P/plain.html" \
 	>/dev/null 2>"$TMP/int.err" &
 sup=$!
 z=$(child_named $sup pqx-zygote)
@@ -75,7 +90,7 @@ check_eq "Ctrl-C: the zygote existed and is stopped" "$([ -n "$z" ] && dead "$z"
 check_eq "Ctrl-C: the hanging worker existed and is stopped" "$([ -n "$w" ] && dead "$w" && echo gone)" "gone"
 
 # 4. timeout(1) stops the run: the zygote does not outlive it
-timeout 1 "$PQX" run --timeout 0 --max-instructions 0 $H/hostile.lua "$P/hang.html" >/dev/null 2>&1 &
+timeout 1 "$PQX" run --timeout 0 --max-instructions 0 $H/hostile.lua "$P/hang.html" "$P/plain.html" >/dev/null 2>&1 &
 tpid=$!
 sup=$(child_named $tpid pqx)
 z=$(child_named "$sup" pqx-zygote)
