@@ -165,7 +165,11 @@ enum pqx_vm_limit pqx_vm_disarm(pqx_vm *vm)
 	    elapsed(&vm->started) > vm->opts.timeout)
 		vm->hit = PQX_LIMIT_TIME;
 	vm->armed = 0;
-	lua_sethook(vm->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	/* off until the next arm: with any count hook set, Lua calls luaG_traceexec
+	 * before every instruction, and what runs disarmed (the engine's validation
+	 * and canonical form) is the engine's own code. Coroutines made by scripts
+	 * keep their own hook (sandbox_co_create), which does nothing while disarmed. */
+	lua_sethook(vm->L, NULL, 0, 0);
 	return vm->hit;
 }
 
