@@ -209,24 +209,28 @@ local function extract(doc)
   local seen_question = false
   for i = 2, #cells do
     local cell = cells[i]
-    local t = cell:text()
     local first_b = cell:select1("b")
     local b = first_b and first_b:text() or ""
+    -- the question and the answer are known by their bold label, so their text
+    -- (the page's longest) is not read here only to look for the related line
     if i == 2 then
       author_line(cell, W, lang, rec)
     elseif cell:select1("i") and not first_b then
       rec.keywords = keywords(cell, lang)
     elseif b == W.chronology then
       rec.events = chronology(cell, lang, rec.warnings)
-    elseif t:find(W.related, 1, true) then
-      rec.related = related(cell, term, number)
     elseif b:find(W.question) then
       question(cell, W, rec)
       seen_question = true
     elseif b:find(W.answer) then
       answer(cell, lang, rec)
     else
-      rec.warnings[#rec.warnings + 1] = "unrecognised block: " .. t:sub(1, 60)
+      local t = cell:text()
+      if t:find(W.related, 1, true) then
+        rec.related = related(cell, term, number)
+      else
+        rec.warnings[#rec.warnings + 1] = "unrecognised block: " .. t:sub(1, 60)
+      end
     end
   end
   if not seen_question then fail("no question text on the page") end
