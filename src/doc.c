@@ -1337,6 +1337,67 @@ static int core_squish_lines(lua_State *L)
 	return 1;
 }
 
+/* list_marker(line): the list marker at the start of line as pqx.parts reads it:
+ * shape ("(x)", "x.", "x)" or "x°"), label, and the rest of the line trimmed; or
+ * nil. A marker is "(" label ")", label "." or ")", or digits then "°" or "º";
+ * the label is one to three digits, or lowercase letters only, or capitals only;
+ * the rest is empty or starts with ASCII white space. The same as the three
+ * string.match calls and checks it replaces in parts.lua (held equal to them by
+ * tests/lua/test_parts.lua), which ran for every line of every list and cost
+ * more than the rest of pqx.parts together. */
+static int is_ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int core_list_marker(lua_State *L)
+{
+	size_t len;
+	const char *s = luaL_checklstring(L, 1, &len);
+	const unsigned char *u = (const unsigned char *)s;
+	size_t ls, le, rest; /* label [ls, le), rest from rest */
+	const char *shape;
+	size_t i = 0;
+	if (len > 0 && s[0] == '(') {
+		for (i = 1; i < len && is_ascii_alnum(u[i]); i++)
+			;
+		if (i == 1 || i == len || s[i] != ')')
+			return 0;
+		ls = 1, le = i, rest = i + 1, shape = "(x)";
+	} else {
+		for (i = 0; i < len && is_ascii_alnum(u[i]); i++)
+			;
+		if (i == 0)
+			return 0;
+		if (i < len && (s[i] == '.' || s[i] == ')')) {
+			ls = 0, le = i, rest = i + 1, shape = s[i] == '.' ? "x." : "x)";
+		} else {
+			size_t d = 0;
+			while (d < len && u[d] >= '0' && u[d] <= '9')
+				d++;
+			if (d == 0 || d + 1 >= len || u[d] != 0xC2 || (u[d + 1] != 0xB0 && u[d + 1] != 0xBA))
+				return 0;
+			ls = 0, le = d, rest = d + 2, shape = "x\xC2\xB0";
+		}
+	}
+	if (rest < len && !(s[rest] == ' ' || (s[rest] >= '\t' && s[rest] <= '\r')))
+		return 0;
+	size_t n = le - ls, digits = 0, lower = 0, upper = 0;
+	for (size_t k = ls; k < le; k++) {
+		digits += u[k] >= '0' && u[k] <= '9';
+		lower += u[k] >= 'a' && u[k] <= 'z';
+		upper += u[k] >= 'A' && u[k] <= 'Z';
+	}
+	if (!((digits == n && n <= 3) || lower == n || upper == n))
+		return 0;
+	size_t ts, tn;
+	pqx_text_trim(s + rest, len - rest, &ts, &tn);
+	lua_pushstring(L, shape);
+	lua_pushlstring(L, s + ls, n);
+	lua_pushlstring(L, s + rest + ts, tn);
+	return 3;
+}
+
 static int core_trim(lua_State *L)
 {
 	size_t len, start, n;
@@ -1487,7 +1548,7 @@ int pqx_open_core(lua_State *L)
 	lua_newtable(L);
 	static const luaL_Reg fns[] = {
 		{"parse", core_parse}, {"selector", sel_new}, {"json", core_json}, {"json_decode", core_json_decode},
-		{"squish", core_squish}, {"squish_lines", core_squish_lines}, {"trim", core_trim}, {"fold_case", core_fold_case}, {"list", core_list}, {"is_node", core_is_node}, {"is_document", core_is_document},
+		{"squish", core_squish}, {"squish_lines", core_squish_lines}, {"list_marker", core_list_marker}, {"trim", core_trim}, {"fold_case", core_fold_case}, {"list", core_list}, {"is_node", core_is_node}, {"is_document", core_is_document},
 		{NULL, NULL},
 	};
 	luaL_setfuncs(L, fns, 0);

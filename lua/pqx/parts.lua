@@ -51,7 +51,6 @@
 -- Result: {intro = string or nil, parts = {{number=, text=}, ...},
 -- warnings = {...}, style = "1)" or nil, rest = string or nil}.
 
-local text = require("pqx.text")
 
 local M = {}
 
@@ -123,25 +122,14 @@ local function label_of(kind, n)
   return kind == "ROMAN" and r:upper() or r
 end
 
--- The marker at the start of a line: shape, label, rest of the line.
-local function marker(line)
-  local label, rest = line:match("^%((%w+)%)(.*)$")
-  local shape = "(x)"
-  if not label then
-    label, shape, rest = line:match("^(%w+)([.)])(.*)$")
-    if label then
-      shape = "x" .. shape
-    else
-      label, rest = line:match("^(%d+)\xC2[\xB0\xBA](.*)$")
-      shape = "x°"
-    end
-  end
-  if not label or not (rest == "" or rest:match("^%s")) then return nil end
-  if not (label:match("^%d%d?%d?$") or label:match("^[a-z]+$") or label:match("^[A-Z]+$")) then
-    return nil
-  end
-  return shape, label, text.trim(rest)
-end
+-- The marker at the start of a line: shape, label, rest of the line (trimmed).
+-- In C (pqx.core.list_marker), as it runs on every line of every list. It is
+-- what this did, and tests/lua/test_parts.lua holds the two equal:
+--   label, rest = line:match("^%((%w+)%)(.*)$") with shape "(x)"; else
+--   line:match("^(%w+)([.)])(.*)$") with shape "x." or "x)"; else
+--   line:match("^(%d+)\xC2[\xB0\xBA](.*)$") with shape "x°"; then nil unless
+--   rest is "" or starts with %s and the label is %d%d?%d?, [a-z]+ or [A-Z]+.
+local marker = require("pqx.core").list_marker
 
 -- The style a first marker implies.
 local function style_of(shape, label)

@@ -243,4 +243,76 @@ T.raises(function() parts.split(nil) end, "bad argument #1 to 'split'", "nil inp
 T.raises(function() parts.split({"a", 3}) end, "paragraph 2", "non-string paragraph raises")
 T.raises(function() parts.split("a", "b") end, "bad argument #2 to 'split'", "bad opts raises")
 
+-- list_marker (C) equals the string.match definition it replaced in parts.lua
+local core = require("pqx.core")
+local text = require("pqx.text")
+local function marker_reference(line)
+  local label, rest = line:match("^%((%w+)%)(.*)$")
+  local shape = "(x)"
+  if not label then
+    label, shape, rest = line:match("^(%w+)([.)])(.*)$")
+    if label then
+      shape = "x" .. shape
+    else
+      label, rest = line:match("^(%d+)\xC2[\xB0\xBA](.*)$")
+      shape = "x°"
+    end
+  end
+  if not label or not (rest == "" or rest:match("^%s")) then return nil end
+  if not (label:match("^%d%d?%d?$") or label:match("^[a-z]+$") or label:match("^[A-Z]+$")) then
+    return nil
+  end
+  return shape, label, text.trim(rest)
+end
+local function same_marker(line)
+  local a1, a2, a3 = core.list_marker(line)
+  local b1, b2, b3 = marker_reference(line)
+  return a1 == b1 and a2 == b2 and a3 == b3
+end
+local EDGES = {"", "(", "()", "(a)", "(a", "(ab)c", "(1) x", "(1)\tx", "(1)\r", "(IV) x", "(iV) x",
+  "1", "1.", "1)", "1.5", "1. x", "1.  x  ", "12a. x", "1234. x", "123. x", "a.", "ab) x", "Ab. x",
+  "1°", "1° x", "1º x", "1°x", "1\xC2", "1\xC2\xB1 x", "12°\xC2\xA0x", "a° x", "\xC2\xB0 x",
+  " 1. x", "1.\xC2\xA0x", "1.\vx", "1.\fx", "1.\nx", "1)\xC2\xA0", "(1)\xE2\x80\x83x", "é. x",
+  "1.\0x", "(\0)", "x)\0", "ii. x", "MMXIV) x", "0. x", "000) x"}
+local ebad = 0
+for _, e in ipairs(EDGES) do
+  if not same_marker(e) then
+    ebad = ebad + 1
+    T.ok(false, "list_marker on " .. string.format("%q", e))
+  end
+end
+T.ok(ebad == 0, string.format("list_marker equals its definition on %d edge cases", #EDGES))
+local ALPHABET = {"(", ")", ".", "1", "2", "0", "9", "a", "z", "i", "v", "A", "Z", "I", " ", "\t",
+  "\n", "\r", "\v", "\xC2", "\xB0", "\xBA", "\xA0", "x", "-", ":"}
+local gbad, gfirst = 0, nil
+math.randomseed(20130430)
+for _ = 1, 20000 do
+  local n = math.random(0, 8)
+  local t = {}
+  for k = 1, n do t[k] = ALPHABET[math.random(#ALPHABET)] end
+  local line = table.concat(t)
+  if not same_marker(line) then
+    gbad = gbad + 1
+    gfirst = gfirst or line
+  end
+end
+T.ok(gbad == 0, "list_marker equals its definition on 20,000 generated lines",
+  gfirst and string.format("first difference on %q", gfirst))
+local lchecked, ldiffer = 0, nil
+for path in io.popen("ls examples/*/*.html"):lines() do
+  local f = assert(io.open(path, "rb"))
+  local doc = assert(pqx.parse(f:read("a"), {path = path}))
+  f:close()
+  for _, n in ipairs(doc:select("p, td, li, div")) do
+    for _, line in ipairs(text.lines(n:text())) do
+      lchecked = lchecked + 1
+      if not same_marker(line) and not ldiffer then ldiffer = {path, line} end
+    end
+  end
+  doc:close()
+end
+T.ok(lchecked > 1000 and not ldiffer,
+  string.format("list_marker equals its definition on %d lines of the example pages", lchecked),
+  ldiffer and string.format("%s: %q", ldiffer[1], ldiffer[2]))
+
 os.exit(T.failed == 0 and 0 or 1, true) -- close the state: valgrind sees no leak
