@@ -46,6 +46,10 @@ typedef struct pqx_page_info {
 	const struct pqx_page_origin *origin; /* NULL, or where the bytes came from */
 } pqx_page_info;
 
+/* The type of the JSON text s as SQLite's json_valid reads it: '{', '[', '"', 't'
+ * (true or false), 'n' (null) or '0' (a number); 0 when it is not valid JSON. */
+int pqx_json_check(const char *s, size_t len);
+
 /* Opens or creates the database, applies migrations. NULL + err on failure. */
 pqx_store *pqx_store_open(const char *path, char *err, size_t errlen);
 void pqx_store_close(pqx_store *st);

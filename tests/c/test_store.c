@@ -1792,6 +1792,92 @@ static void test_runs(void)
 	free(v2);
 }
 
+/* pqx_json_check against SQLite's own json_valid and json_type: fixed cases, then
+ * texts generated from JSON pieces, mutated and cut (seeded, so a failure repeats). */
+static int sqlite_json_type(sqlite3 *db, const char *s, size_t n)
+{
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2(db, "SELECT CASE WHEN json_valid(?1) THEN json_type(?1) END", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(q, 1, s, (int)n, SQLITE_STATIC);
+	int t = -1;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		const char *ty = (const char *)sqlite3_column_text(q, 0);
+		t = !ty ? 0 : !strcmp(ty, "object") ? '{' : !strcmp(ty, "array") ? '[' : !strcmp(ty, "text") ? '"' :
+		    !strcmp(ty, "true") || !strcmp(ty, "false") ? 't' : !strcmp(ty, "null") ? 'n' : '0';
+	}
+	sqlite3_finalize(q);
+	return t;
+}
+
+static void test_json_check(void)
+{
+	sqlite3 *db;
+	sqlite3_open(":memory:", &db);
+	static const char *const fixed[] = {
+		"[]", "{}", " [ ] ", "[1,2]", "[1,]", "[,1]", "{\"a\":1}", "{\"a\":1,}", "{\"a\" 1}", "{1:2}",
+		"{\"a\":}", "\"x\"", "\"\\u00e9\"", "\"\\u00g9\"", "\"\\x\"", "\"\\/\"", "\"a\tb\"", "\"\\", "\"",
+		"0", "-0", "01", "-01", "1.", "1.5", ".5", "-.5", "1e5", "1E+5", "1e-5", "1e", "1.e5", "-", "--1",
+		"true", "false", "null", "truex", "nul", "[true,false,null]", "[truefalse]", "\f[]", "[]\v",
+		"[1] [2]", "", " ", "[\"\xc3\xa9\"]", "[\"\xff\"]", "\xef\xbb\xbf[]", "{\"a\":{\"b\":[{}]}}",
+		"[[[[]]]]", "[[[[]]]", "[]]", "{\"a\":1}}", "[\"a\"\"b\"]", "[1 2]", "{\"a\":1 \"b\":2}",
+		"\"\\ud800\"", "[-1.5e+10,0.0,-0e0]", "[1e400]", "123abc", "[\"\\u12\"]",
+	};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		size_t n = strlen(fixed[i]);
+		int want = sqlite_json_type(db, fixed[i], n), got = pqx_json_check(fixed[i], n);
+		if (want != got) {
+			bad++;
+			printf("#   json_check(%s): %d, json_valid/json_type: %d\n", fixed[i], got, want);
+		}
+	}
+	CHECK(bad == 0, "pqx_json_check agrees with SQLite on fixed cases");
+	/* generated: pieces of JSON glued at random, sometimes one byte changed or cut */
+	static const char *const pieces[] = {"[", "]", "{", "}", ",", ":", "\"a\"", "\"k\":", "1", "-2.5e3",
+		"0", "true", "null", " ", "\n", "\"\\n\"", "\"\\u0041\"", "[]", "{}", "\"x\\\"y\"", "e", ".", "-"};
+	char buf[256];
+	unsigned seed = 20130430;
+	int gbad = 0, valid = 0;
+	for (int k = 0; k < 200000; k++) {
+		size_t n = 0;
+		int np = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
+		for (int j = 0; j < np; j++) {
+			const char *pc = pieces[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof pieces / sizeof pieces[0])];
+			size_t l = strlen(pc);
+			if (n + l >= sizeof buf)
+				break;
+			memcpy(buf + n, pc, l);
+			n += l;
+		}
+		unsigned r = (seed = seed * 1103515245u + 12345u) >> 16;
+		if (n && r % 4 == 0)
+			buf[r / 4 % n] = (char)(r >> 8 & 0x7f);
+		if (n && r % 7 == 0)
+			n = r / 7 % n;
+		for (size_t j = 0; j < n; j++)
+			if (buf[j] == 0)
+				buf[j] = ' ';
+		int want = sqlite_json_type(db, buf, n), got = pqx_json_check(buf, n);
+		valid += want > 0;
+		if (want != got && gbad++ < 5)
+			printf("#   json_check(%.*s): %d, json_valid/json_type: %d\n", (int)n, buf, got, want);
+	}
+	printf("#   %d of 200000 generated texts are valid JSON\n", valid);
+	CHECK(gbad == 0 && valid > 5000, "pqx_json_check agrees with SQLite on 200,000 generated texts");
+	/* nesting: 2000 levels are JSON to both, 2001 to neither */
+	static char deep[2 * 2001 + 1];
+	for (int d = 2000; d <= 2001; d++) {
+		memset(deep, '[', (size_t)d);
+		memset(deep + d, ']', (size_t)d);
+		int want = sqlite_json_type(db, deep, 2 * (size_t)d), got = pqx_json_check(deep, 2 * (size_t)d);
+		CHECK(want == got && got == (d == 2000 ? '[' : 0),
+		      d == 2000 ? "2000 nested arrays are valid" : "2001 nested arrays are not (as in SQLite)");
+	}
+	CHECK(pqx_json_check("[1]\0x", 5) == 0, "a NUL byte is never valid");
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "group", "queries",
@@ -1810,6 +1896,7 @@ int main(void)
 	test_migration();
 	test_migration3();
 	test_runs();
+	test_json_check();
 	/* fresh_db removes a database and its WAL files: clean up after ourselves. */
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		fresh_db(tags[i]);
