@@ -545,8 +545,20 @@ static const char migration5[] =
 	"  PRIMARY KEY (path, script_name)\n"
 	") STRICT;\n";
 
+/* Version 6 drops the json_valid CHECK of the three record columns a stored page writes:
+ * question.record, question_source.record and question_translation.record. Each parsed
+ * the whole record again (about 2M instructions a bench page, the largest single cost of
+ * storing), for text that is valid by construction: a source's record is a piece of the
+ * page's records, which the store checks as JSON first (pqx_json_check), and the others
+ * are that same text or the output of SQLite's JSON functions. Removing a CHECK changes
+ * nothing on disk, so the step edits the tables' definitions in sqlite_schema, the
+ * procedure SQLite documents for it (ALTER TABLE, "other kinds of table schema
+ * changes"), instead of copying the tables (migrate6_checks). */
+static const char migration6[] = "";
+
 struct pqx_store;
 static int migrate_rebuild(struct pqx_store *st, char *err, size_t errlen);
+static int migrate6_checks(struct pqx_store *st, char *err, size_t errlen);
 
 /* All missing steps run in one transaction (see migrate()). A step's C part runs between
  * its sql and its sql_after; migrate_rebuild uses the statements of this pqx, which need
@@ -563,6 +575,7 @@ static const struct migration {
 	{migration3a, migrate_rebuild, migration3b, 1},
 	{migration4, NULL, NULL, 0},
 	{migration5, NULL, NULL, 0},
+	{migration6, migrate6_checks, NULL, 0},
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1138,7 +1151,13 @@ static int jc_hex(char c)
 static const char *jc_scalar(const char *p, const char *e)
 {
 	if (*p == '"') {
+		/* bytes that end a plain run in a string: '"', '\\' and the control characters */
+		static const unsigned char stop[256] = {[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1};
 		for (p++; p < e; p++) {
+			while (p < e && !stop[(unsigned char)*p])
+				p++;
+			if (p >= e)
+				break;
 			unsigned char c = (unsigned char)*p;
 			if (c == '"')
 				return p + 1;
@@ -1715,6 +1734,63 @@ int pqx_store_schema_version(pqx_store *st)
 {
 	int v;
 	return read_version(st, &v) == 0 ? v : -1;
+}
+
+/* Step 6 (see migration6): inside the migration's transaction, each of the three
+ * definitions loses exactly the text "CHECK (json_valid(record))" of its record column;
+ * then the schema cookie goes up by one, so that every connection (this one too) reads
+ * the definitions again. Any other definition than the one pqx wrote fails the step. */
+static int migrate6_checks(pqx_store *st, char *err, size_t errlen)
+{
+	static const char *const tables[] = {"question", "question_source", "question_translation"};
+	sqlite3 *db = st->db;
+	sqlite3_stmt *q = NULL;
+	int cookie = -1, was = 0, rc = -1;
+	if (sqlite3_prepare_v2(db, "PRAGMA schema_version", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		cookie = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (cookie < 0) {
+		set_err(err, errlen, "cannot read the schema cookie: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (sqlite3_db_config(db, SQLITE_DBCONFIG_WRITABLE_SCHEMA, -1, &was) != SQLITE_OK ||
+	    sqlite3_db_config(db, SQLITE_DBCONFIG_WRITABLE_SCHEMA, 1, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "cannot edit the table definitions: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db,
+	                       "UPDATE sqlite_schema SET sql = replace(sql, ' CHECK (json_valid(record))', '')"
+	                       " WHERE type = 'table' AND name = ?1"
+	                       " AND instr(sql, 'record TEXT NOT NULL CHECK (json_valid(record)),') > 0",
+	                       -1, &q, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+		sqlite3_bind_text(q, 1, tables[i], -1, SQLITE_STATIC);
+		int step = sqlite3_step(q);
+		sqlite3_reset(q);
+		if (step != SQLITE_DONE) {
+			set_err(err, errlen, "table %s: %s", tables[i], sqlite3_errmsg(db));
+			goto out;
+		}
+		if (sqlite3_changes(db) != 1) {
+			set_err(err, errlen, "table %s has no column \"record TEXT NOT NULL CHECK "
+			        "(json_valid(record))\" as pqx created it", tables[i]);
+			goto out;
+		}
+	}
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA schema_version = %d", cookie + 1);
+	if (exec_sql(db, pragma, err, errlen, "raising the schema cookie") != 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(q);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_WRITABLE_SCHEMA, was, NULL);
+	return rc;
 }
 
 static int migrate(pqx_store *st, char *err, size_t errlen)

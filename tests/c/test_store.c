@@ -179,6 +179,22 @@ static void test_schema(void)
 	          "child rows cascade");
 	CHECK_INT(db, "SELECT count(*) FROM pragma_table_info('question') WHERE name = 'id' AND pk = 1", 1,
 	          "question keyed by record id");
+	/* version 6: the record columns a page writes are not parsed again by a CHECK */
+	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
+	           " AND sql LIKE '%record TEXT NOT NULL,%' ORDER BY name",
+	           "question\nquestion_source\nquestion_translation\n",
+	           "the record columns of question, question_source and question_translation have no CHECK");
+	CHECK_INT(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'question_revision'"
+	          " AND sql LIKE '%record TEXT NOT NULL CHECK (json_valid(record)),%'", 1,
+	          "question_revision.record keeps its json_valid CHECK");
+	CHECK_INT(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'question'"
+	          " AND sql LIKE '%extra TEXT CHECK (extra IS NULL OR json_valid(extra))%'", 1,
+	          "question.extra keeps its json_valid CHECK");
+	CHECK_ROWS(db, "PRAGMA integrity_check", "ok\n", "integrity_check after the schema edit");
+	/* this connection reads the edited definitions: a record column takes any text */
+	CHECK(sqlite3_exec(db, "SAVEPOINT t6; INSERT INTO question_translation (question_id, lang, original,"
+	                   " record) VALUES ('x:1', 'nl', 1, 'not json'); ROLLBACK TO t6; RELEASE t6",
+	                   NULL, NULL, NULL) == SQLITE_OK, "the store's own connection has dropped the CHECK");
 	long long tables = q_int(db, "SELECT count(*) FROM sqlite_master");
 	pqx_store_close(st);
 
@@ -188,6 +204,25 @@ static void test_schema(void)
 		return;
 	CHECK(pqx_store_schema_version(st) == PQX_STORE_SCHEMA_VERSION, "reopen keeps the version");
 	CHECK_INT(pqx_store_db(st), "SELECT count(*) FROM sqlite_master", tables, "reopen creates nothing twice");
+	/* step 6 refuses a definition it does not know (here: already edited) and leaves
+	 * the file at version 5 */
+	sqlite3_exec(pqx_store_db(st), "PRAGMA user_version = 5", NULL, NULL, NULL);
+	pqx_store_close(st);
+	st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st == NULL && strstr(err, "schema migration to version 6: table question has no column") != NULL,
+	      "step 6 refuses an unknown definition of question");
+	pqx_store_close(st);
+	{
+		sqlite3 *raw;
+		sqlite3_open(dbpath, &raw);
+		CHECK_INT(raw, "PRAGMA user_version", 5, "the refused step leaves version 5");
+		sqlite3_exec(raw, "PRAGMA user_version = 6", NULL, NULL, NULL);
+		sqlite3_close(raw);
+	}
+	st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st != NULL, "store reopens at version 6");
+	if (!st)
+		return;
 	sqlite3_exec(pqx_store_db(st), "PRAGMA user_version = 99", NULL, NULL, NULL);
 	pqx_store_close(st);
 	st = pqx_store_open(dbpath, err, sizeof err);
