@@ -1135,7 +1135,8 @@ enum { OUT_UNCHANGED, OUT_CHANGED, OUT_NEW_SOURCE };
  * equal on generated texts. */
 #define JSON_CHECK_DEPTH 2000
 
-static const char *jc_ws(const char *p, const char *e)
+/* JSON white space: space, tab, LF, CR (also used by the record scanner below) */
+static const char *js_ws(const char *p, const char *e)
 {
 	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;
@@ -1217,7 +1218,7 @@ static const char *jc_scalar(const char *p, const char *e)
 
 int pqx_json_check(const char *s, size_t len)
 {
-	const char *p = jc_ws(s, s + len), *e = s + len;
+	const char *p = js_ws(s, s + len), *e = s + len;
 	if (p >= e)
 		return 0;
 	int top = *p == '{' || *p == '[' ? *p : *p == '"' ? '"' : *p == 't' || *p == 'f' ? 't' :
@@ -1233,7 +1234,7 @@ int pqx_json_check(const char *s, size_t len)
 			if (depth == JSON_CHECK_DEPTH)
 				return 0;
 			stack[depth++] = *p;
-			p = jc_ws(p + 1, e);
+			p = js_ws(p + 1, e);
 			if (p < e && *p == (stack[depth - 1] == '{' ? '}' : ']')) {
 				depth--;
 				p++;
@@ -1247,20 +1248,20 @@ int pqx_json_check(const char *s, size_t len)
 		if (!p)
 			return 0;
 	after_value:
-		p = jc_ws(p, e);
+		p = js_ws(p, e);
 		if (depth == 0)
 			return p == e ? top : 0;
 		if (p < e && *p == ',') {
-			p = jc_ws(p + 1, e);
+			p = js_ws(p + 1, e);
 			if (stack[depth - 1] == '[')
 				continue;
 		key:
 			if (p >= e || *p != '"' || !(p = jc_scalar(p, e)))
 				return 0;
-			p = jc_ws(p, e);
+			p = js_ws(p, e);
 			if (p >= e || *p != ':')
 				return 0;
-			p = jc_ws(p + 1, e);
+			p = js_ws(p + 1, e);
 			continue;
 		}
 		if (p < e && *p == (stack[depth - 1] == '{' ? '}' : ']')) {
@@ -1306,12 +1307,6 @@ typedef struct rview {
 	int ok;                   /* the text is an object the scanner could read */
 } rview;
 
-static const char *js_ws(const char *p, const char *e)
-{
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
 
 /* The end of the value starting at p. */
 static const char *js_skip(const char *p, const char *e)
