@@ -1307,7 +1307,6 @@ typedef struct rview {
 	int ok;                   /* the text is an object the scanner could read */
 } rview;
 
-
 /* The end of the value starting at p. */
 static const char *js_skip(const char *p, const char *e)
 {
