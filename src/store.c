@@ -602,6 +602,7 @@ enum {
 	S_RECS_EACH,
 	S_REC_HEAD,
 	S_SRC_IDENT,
+	S_SRC_AS_OF,
 	S_SRC_CURRENT,
 	S_SRC_KNOWN_OLD,
 	S_SRC_TOUCH,
@@ -768,7 +769,9 @@ static const char *const stmt_sql[S_COUNT] = {
 		"SELECT json_extract(:x_schema, '$'), json_type(:x_id), json_extract(:x_id, '$'),"
 		" json_extract(:x_question, '$.body')",
 	[S_SRC_IDENT] =
-		"SELECT " XSRC_KIND ", " XSRC_NAME ", " XSRC_VIEW ", " XSRC_LANG ", " XSRC_AS_OF,
+		"SELECT " XSRC_KIND ", " XSRC_NAME ", " XSRC_VIEW ", " XSRC_LANG,
+	/* as_of when src_as_of cannot tell it */
+	[S_SRC_AS_OF] = "SELECT " XSRC_AS_OF,
 	/* newer: the incoming as-of date is the same or later (no date is earliest). */
 	[S_SRC_CURRENT] =
 		"SELECT record_sha256, CASE WHEN :asof IS NULL THEN as_of IS NULL"
@@ -2414,6 +2417,72 @@ static const char *arr_after(const char *qe, const char *e)
 	return q < e && *q == ',' ? js_ws(q + 1, e) : e;
 }
 
+/* The as-of date of a source (XSRC_AS_OF) without SQLite parsing the record's dates,
+ * events, answers and documents again: the greatest of the dates' values and of the
+ * elements' "date" members. Only JSON strings without escapes and nulls are taken, since
+ * for those max() in SQL compares the same bytes (BINARY collation: memcmp, then length);
+ * 1 when anything else is met (a number, an escape, an element that is not an object),
+ * and the caller asks SQLite. 0 with *best NULL when the record names no date. */
+static int asof_take(const char *v, int n, const char **best, int *bn)
+{
+	if (n == 4 && memcmp(v, "null", 4) == 0)
+		return 0;
+	if (n < 2 || v[0] != '"' || v[n - 1] != '"' || memchr(v + 1, '\\', (size_t)n - 2))
+		return 1;
+	const char *s = v + 1;
+	int sn = n - 2;
+	if (!*best) {
+		*best = s;
+		*bn = sn;
+		return 0;
+	}
+	int c = memcmp(s, *best, (size_t)(sn < *bn ? sn : *bn));
+	if (c > 0 || (c == 0 && sn > *bn)) {
+		*best = s;
+		*bn = sn;
+	}
+	return 0;
+}
+
+static int src_as_of(const rview *rv, const char **best, int *bn)
+{
+	*best = NULL;
+	*bn = 0;
+	mpart m[MERGE_MAX];
+	const char *v = rv->v[X_DATES];
+	int vn = rv->n[X_DATES];
+	if (v && !(vn == 4 && memcmp(v, "null", 4) == 0)) {
+		int mn = members(v, v + vn, m, MERGE_MAX);
+		if (mn < 0)
+			return 1;
+		for (int i = 0; i < mn; i++)
+			if (asof_take(m[i].v, m[i].vn, best, bn))
+				return 1;
+	}
+	static const int lists[] = {X_EVENTS, X_ANSWERS, X_DOCUMENTS};
+	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+		v = rv->v[lists[l]];
+		vn = rv->n[lists[l]];
+		if (!v || (vn == 4 && memcmp(v, "null", 4) == 0))
+			continue;
+		if (*v != '[')
+			return 1;
+		const char *e = v + vn;
+		for (const char *q = js_ws(v + 1, e), *qe; q < e && *q != ']'; q = arr_after(qe, e)) {
+			qe = js_skip(q, e);
+			int mn = *q == '{' ? members(q, qe, m, MERGE_MAX) : -1;
+			if (mn < 0)
+				return 1;
+			const char *d;
+			int dn;
+			member_of(m, mn, "date", &d, &dn);
+			if (d && asof_take(d, dn, best, bn))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* A text field (heading, text, intro, body): a string or null, as the answer text needs. */
 static int text_ok(const char *v, int n)
 {
@@ -3401,9 +3470,24 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 	int has_view = sqlite3_column_type(si, 2) != SQLITE_NULL;
 	add_text(&view, sqlite3_column_text(si, 2));
 	add_text(&lang, sqlite3_column_text(si, 3));
-	int has_asof = sqlite3_column_type(si, 4) != SQLITE_NULL;
-	add_text(&asof, sqlite3_column_text(si, 4));
 	sqlite3_reset(si);
+	const char *ad;
+	int adn, has_asof;
+	if (src_as_of(&rv_rec, &ad, &adn) == 0) {
+		has_asof = ad != NULL;
+		if (ad)
+			pqx_buf_add(&asof, ad, (size_t)adn);
+	} else {
+		sqlite3_stmt *sa = stmt(st, S_SRC_AS_OF, &b);
+		if (!sa || sqlite3_step(sa) != SQLITE_ROW) {
+			if (sa)
+				sqlite3_reset(sa);
+			REC_DBFAIL("dating its source");
+		}
+		has_asof = sqlite3_column_type(sa, 0) != SQLITE_NULL;
+		add_text(&asof, sqlite3_column_text(sa, 0));
+		sqlite3_reset(sa);
+	}
 	b.kind = pqx_buf_cstr(&kind);
 	b.src = pqx_buf_cstr(&src);
 	b.view = has_view ? pqx_buf_cstr(&view) : NULL;

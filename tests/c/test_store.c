@@ -1913,10 +1913,77 @@ static void test_json_check(void)
 	sqlite3_close(db);
 }
 
+/* question_source.as_of, which store_record works out in C where it can, against the
+ * definition in SQL (docs/schema.md: the latest date the record mentions) over the stored
+ * record, for dates of every shape a record may hold. */
+static void test_as_of(void)
+{
+	fresh_db("asof");
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	if (!st) {
+		CHECK(0, "open for as_of");
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	static const char *const shapes[] = {
+		"",
+		"\"dates\":{}",
+		"\"dates\":null",
+		"\"dates\":{\"asked\":\"2020-01-01\"}",
+		"\"dates\":{\"asked\":\"2020-01-01\",\"answered\":\"2020-03-01\"}",
+		"\"dates\":{\"asked\":\"2020-01-01\",\"answered\":null}",
+		"\"dates\":{\"asked\":\"2020-01-01\",\"asked\":\"2021-01-01\"}",
+		"\"dates\":{\"asked\":\"2020-01-01\",\"answered\":\"2020-01-01x\"}",
+		"\"dates\":{\"asked\":\"2020-01-01\",\"answered\":\"2020-01\"}",
+		"\"dates\":{\"asked\":\"2020-01-01\",\"answered\":\"\\u0032021-01-01\"}",
+		"\"dates\":{\"asked\":\"\\u00e9\",\"answered\":\"\xc3\xa9\"}",
+		"\"dates\":{\"asked\":\"2020-01-01\",\"answered\":\"\"}",
+		"\"dates\":{\"asked\":\"2020-01-01\"},\"events\":[{\"date\":\"2020-05-05\",\"what\":\"x\"}]",
+		"\"dates\":{\"asked\":\"2020-01-01\"},\"events\":[{\"what\":\"x\"},{\"date\":null}]",
+		"\"dates\":{\"asked\":\"2020-01-01\"},\"events\":[]",
+		"\"dates\":{\"asked\":\"2020-01-01\"},\"events\":null",
+		"\"dates\":{\"asked\":\"2020-01-01\"},\"events\":[{\"date\":\"2019-01-01\",\"date\":\"2022-01-01\"}]",
+		"\"dates\":{\"asked\":\"2020-01-01\"},\"answers\":[{\"date\":\"2020-02-02\",\"body\":\"b\"},"
+		"{\"date\":\"2020-04-04\",\"body\":\"c\"}]",
+		"\"dates\":{\"asked\":\"2020-01-01\"},\"documents\":[{\"number\":\"5-1\",\"kind\":\"other\",\"date\":\"2023-01-01\"}]",
+		"\"dates\":{\"asked\":\"2020-01-01\"},\"answers\":[{\"body\":\"b\"}],\"documents\":[{\"number\":\"5-1\",\"kind\":\"answer\"}]",
+		"\"events\":[{\"date\":\"2020-05-05\"}],\"answers\":[{\"date\":\"2020-06-06\",\"body\":\"b\"}],"
+		"\"documents\":[{\"date\":\"2020-04-04\",\"kind\":\"question\",\"number\":\"9\"}],\"dates\":{\"due\":\"2020-05-06\"}",
+	};
+	int stored = 0;
+	for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+		char rec[1024];
+		snprintf(rec, sizeof rec, "[{%s%s\"id\":\"x:%zu\",\"number\":\"%zu\",\"parliament\":\"x\","
+		         "\"schema\":\"pqx.question/1\",\"status\":\"unanswered\",\"type\":\"written\"}]",
+		         shapes[i], *shapes[i] ? "," : "", i, i);
+		char path[32], sha[8];
+		snprintf(path, sizeof path, "asof%zu.html", i);
+		snprintf(sha, sizeof sha, "a%zu", i);
+		pqx_buf w = PQX_BUF_INIT;
+		if (store(st, 0, path, sha, rec, &w) == 0)
+			stored++;
+		else
+			printf("#   refused: %s\n", rec);
+		pqx_buf_free(&w);
+	}
+	CHECK_INT(db, "SELECT count(*) FROM question_source", stored, "every as_of record stored");
+	CHECK(stored >= 18, "most as_of shapes are records the store takes");
+	CHECK_INT(db, "SELECT count(*) FROM question_source WHERE as_of IS NOT"
+	          " (SELECT max(d) FROM (SELECT value AS d FROM json_each(record, '$.dates')"
+	          " UNION ALL SELECT json_extract(value, '$.date') FROM json_each(record, '$.events')"
+	          " UNION ALL SELECT json_extract(value, '$.date') FROM json_each(record, '$.answers')"
+	          " UNION ALL SELECT json_extract(value, '$.date') FROM json_each(record, '$.documents')))",
+	          0, "as_of is the latest date the record mentions, for every shape");
+	CHECK_ROWS(db, "SELECT as_of FROM question_source WHERE question_id IN ('x:0', 'x:4', 'x:6', 'x:9', 'x:20')"
+	           " ORDER BY question_id",
+	           "NULL\n2020-06-06\n2020-03-01\n2021-01-01\n2021-01-01\n", "as_of of a few records");
+	pqx_store_close(st);
+}
+
 int main(void)
 {
 	static const char *const tags[] = {"schema", "full", "rev", "unknown", "errors", "group", "queries",
-	                                   "migrate", "fresh3", "migrate3", "runs", "runs-b", "runs-m"};
+	                                   "migrate", "fresh3", "migrate3", "runs", "runs-b", "runs-m", "asof"};
 	test_schema();
 	test_full();
 	test_revisions();
@@ -1932,6 +1999,7 @@ int main(void)
 	test_migration3();
 	test_runs();
 	test_json_check();
+	test_as_of();
 	/* fresh_db removes a database and its WAL files: clean up after ourselves. */
 	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++)
 		fresh_db(tags[i]);
