@@ -1877,8 +1877,28 @@ fail_fk:
 	return -1;
 }
 
+/* Each page is a savepoint, and SQLite keeps the original of every database page the
+ * savepoint changes in a statement journal, which it writes to a temporary file past
+ * 64 KiB. A Senate page changes some 370 KB of pages that already exist (b-tree and FTS
+ * pages), so the default put as many bytes in temporary files as in the WAL. Kept in
+ * memory up to STMT_SPILL; a page changing more still spills, with the same outcome.
+ * sqlite3_config only takes effect before SQLite is initialised (the first open). */
+#define STMT_SPILL (4 << 20)
+
+static void store_config(void)
+{
+	static int done;
+	if (!done) {
+		done = 1;
+		/* SQLITE_MISUSE when already initialised (a test that opened a database first):
+		 * then the journal spills at the default size, which is slower, not less safe */
+		(void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_SPILL);
+	}
+}
+
 pqx_store *pqx_store_open(const char *path, char *err, size_t errlen)
 {
+	store_config();
 	pqx_store *st = calloc(1, sizeof *st);
 	if (!st) {
 		set_err(err, errlen, "out of memory");
