@@ -1146,6 +1146,12 @@ static const char *js_ws(const char *p, const char *e)
 	return p;
 }
 
+/* The value at [v, v+n) is JSON null (a span the record scanner found). */
+static int js_null(const char *v, int n)
+{
+	return n == 4 && memcmp(v, "null", 4) == 0;
+}
+
 static int jc_hex(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -2146,7 +2152,7 @@ static int merge_one(const char *rec, size_t len, const char *lead, pqx_buf *out
 		}
 		if (is_key(&t, "source") || is_key(&t, "page_lang"))
 			continue;
-		if (t.vn == 4 && memcmp(t.v, "null", 4) == 0) {
+		if (js_null(t.v, t.vn)) {
 			if (is_known(&t))
 				continue;
 		} else if ((is_key(&t, "dates") || is_key(&t, "extra")) && *t.v == '{') {
@@ -2219,7 +2225,7 @@ static int merge_one(const char *rec, size_t len, const char *lead, pqx_buf *out
 			if (sn < 0)
 				goto out;
 			for (int j = 0; j < sn; j++) {
-				if (sub[j].vn == 4 && memcmp(sub[j].v, "null", 4) == 0)
+				if (js_null(sub[j].v, sub[j].vn))
 					continue;
 				if (!verbatim(sub[j].v, sub[j].vn))
 					goto out;
@@ -2321,7 +2327,7 @@ enum { JV_NULL, JV_TEXT, JV_INT, JV_OTHER };
  * in *iv) or JV_OTHER (the SQL must take it). */
 static int jv_read(const char *v, int n, pqx_buf *out, int64_t *iv)
 {
-	if (!v || n <= 0 || (n == 4 && memcmp(v, "null", 4) == 0))
+	if (!v || n <= 0 || js_null(v, n))
 		return JV_NULL;
 	if (*v == '"') {
 		if (n < 2 || v[n - 1] != '"')
@@ -2445,7 +2451,7 @@ static const char *arr_after(const char *qe, const char *e)
  * and the caller asks SQLite. 0 with *best NULL when the record names no date. */
 static int asof_take(const char *v, int n, const char **best, int *bn)
 {
-	if (n == 4 && memcmp(v, "null", 4) == 0)
+	if (js_null(v, n))
 		return 0;
 	if (n < 2 || v[0] != '"' || v[n - 1] != '"' || memchr(v + 1, '\\', (size_t)n - 2))
 		return 1;
@@ -2471,7 +2477,7 @@ static int src_as_of(const rview *rv, const char **best, int *bn)
 	mpart m[MERGE_MAX];
 	const char *v = rv->v[X_DATES];
 	int vn = rv->n[X_DATES];
-	if (v && !(vn == 4 && memcmp(v, "null", 4) == 0)) {
+	if (v && !js_null(v, vn)) {
 		int mn = members(v, v + vn, m, MERGE_MAX);
 		if (mn < 0)
 			return 1;
@@ -2483,7 +2489,7 @@ static int src_as_of(const rview *rv, const char **best, int *bn)
 	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
 		v = rv->v[lists[l]];
 		vn = rv->n[lists[l]];
-		if (!v || (vn == 4 && memcmp(v, "null", 4) == 0))
+		if (!v || js_null(v, vn))
 			continue;
 		if (*v != '[')
 			return 1;
