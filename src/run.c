@@ -2233,8 +2233,7 @@ int pqx_cmd_run(int argc, char **argv)
 	 * again, page after page, and each new page of memory was a fault (about 57 per
 	 * page of the benchmark with --db, on the supervisor's serial path). Blocks up to
 	 * 4 MB now come from the heap, which keeps up to 8 MB free at its top; peak RSS is
-	 * unchanged (freed memory is reused, not added to). The store's statement journal
-	 * (STMT_SPILL in store.c, one block per savepoint) is sized to stay below this. */
+	 * unchanged (freed memory is reused, not added to). */
 	mallopt(M_MMAP_THRESHOLD, 4 << 20);
 	mallopt(M_TRIM_THRESHOLD, 8 << 20);
 	mallopt(M_TOP_PAD, 1 << 20);

@@ -1886,15 +1886,16 @@ fail_fk:
 /* Each page is a savepoint, and SQLite keeps the original of every database page the
  * savepoint changes in a statement journal, which it writes to a temporary file past
  * 64 KiB. A Senate page changes some 370 KB of pages that already exist (b-tree and FTS
- * pages), so the default put as many bytes in temporary files as in the WAL. Kept in
- * memory up to STMT_SPILL; a page changing more still spills, with the same outcome.
- * SQLite allocates that journal as one block of STMT_SPILL bytes each time a savepoint
- * opens it, so the size must stay below the heap's mmap threshold (4 MB, set by `pqx
- * run`): at 4 MB every page mapped and unmapped the block three times, about 110 page
- * faults per page on the supervisor's serial path. At 2 MB it comes from the heap and
- * is reused; no example page and no benchmark page comes near it.
+ * pages), so the default put as many bytes in temporary files as in the WAL. The journal
+ * now always stays in memory (-1), in SQLite's small blocks, freed when the page ends;
+ * it holds the pages one stored page changes, so its size follows the page, not the
+ * database. A positive threshold is not safe with this SQLite (3.40): it makes the
+ * in-memory journal one block of that size, and when a journal outgrows it and is moved
+ * to a file, the page fails with "database or disk is full" (every page did with 256
+ * KiB; at 4 MiB a page changing more than that would have; tests/c/test_store.c stores
+ * such a page). A block of 4 MiB was also mapped and unmapped three times a page.
  * sqlite3_config only takes effect before SQLite is initialised (the first open). */
-#define STMT_SPILL (2 << 20)
+#define STMT_SPILL (-1)
 
 static void store_config(void)
 {
