@@ -556,6 +556,56 @@ static const char migration5[] =
  * changes"), instead of copying the tables (migrate6_checks). */
 static const char migration6[] = "";
 
+/* The translation columns of version 7, and the view that shows them as before. */
+#define TRANSLATION_VIEW_V7 \
+	"CREATE VIEW question_translation AS\n" \
+	"  SELECT t.question_id, t.lang, t.original,\n" \
+	"    iif(t.follows, q.title, t.title) AS title,\n" \
+	"    iif(t.follows, q.question_text, t.question_text) AS question_text,\n" \
+	"    iif(t.follows, q.answer_text, t.answer_text) AS answer_text,\n" \
+	"    t.keywords,\n" \
+	"    iif(t.follows, q.record, t.record) AS record,\n" \
+	"    iif(t.follows, q.summary, t.summary) AS summary\n" \
+	"  FROM question_translation_row t JOIN question q ON q.id = t.question_id;\n"
+
+/* Version 7 stores a translation that is the question itself only once. A translation
+ * whose merged record is the question's (always so for a question in one language: the
+ * same sources, the same lead language) has the question's title, summary and texts
+ * too, all made from that record, and version 6 stored the five a second time: about a
+ * quarter of a Senate database. The rows
+ * are now in question_translation_row, where follows = 1 means "these five columns are
+ * the question's" (and they are NULL); question_translation is a view that gives the
+ * same columns, in the same order, with the same values as the table of version 6.
+ * Only keywords are always kept: the question's list is the union of its languages',
+ * each label once, and a translation's is its record's own list. The step copies the
+ * rows, marking those whose five columns equal the question's. */
+static const char migration7[] =
+	"CREATE TABLE question_translation_row (\n"
+	"  question_id TEXT NOT NULL REFERENCES question(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
+	"  lang TEXT NOT NULL,\n"
+	"  original INTEGER NOT NULL,\n"
+	"  follows INTEGER NOT NULL CHECK (follows IN (0, 1)),\n"
+	"  title TEXT,\n"
+	"  question_text TEXT,\n"
+	"  answer_text TEXT,\n"
+	"  keywords TEXT,\n"
+	"  record TEXT,\n"
+	"  summary TEXT,\n"
+	"  PRIMARY KEY (question_id, lang),\n"
+	"  CHECK ((follows = 1) = (record IS NULL)),\n"
+	"  CHECK (follows = 0 OR coalesce(title, question_text, answer_text, summary) IS NULL)\n"
+	") STRICT;\n"
+	"INSERT INTO question_translation_row (question_id, lang, original, follows, title, question_text,\n"
+	"  answer_text, keywords, record, summary)\n"
+	"  SELECT question_id, lang, original, f, iif(f, NULL, title), iif(f, NULL, question_text),\n"
+	"    iif(f, NULL, answer_text), keywords, iif(f, NULL, record), iif(f, NULL, summary)\n"
+	"  FROM (SELECT t.*, coalesce(t.record = q.record AND t.title IS q.title\n"
+	"      AND t.question_text IS q.question_text AND t.answer_text IS q.answer_text\n"
+	"      AND t.summary IS q.summary, 0) AS f\n"
+	"    FROM question_translation t LEFT JOIN question q ON q.id = t.question_id);\n"
+	"DROP TABLE question_translation;\n"
+	TRANSLATION_VIEW_V7;
+
 struct pqx_store;
 static int migrate_rebuild(struct pqx_store *st, char *err, size_t errlen);
 static int migrate6_checks(struct pqx_store *st, char *err, size_t errlen);
@@ -563,7 +613,8 @@ static int migrate6_checks(struct pqx_store *st, char *err, size_t errlen);
 /* All missing steps run in one transaction (see migrate()). A step's C part runs between
  * its sql and its sql_after; migrate_rebuild uses the statements of this pqx, which need
  * the newest schema, so when several missing steps rebuild the questions only the last
- * one does (an earlier step's rebuild would be undone by the later one anyway). */
+ * one does (an earlier step's rebuild would be undone by the later one anyway), and it
+ * runs, with its step's sql_after, after the sql of every later step. */
 static const struct migration {
 	const char *sql;
 	int (*then)(struct pqx_store *st, char *err, size_t errlen);  /* C part, same transaction */
@@ -576,6 +627,7 @@ static const struct migration {
 	{migration4, NULL, NULL, 0},
 	{migration5, NULL, NULL, 0},
 	{migration6, migrate6_checks, NULL, 0},
+	{migration7, NULL, NULL, 0},
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -851,13 +903,15 @@ static const char *const stmt_sql[S_COUNT] = {
 		" FROM question_conflict WHERE question_id = :id"
 		" AND ((kind = :kind AND source = :src) OR (chosen_kind = :kind AND chosen_source = :src))"
 		" ORDER BY position",
-	[S_DEL_TRANSLATION] = "DELETE FROM question_translation WHERE question_id = :id",
+	[S_DEL_TRANSLATION] = "DELETE FROM question_translation_row WHERE question_id = :id",
 	[S_DEL_CONFLICT] = "DELETE FROM question_conflict WHERE question_id = :id",
 	[S_TRANSLATION_ADD] =
-		"INSERT INTO question_translation (question_id, lang, original, title, question_text,"
-		" answer_text, keywords, record, summary)"
-		" VALUES (:id, :lang, :lang IS :orig, json_extract(:x_title, '$'), :qtext, :atext, :kw, :r,"
-		"  json_extract(:x_summary, '$'))",
+		"INSERT INTO question_translation_row (question_id, lang, original, follows, title,"
+		" question_text, answer_text, keywords, record, summary)"
+		" SELECT :id, :lang, :lang IS :orig, f, iif(f, NULL, json_extract(:x_title, '$')),"
+		"  iif(f, NULL, :qtext), iif(f, NULL, :atext), :kw, iif(f, NULL, :r),"
+		"  iif(f, NULL, json_extract(:x_summary, '$'))"
+		" FROM (SELECT :follows IS NOT NULL AS f)",
 	/* The keywords of every language, lead language first, each label/scheme/lang once,
 	 * as {"keywords": [...]} so the keyword statements read them as from a record. */
 	[S_KW_ALL] =
@@ -866,7 +920,8 @@ static const char *const stmt_sql[S_COUNT] = {
 		"  row_number() OVER (PARTITION BY json_extract(j.value, '$.label'),"
 		"   coalesce(json_extract(j.value, '$.scheme'), ''), coalesce(json_extract(j.value, '$.lang'), '')"
 		"   ORDER BY t.lang IS NOT :lead, t.lang, j.key) AS n"
-		"  FROM question_translation t, json_each(t.record, '$.keywords') j WHERE t.question_id = :id)"
+		"  FROM question_translation_row t, json_each(coalesce(t.record, :r), '$.keywords') j"
+		"  WHERE t.question_id = :id)"
 		" WHERE n = 1 ORDER BY o1, o2, o3)",
 	[S_KW_TEXT] =
 		"SELECT group_concat(l, char(10)) FROM (SELECT json_extract(value, '$.label') AS l"
@@ -1407,6 +1462,7 @@ typedef struct bindings {
 	const char *now, *r, *a, *j, *w, *id, *sha, *qtext, *atext, *extra, *msg;
 	const char *path, *enc, *encsrc, *status, *error, *name, *version, *pqx, *options;
 	const char *kind, *src, *view, *lang, *asof, *orig, *lead, *kw, *tr, *ldonly;
+	const char *follows;   /* non-NULL: the translation is the question's merge (S_TRANSLATION_ADD) */
 	const char *url, *fetched, *archive;
 	int64_t page, run, bytes, ok, failed, pos;
 	int64_t roff, rinner;  /* record offsets; < 0 binds NULL */
@@ -1465,7 +1521,7 @@ static const struct { const char *name; size_t off; } text_params[] = {
 	TEXT_PARAM(msg), TEXT_PARAM(path), TEXT_PARAM(enc), TEXT_PARAM(encsrc), TEXT_PARAM(status),
 	TEXT_PARAM(error), TEXT_PARAM(name), TEXT_PARAM(version), TEXT_PARAM(pqx), TEXT_PARAM(options),
 	TEXT_PARAM(kind), TEXT_PARAM(src), TEXT_PARAM(view), TEXT_PARAM(lang), TEXT_PARAM(asof),
-	TEXT_PARAM(orig), TEXT_PARAM(lead), TEXT_PARAM(kw), TEXT_PARAM(tr), TEXT_PARAM(ldonly),
+	TEXT_PARAM(orig), TEXT_PARAM(lead), TEXT_PARAM(kw), TEXT_PARAM(tr), TEXT_PARAM(ldonly), TEXT_PARAM(follows),
 	TEXT_PARAM(url), TEXT_PARAM(fetched), TEXT_PARAM(archive),
 };
 #undef TEXT_PARAM
@@ -1839,12 +1895,20 @@ static int migrate(pqx_store *st, char *err, size_t errlen)
 	for (int i = from; i < NMIGRATIONS; i++)
 		if (migrations[i].then == migrate_rebuild)
 			last_rebuild = i;
-	for (int i = from; i < NMIGRATIONS; i++) {
-		const struct migration *m = &migrations[i];
-		snprintf(what, sizeof what, "schema migration to version %d", i + 1);
-		if (exec_sql(st->db, m->sql, err, errlen, what) != 0)
+	/* The one rebuild and the part of its step that follows it run after every other
+	 * step's SQL: the rebuild stores with this pqx's statements, which need the newest
+	 * tables (version 7's translation rows, say), and no later step depends on it. */
+	for (int i = from; i <= NMIGRATIONS; i++) {
+		int k = i < NMIGRATIONS ? i : last_rebuild;
+		if (k < 0)
+			break;
+		const struct migration *m = &migrations[k];
+		snprintf(what, sizeof what, "schema migration to version %d", k + 1);
+		if (i < NMIGRATIONS && exec_sql(st->db, m->sql, err, errlen, what) != 0)
 			goto fail;
-		if (m->then && (m->then != migrate_rebuild || i == last_rebuild)) {
+		if (i < NMIGRATIONS && k == last_rebuild)
+			continue;
+		if (m->then && (m->then != migrate_rebuild || k == last_rebuild)) {
 			msg[0] = '\0';
 			if (m->then(st, msg, sizeof msg) != 0) {
 				set_err(err, errlen, "%s: %s", what, msg);
@@ -3278,6 +3342,10 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 		lb.qtext = qtext.len ? qtext.s : NULL;
 		lb.atext = atext.len ? atext.s : NULL;
 		lb.kw = kw.len ? kw.s : NULL;
+		/* The same merge as the question's (always so for the lead language alone): its
+		 * title, summary and texts are the question's too, all made from that record. */
+		lb.follows = one.len == merged.len && !one.oom && !merged.oom &&
+		             memcmp(pqx_buf_cstr(&one), pqx_buf_cstr(&merged), one.len) == 0 ? "1" : NULL;
 		if (exec_stmt(st, S_TRANSLATION_ADD, &lb) != 0) {
 			LOOP_FAIL();
 		}

@@ -165,7 +165,7 @@ static void test_schema(void)
 	           " ORDER BY name",
 	           "answer\nanswer_item\nanswer_section\nattachment\ndocument\nevent\nkeyword\norganisation\npage\npage_check\npage_warning\n"
 	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_conflict\n"
-	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source\nquestion_translation\n"
+	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source\nquestion_translation_row\n"
 	           "related\nrun\nrun_stat\n", "all tables exist");
 	CHECK_INT(db, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
 	          " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'question_fts%' AND strict = 0", 0,
@@ -182,8 +182,16 @@ static void test_schema(void)
 	/* version 6: the record columns a page writes are not parsed again by a CHECK */
 	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
 	           " AND sql LIKE '%record TEXT NOT NULL,%' ORDER BY name",
-	           "question\nquestion_source\nquestion_translation\n",
-	           "the record columns of question, question_source and question_translation have no CHECK");
+	           "question\nquestion_source\n",
+	           "the record columns of question and question_source have no CHECK");
+	/* version 7: translation rows, and the view that shows them as version 6's table */
+	CHECK_INT(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'question_translation_row'"
+	          " AND sql LIKE '%record TEXT,%'", 1, "question_translation_row.record has no CHECK and may be NULL");
+	CHECK_ROWS(db, "SELECT type FROM sqlite_master WHERE name = 'question_translation'", "view\n",
+	           "question_translation is a view");
+	CHECK_ROWS(db, "SELECT group_concat(name, ' ') FROM pragma_table_info('question_translation')",
+	           "question_id lang original title question_text answer_text keywords record summary\n",
+	           "the view has version 6's columns in their order");
 	CHECK_INT(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'question_revision'"
 	          " AND sql LIKE '%record TEXT NOT NULL CHECK (json_valid(record)),%'", 1,
 	          "question_revision.record keeps its json_valid CHECK");
@@ -192,8 +200,8 @@ static void test_schema(void)
 	          "question.extra keeps its json_valid CHECK");
 	CHECK_ROWS(db, "PRAGMA integrity_check", "ok\n", "integrity_check after the schema edit");
 	/* this connection reads the edited definitions: a record column takes any text */
-	CHECK(sqlite3_exec(db, "SAVEPOINT t6; INSERT INTO question_translation (question_id, lang, original,"
-	                   " record) VALUES ('x:1', 'nl', 1, 'not json'); ROLLBACK TO t6; RELEASE t6",
+	CHECK(sqlite3_exec(db, "SAVEPOINT t6; INSERT INTO question_translation_row (question_id, lang, original,"
+	                   " follows, record) VALUES ('x:1', 'nl', 1, 0, 'not json'); ROLLBACK TO t6; RELEASE t6",
 	                   NULL, NULL, NULL) == SQLITE_OK, "the store's own connection has dropped the CHECK");
 	long long tables = q_int(db, "SELECT count(*) FROM sqlite_master");
 	pqx_store_close(st);
@@ -216,11 +224,11 @@ static void test_schema(void)
 		sqlite3 *raw;
 		sqlite3_open(dbpath, &raw);
 		CHECK_INT(raw, "PRAGMA user_version", 5, "the refused step leaves version 5");
-		sqlite3_exec(raw, "PRAGMA user_version = 6", NULL, NULL, NULL);
+		sqlite3_exec(raw, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), NULL, NULL, NULL);
 		sqlite3_close(raw);
 	}
 	st = pqx_store_open(dbpath, err, sizeof err);
-	CHECK(st != NULL, "store reopens at version 6");
+	CHECK(st != NULL, "store reopens at the latest version");
 	if (!st)
 		return;
 	sqlite3_exec(pqx_store_db(st), "PRAGMA user_version = 99", NULL, NULL, NULL);
@@ -1475,6 +1483,81 @@ static int killed_migration(const char *at, int nth)
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
+/* ---------- migration from version 6 to 7 ---------- */
+
+/* version 6's table and version 7's view, row for row, every column */
+#define V6_TRANSLATIONS "SELECT * FROM question_translation ORDER BY question_id, lang"
+
+static void test_migration7(void)
+{
+	fresh_db("fresh7");
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	if (!st) {
+		CHECK(0, "open a new file");
+		return;
+	}
+	char *fresh = schema_of(pqx_store_db(st));
+	pqx_store_close(st);
+
+	fresh_db("migrate7");
+	if (copy_file("tests/fixtures/migrate/v6.db", dbpath) != 0) {
+		CHECK(0, "copy the version-6 fixture");
+		free(fresh);
+		return;
+	}
+	sqlite3 *raw;
+	sqlite3_open(dbpath, &raw);
+	CHECK_INT(raw, "PRAGMA user_version", 6, "the fixture is schema version 6");
+	char *before = rows(raw, V6_TRANSLATIONS);
+	char *counts = table_counts(raw);
+	long long n = q_int(raw, "SELECT count(*) FROM question_translation");
+	long long same = q_int(raw, "SELECT count(*) FROM question_translation t JOIN question q ON q.id = t.question_id"
+	                       " WHERE t.record = q.record");
+	long long bytes = q_int(raw, "SELECT sum(length(record)) FROM question_translation");
+	sqlite3_close(raw);
+	CHECK(n > same && same > 0, "the fixture has translations that are the question and some that are not");
+
+	st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st != NULL, "a version-6 file opens and migrates");
+	if (!st) {
+		printf("# %s\n", err);
+		free(fresh);
+		free(before);
+		free(counts);
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "migrated to the latest version");
+	char *after = rows(db, V6_TRANSLATIONS);
+	CHECK_STR(after, before, "version 7's view gives version 6's translation rows, every column");
+	CHECK_INT(db, "SELECT count(*) FROM question_translation_row WHERE follows = 1", same,
+	          "each translation that was the question's merge follows the question");
+	long long kept = q_int(db, "SELECT coalesce(sum(length(record)), 0) FROM question_translation_row");
+	printf("# translation records: %lld bytes in version 6, %lld in version 7\n", bytes, kept);
+	CHECK(kept < bytes, "the records that are the question's are no longer stored twice");
+	char *counts7 = table_counts(db);
+	CHECK(strstr(counts7, "question_translation_row ") != NULL, "the rows are in question_translation_row");
+	free(counts7);
+	char *migrated = schema_of(db);
+	CHECK_STR(migrated, fresh, "a migrated version-6 file has exactly the schema of a new file");
+	free(migrated);
+	CHECK_ROWS(db, "PRAGMA integrity_check", "ok\n", "integrity check after migration 7");
+	CHECK_INT(db, "SELECT count(*) FROM pragma_foreign_key_check", 0, "no dangling references after migration 7");
+	CHECK(fts_ok(db), "FTS index consistent after migration 7");
+	/* The Dutch page again: unchanged, and its translation rows stay as they were. */
+	char *nl = slurp("examples/be-senate/5-8916.expected.json");
+	CHECK(store(st, 0, "examples/be-senate/5-8916.html", "x", nl, NULL) == 0, "store a Senate page again");
+	char *again = rows(db, V6_TRANSLATIONS);
+	CHECK_STR(again, before, "storing a page again after migration 7 gives the same translation rows");
+	free(again);
+	free(nl);
+	pqx_store_close(st);
+	free(after);
+	free(before);
+	free(counts);
+	free(fresh);
+}
+
 static void test_migration3(void)
 {
 	/* A new file: the schema every migrated file must have. */
@@ -1549,6 +1632,8 @@ static void test_migration3(void)
 			pqx_buf_addf(&want, "organisation %lld\n%s\npage_check 0\n", bodies, p);
 		else if (strncmp(p, "run ", 4) == 0)
 			pqx_buf_addf(&want, "%s\nrun_stat 0\n", p); /* the long-run tables start empty */
+		else if (strncmp(p, "question_translation ", 21) == 0)
+			pqx_buf_addf(&want, "question_translation_row %s\n", p + 21); /* version 7 */
 		else
 			pqx_buf_addf(&want, "%s\n", p);
 	}
@@ -1643,6 +1728,7 @@ static void test_migration3(void)
 		{"tests/fixtures/migrate/v2.db", 2, "INSERT INTO question (id,", 30, "while rebuilding question 30"},
 		{"tests/fixtures/migrate/v2.db", 2, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), 1, "just before the commit"},
 		{"tests/fixtures/migrate/v1.db", 1, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), 1, "just before the commit (version 1)"},
+		{"tests/fixtures/migrate/v6.db", 6, "DROP TABLE question_translation", 1, "replacing the translation table (version 6)"},
 	};
 	for (size_t k = 0; k < sizeof kills / sizeof kills[0]; k++) {
 		char name[160], sha0[65], sha1[65];
@@ -1998,6 +2084,7 @@ int main(void)
 	test_v3_rows();
 	test_migration();
 	test_migration3();
+	test_migration7();
 	test_runs();
 	test_json_check();
 	test_as_of();
