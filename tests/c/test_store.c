@@ -1483,6 +1483,30 @@ static int killed_migration(const char *at, int nth)
 	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
+/* The schema of a new file (the one every migrated file must have), then a copy of
+ * fixture at dbpath; NULL (and a failed check) when either cannot be made. */
+static char *fixture_copy(const char *n, const char *fixture)
+{
+	char tag[32];
+	snprintf(tag, sizeof tag, "fresh%s", n);
+	fresh_db(tag);
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	if (!st) {
+		CHECK(0, "open a new file");
+		return NULL;
+	}
+	char *fresh = schema_of(pqx_store_db(st));
+	pqx_store_close(st);
+	snprintf(tag, sizeof tag, "migrate%s", n);
+	fresh_db(tag);
+	if (copy_file(fixture, dbpath) != 0) {
+		CHECK(0, fixture);
+		free(fresh);
+		return NULL;
+	}
+	return fresh;
+}
+
 /* ---------- migration from version 6 to 7 ---------- */
 
 /* version 6's table and version 7's view, row for row, every column */
@@ -1490,21 +1514,10 @@ static int killed_migration(const char *at, int nth)
 
 static void test_migration7(void)
 {
-	fresh_db("fresh7");
-	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
-	if (!st) {
-		CHECK(0, "open a new file");
+	char *fresh = fixture_copy("7", "tests/fixtures/migrate/v6.db");
+	if (!fresh)
 		return;
-	}
-	char *fresh = schema_of(pqx_store_db(st));
-	pqx_store_close(st);
-
-	fresh_db("migrate7");
-	if (copy_file("tests/fixtures/migrate/v6.db", dbpath) != 0) {
-		CHECK(0, "copy the version-6 fixture");
-		free(fresh);
-		return;
-	}
+	pqx_store *st;
 	sqlite3 *raw;
 	sqlite3_open(dbpath, &raw);
 	CHECK_INT(raw, "PRAGMA user_version", 6, "the fixture is schema version 6");
@@ -1560,22 +1573,10 @@ static void test_migration7(void)
 
 static void test_migration3(void)
 {
-	/* A new file: the schema every migrated file must have. */
-	fresh_db("fresh3");
-	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
-	if (!st) {
-		CHECK(0, "open a new file");
+	char *fresh = fixture_copy("3", "tests/fixtures/migrate/v2.db");
+	if (!fresh)
 		return;
-	}
-	char *fresh = schema_of(pqx_store_db(st));
-	pqx_store_close(st);
-
-	fresh_db("migrate3");
-	if (copy_file("tests/fixtures/migrate/v2.db", dbpath) != 0) {
-		CHECK(0, "copy the version-2 fixture");
-		free(fresh);
-		return;
-	}
+	pqx_store *st;
 	sqlite3 *raw;
 	sqlite3_open(dbpath, &raw);
 	CHECK_INT(raw, "PRAGMA user_version", 2, "the fixture is schema version 2");
