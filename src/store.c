@@ -572,9 +572,9 @@ static const char migration6[] = "";
  * whose merged record is the question's (always so for a question in one language: the
  * same sources, the same lead language) has the question's title, summary and texts
  * too, all made from that record, and version 6 stored the five a second time: about a
- * quarter of a Senate database. The rows
- * are now in question_translation_row, where follows = 1 means "these five columns are
- * the question's" (and they are NULL); question_translation is a view that gives the
+ * quarter of a Senate database. The rows are now in question_translation_row, where
+ * follows = 1 means "these five columns are the question's" (and they are NULL);
+ * question_translation is a view that gives the
  * same columns, in the same order, with the same values as the table of version 6.
  * Only keywords are always kept: the question's list is the union of its languages',
  * each label once, and a translation's is its record's own list. The step copies the
@@ -1956,7 +1956,7 @@ fail_fk:
  * database. A positive threshold is not safe with this SQLite (3.40): it makes the
  * in-memory journal one block of that size, and when a journal outgrows it and is moved
  * to a file, the page fails with "database or disk is full" (every page did with 256
- * KiB; at 4 MiB a page changing more than that would have; tests/c/test_store.c stores
+ * KiB; at 4 MiB a page changing more than that would have; tests/cli/test_db.sh stores
  * such a page). A block of 4 MiB was also mapped and unmapped three times a page.
  * sqlite3_config only takes effect before SQLite is initialised (the first open). */
 #define STMT_SPILL (-1)
