@@ -42,7 +42,7 @@ CORE_OBJ  := $(CORE_SRC:src/%.c=$(BUILD)/%.o)
 APP_OBJ   := $(APP_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/embedded.o
 UNIT_TESTS := $(patsubst tests/c/%.c,$(BUILD)/tests/%,$(wildcard tests/c/test_*.c))
 
-.PHONY: all test unit sanitize gcstress valgrind bench bench-sites bench-select install uninstall clean deps example \
+.PHONY: all test unit sanitize gcstress valgrind bench bench-sites bench-select install uninstall clean deps example schema \
         fuzz fuzz-build fuzz-targets fuzz-seeds
 
 all: $(BUILD)/pqx
@@ -101,6 +101,11 @@ gcstress:
 
 valgrind: $(BUILD)/pqx unit
 	@BUILD=$(BUILD) PQX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp" sh tests/run.sh
+
+# src/schema_new.h (a new file's schema) again from the migrations, after a schema step
+schema: $(BUILD)/pqx
+	python3 tools/gen_schema.py $(BUILD)/pqx
+	$(MAKE) $(BUILD)/pqx
 
 bench-select: $(BUILD)/bench_select
 	$(BUILD)/bench_select examples/*/*.html

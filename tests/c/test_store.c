@@ -1507,6 +1507,79 @@ static char *fixture_copy(const char *n, const char *fixture)
 	return fresh;
 }
 
+/* ---------- a new file's schema (src/schema_new.h) ---------- */
+
+/* Everything a file holds that could tell the two ways of making it apart: every
+ * schema object in SQLite's order, the version, and each table's rows (a new file's
+ * tables are empty but for the FTS5 configuration). */
+static char *file_state(sqlite3 *db)
+{
+	pqx_buf b = PQX_BUF_INIT;
+	char *objs = rows(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid");
+	pqx_buf_addf(&b, "%s", objs);
+	free(objs);
+	pqx_buf_addf(&b, "version %lld\n", q_int(db, "PRAGMA user_version"));
+	char *tables = rows(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY rowid");
+	for (char *t = tables, *nl; t && (nl = strchr(t, '\n')); t = nl + 1) {
+		*nl = '\0';
+		char sql[200];
+		snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", t);
+		char *r = rows(db, sql);
+		pqx_buf_addf(&b, "%s:\n%s", t, r);
+		free(r);
+	}
+	free(tables);
+	char *out = strdup(pqx_buf_cstr(&b));
+	pqx_buf_free(&b);
+	return out;
+}
+
+static void test_new_schema(void)
+{
+	char *state[2] = {NULL, NULL};
+	for (int chain = 0; chain < 2; chain++) {
+		fresh_db(chain ? "chain" : "direct");
+		if (chain)
+			setenv("PQX_STORE_MIGRATE_ALL", "1", 1);
+		pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+		unsetenv("PQX_STORE_MIGRATE_ALL");
+		CHECK(st != NULL, chain ? "a new file through every migration" : "a new file from schema_new.h");
+		if (!st)
+			return;
+		state[chain] = file_state(pqx_store_db(st));
+		pqx_store_close(st);
+	}
+	int same = strcmp(state[0], state[1]) == 0;
+	CHECK(same, "a new file's schema is the migrations' own: the same objects in the same order, "
+	      "the same version and rows (if not: make schema)");
+	if (!same)
+		printf("# schema_new.h:\n%s# the migrations:\n%s", state[0], state[1]);
+	CHECK(strstr(state[0], "version " PQX_STR(PQX_STORE_SCHEMA_VERSION) "\n") != NULL,
+	      "a new file is at the newest version");
+	CHECK(strstr(state[0], "table|question_fts_data|") != NULL && strstr(state[0], "trigger|") != NULL,
+	      "with the FTS5 shadow tables and the triggers");
+	free(state[0]);
+	free(state[1]);
+
+	/* a file at version 0 that already holds something is not new: it takes the
+	 * migrations, which leave what they do not know alone */
+	fresh_db("notnew");
+	sqlite3 *raw;
+	sqlite3_open(dbpath, &raw);
+	sqlite3_exec(raw, "CREATE TABLE mine (x)", NULL, NULL, NULL);
+	sqlite3_close(raw);
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st != NULL, "a version-0 file with a table of its own opens");
+	if (st) {
+		sqlite3 *db = pqx_store_db(st);
+		CHECK_INT(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('mine', 'question', 'question_source')", 3,
+		          "its own table is kept beside the new schema");
+		CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "and it is at the newest version");
+		pqx_store_close(st);
+	}
+	fresh_db("notnew");
+}
+
 /* ---------- migration from version 6 to 7 ---------- */
 
 /* version 6's table and version 7's view, row for row, every column */
@@ -2082,6 +2155,7 @@ int main(void)
 	test_v3_rows();
 	test_migration();
 	test_migration3();
+	test_new_schema();
 	test_migration7();
 	test_runs();
 	test_json_check();
