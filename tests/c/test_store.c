@@ -1544,8 +1544,10 @@ static void test_new_schema(void)
 		pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
 		unsetenv("PQX_STORE_MIGRATE_ALL");
 		CHECK(st != NULL, chain ? "a new file through every migration" : "a new file from schema_new.h");
-		if (!st)
+		if (!st) {
+			free(state[0]);
 			return;
+		}
 		state[chain] = file_state(pqx_store_db(st));
 		pqx_store_close(st);
 	}
