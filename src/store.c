@@ -1856,6 +1856,13 @@ out:
 	return rc;
 }
 
+/* A developer's switch in the environment (PQX_STORE_*): on when set, non-empty and not "0" */
+static int env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0") != 0;
+}
+
 /* A new file (version 0 and no schema object at all) gets the newest schema at once:
  * schema_new.h holds, in creation order, the definitions that the chain of migrations
  * leaves in such a file (generated from one by tools/gen_schema.py, `make schema`).
@@ -1863,12 +1870,10 @@ out:
  * tests/c/test_store.c holds the two schemas equal, object for object and in order.
  * PQX_STORE_MIGRATE_ALL=1 in the environment makes a new file take the chain instead
  * (for that test and the generator). Returns 1 when the schema was created, 0 when the
- * file is not new (err left empty) or the chain was asked for, -1 on error (err set). */
+ * file is not new or the chain was asked for, -1 on error (err set). */
 static int new_file_schema(pqx_store *st, char *err, size_t errlen)
 {
-	err[0] = '\0';
-	const char *chain = getenv("PQX_STORE_MIGRATE_ALL");
-	if (chain && *chain && strcmp(chain, "0") != 0)
+	if (env_flag("PQX_STORE_MIGRATE_ALL"))
 		return 0;
 	sqlite3_stmt *q;
 	int objects = -1;
@@ -2026,12 +2031,9 @@ pqx_store *pqx_store_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	const char *pv = getenv("PQX_STORE_VERIFY");
-	st->verify = pv && *pv && strcmp(pv, "0") != 0;
-	const char *ps = getenv("PQX_STORE_SQL");
-	st->sql_only = ps && *ps && strcmp(ps, "0") != 0;
-	const char *pe = getenv("PQX_STORE_PROFILE");
-	if (pe && *pe && strcmp(pe, "0") != 0 && (st->prof = calloc(1, sizeof *st->prof)) != NULL) {
+	st->verify = env_flag("PQX_STORE_VERIFY");
+	st->sql_only = env_flag("PQX_STORE_SQL");
+	if (env_flag("PQX_STORE_PROFILE") && (st->prof = calloc(1, sizeof *st->prof)) != NULL) {
 		st->prof->st = st;
 		sqlite3_trace_v2(st->db, SQLITE_TRACE_PROFILE, prof_cb, st->prof);
 	}
