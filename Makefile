@@ -103,8 +103,10 @@ valgrind: $(BUILD)/pqx unit
 	@BUILD=$(BUILD) PQX_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --suppressions=$(CURDIR)/tests/valgrind.supp" sh tests/run.sh
 
 # src/schema_new.h (a new file's schema) again from the migrations, after a schema step
-schema: $(BUILD)/pqx
-	python3 tools/gen_schema.py $(BUILD)/pqx
+# (from a pqx of its own, built with PQX_SCHEMA_BOOTSTRAP: the header it replaces is stale)
+schema:
+	$(MAKE) BUILD=$(BUILD)/schema-boot EXTRA_CFLAGS=-DPQX_SCHEMA_BOOTSTRAP $(BUILD)/schema-boot/pqx
+	python3 tools/gen_schema.py $(BUILD)/schema-boot/pqx
 	$(MAKE) $(BUILD)/pqx
 
 bench-select: $(BUILD)/bench_select

@@ -606,9 +606,72 @@ static const char migration7[] =
 	"DROP TABLE question_translation;\n"
 	TRANSLATION_VIEW_V7;
 
+/* A source's record in version 8 (s a question_source_row, q its question): its own,
+ * or the question's, with the source's one piece put back in where it has one. */
+#define SRC_RECORD(s, q) \
+	"iif(" s ".follows, iif(" s ".splice IS NULL, " q ".record, substr(" q ".record, 1, " s ".splice_at)" \
+	" || " s ".splice || substr(" q ".record, " s ".splice_at + 1)), " s ".record)"
+
+/* The source columns of version 8, and the view that shows them as before. */
+#define SOURCE_VIEW_V8 \
+	"CREATE VIEW question_source AS\n" \
+	"  SELECT s.question_id, s.kind, s.source, s.view, s.lang, s.as_of, s.record_sha256,\n" \
+	"    " SRC_RECORD("s", "q") " AS record,\n" \
+	"    s.page_id, s.first_seen, s.last_seen, s.updated, s.first_seen_run, s.last_seen_run\n" \
+	"  FROM question_source_row s LEFT JOIN question q ON q.id = s.question_id;\n"
+
+/* Version 8 stores the record of a question's only source once: it is, but for at most
+ * one piece, the question's own record. A question with one source (most questions:
+ * one page each) has for its record that source's record merged with itself: the same
+ * text when the record is written as SQLite writes JSON, keys in order, or that text
+ * without the members the merge leaves out (`source`, `warnings`). Version 7 stored it
+ * twice, in question.record and in question_source.record: about a quarter of a Senate
+ * database. The rows are now in question_source_row, where follows = 1 means "the record
+ * is the question's" (record is NULL), and where splice (text) and splice_at (a
+ * position in characters, as substr counts them) are the one piece of the source's
+ * record that the question's lacks (`,"source":{"kind":"list"}` on a list page, say).
+ * question_source is a view with the same columns, in the same order, with the same
+ * values as the table of version 7. A row follows its question only while it is the
+ * question's only source: before a second source changes the question's record, the
+ * store writes the first one's record back into its row (rebuild). The step copies the
+ * rows; its C part (migrate8_follow) marks those that qualify. */
+static const char migration8[] =
+	"CREATE TABLE question_source_row (\n"
+	"  question_id TEXT NOT NULL REFERENCES question(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('detail', 'list')),\n"
+	"  source TEXT NOT NULL,\n"
+	"  view TEXT,\n"
+	"  lang TEXT NOT NULL,\n"
+	"  as_of TEXT,\n"
+	"  record_sha256 TEXT NOT NULL,\n"
+	"  follows INTEGER NOT NULL CHECK (follows IN (0, 1)),\n"
+	"  record TEXT,\n"
+	"  splice_at INTEGER CHECK (splice_at >= 0),\n"
+	"  splice TEXT,\n"
+	"  page_id INTEGER REFERENCES page(id),\n"
+	"  first_seen TEXT NOT NULL,\n"
+	"  last_seen TEXT NOT NULL,\n"
+	"  updated TEXT NOT NULL,\n"
+	"  first_seen_run INTEGER REFERENCES run(id),\n"
+	"  last_seen_run INTEGER REFERENCES run(id),\n"
+	"  PRIMARY KEY (question_id, kind, source),\n"
+	"  CHECK ((follows = 1) = (record IS NULL)),\n"
+	"  CHECK ((splice IS NULL) = (splice_at IS NULL)),\n"
+	"  CHECK (follows = 1 OR splice IS NULL)\n"
+	") STRICT;\n"
+	"INSERT INTO question_source_row (rowid, question_id, kind, source, view, lang, as_of,\n"
+	"  record_sha256, follows, record, page_id, first_seen, last_seen, updated, first_seen_run,\n"
+	"  last_seen_run)\n"
+	"  SELECT rowid, question_id, kind, source, view, lang, as_of, record_sha256, 0, record,\n"
+	"    page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run\n"
+	"  FROM question_source ORDER BY rowid;\n"
+	"DROP TABLE question_source;\n"
+	SOURCE_VIEW_V8;
+
 struct pqx_store;
 static int migrate_rebuild(struct pqx_store *st, char *err, size_t errlen);
 static int migrate6_checks(struct pqx_store *st, char *err, size_t errlen);
+static int migrate8_follow(struct pqx_store *st, char *err, size_t errlen);
 
 /* All missing steps run in one transaction (see migrate()). A step's C part runs between
  * its sql and its sql_after; migrate_rebuild uses the statements of this pqx, which need
@@ -628,6 +691,7 @@ static const struct migration {
 	{migration5, NULL, NULL, 0},
 	{migration6, migrate6_checks, NULL, 0},
 	{migration7, NULL, NULL, 0},
+	{migration8, migrate8_follow, NULL, 0},
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -636,8 +700,12 @@ _Static_assert(sizeof migrations / sizeof migrations[0] == PQX_STORE_SCHEMA_VERS
                "one migration per schema version");
 
 #include "schema_new.h"
+/* (make schema builds the generator's pqx with PQX_SCHEMA_BOOTSTRAP: the header it is to
+ * replace is then stale, and that pqx never uses it) */
+#ifndef PQX_SCHEMA_BOOTSTRAP
 _Static_assert(SCHEMA_NEW_VERSION == PQX_STORE_SCHEMA_VERSION,
                "src/schema_new.h is of another schema version: run make schema");
+#endif
 
 /* The top-level fields of pqx.question/1 (docs/record.md); anything else goes to extra. */
 #define KNOWN_FIELDS \
@@ -721,6 +789,11 @@ enum {
 	/* the one-source rebuild (merge_one) */
 	S_SOURCES,
 	S_KW_ONE,
+	/* schema version 8: a source's record kept in the question row (follows) */
+	S_SRC_OTHERS,
+	S_SRC_UNFOLLOW,
+	S_SRC_ALONE,
+	S_SRC_FOLLOW,
 	/* answer_text over an array of answer objects */
 	S_ABODY,
 	S_APIECES_X,
@@ -832,31 +905,35 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SRC_CURRENT] =
 		"SELECT record_sha256, CASE WHEN :asof IS NULL THEN as_of IS NULL"
 		" ELSE as_of IS NULL OR :asof >= as_of END"
-		" FROM question_source WHERE question_id = :id AND kind = :kind AND source = :src",
+		" FROM question_source_row WHERE question_id = :id AND kind = :kind AND source = :src",
 	[S_SRC_KNOWN_OLD] =
 		"SELECT 1 FROM question_revision WHERE question_id = :id AND kind = :kind AND source = :src"
 		" AND record_sha256 = :sha LIMIT 1",
 	[S_SRC_TOUCH] =
-		"UPDATE question_source SET last_seen = :now, last_seen_run = :run"
+		"UPDATE question_source_row SET last_seen = :now, last_seen_run = :run"
 		" WHERE question_id = :id AND kind = :kind AND source = :src",
 	[S_SRC_TO_REVISION] =
 		"INSERT INTO question_revision (question_id, revision, kind, source, record_sha256, record,"
 		" page_id, stored, replaced_at, run_id)"
-		" SELECT s.question_id, q.revision, s.kind, s.source, s.record_sha256, s.record, s.page_id,"
-		"  s.updated, :now, :run"
-		" FROM question_source s JOIN question q ON q.id = s.question_id"
+		" SELECT s.question_id, q.revision, s.kind, s.source, s.record_sha256,"
+		"  " SRC_RECORD("s", "q") ", s.page_id, s.updated, :now, :run"
+		" FROM question_source_row s JOIN question q ON q.id = s.question_id"
 		" WHERE s.question_id = :id AND s.kind = :kind AND s.source = :src",
 	[S_REC_TO_REVISION] =
 		"INSERT INTO question_revision (question_id, revision, kind, source, record_sha256, record,"
 		" page_id, stored, replaced_at, run_id)"
 		" SELECT id, revision, :kind, :src, :sha, :r, :page, :now, :now, :run FROM question WHERE id = :id",
 	[S_SRC_UPSERT] =
-		"INSERT INTO question_source (question_id, kind, source, view, lang, as_of, record_sha256, record,"
-		" page_id, first_seen, last_seen, updated, first_seen_run, last_seen_run)"
-		" VALUES (:id, :kind, :src, :view, :lang, :asof, :sha, :r, :page, :now, :now, :now, :run, :run)"
+		"INSERT INTO question_source_row (question_id, kind, source, view, lang, as_of, record_sha256,"
+		" follows, record, splice_at, splice, page_id, first_seen, last_seen, updated, first_seen_run,"
+		" last_seen_run)"
+		" VALUES (:id, :kind, :src, :view, :lang, :asof, :sha, :sfollows IS NOT NULL,"
+		" iif(:sfollows IS NOT NULL, NULL, :r), iif(:splice IS NULL, NULL, :spat), :splice,"
+		" :page, :now, :now, :now, :run, :run)"
 		" ON CONFLICT (question_id, kind, source) DO UPDATE SET view = excluded.view,"
 		" lang = excluded.lang, as_of = excluded.as_of, record_sha256 = excluded.record_sha256,"
-		" record = excluded.record, page_id = excluded.page_id, last_seen = excluded.last_seen,"
+		" follows = excluded.follows, record = excluded.record, splice_at = excluded.splice_at,"
+		" splice = excluded.splice, page_id = excluded.page_id, last_seen = excluded.last_seen,"
 		" updated = excluded.updated, last_seen_run = excluded.last_seen_run",
 	[S_Q_BUMP] =
 		"UPDATE question SET revision = revision + 1, last_seen = :now, last_seen_run = :run WHERE id = :id",
@@ -1130,7 +1207,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SECTION_ROW] =
 		"INSERT INTO answer_section (answer_id, position, heading, number, text) VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_ITEM_ROW] = "INSERT INTO answer_item (section_id, position, number, text) VALUES (?1, ?2, ?3, ?4)",
-	[S_SOURCES] = "SELECT count(*) FROM question_source WHERE question_id = :id",
+	[S_SOURCES] = "SELECT count(*) FROM question_source_row WHERE question_id = :id",
 	/* S_KW_ALL when the question has one translation, whose record is :r. */
 	[S_KW_ONE] =
 		"SELECT json_object('keywords', json_group_array(json(v))) FROM ("
@@ -1140,6 +1217,24 @@ static const char *const stmt_sql[S_COUNT] = {
 		"   ORDER BY j.key) AS n"
 		"  FROM json_each(:x_keywords) j)"
 		" WHERE n = 1 ORDER BY o3)",
+	/* the sources of the question other than :kind/:src (none: the record may follow) */
+	[S_SRC_OTHERS] =
+		"SELECT count(*) FROM question_source_row WHERE question_id = :id"
+		" AND NOT (kind = :kind AND source = :src)",
+	/* before the question's record changes under a source that follows it: the record
+	 * back into the source's row (the question row still has it) */
+	[S_SRC_UNFOLLOW] =
+		"UPDATE question_source_row AS s SET follows = 0, record = " SRC_RECORD("s", "q") ","
+		" splice_at = NULL, splice = NULL FROM question q"
+		" WHERE q.id = :id AND s.question_id = :id AND s.follows = 1",
+	/* after it: the question's only source, when it does not follow (refollow) */
+	[S_SRC_ALONE] =
+		"SELECT record FROM question_source_row WHERE question_id = :id AND follows = 0"
+		" AND (SELECT count(*) FROM question_source_row x WHERE x.question_id = :id) = 1",
+	[S_SRC_FOLLOW] =
+		"UPDATE question_source_row SET follows = 1, record = NULL,"
+		" splice_at = iif(:splice IS NULL, NULL, :spat), splice = :splice"
+		" WHERE question_id = :id AND follows = 0",
 };
 
 /* Child tables replaced when a question is rebuilt. Sections and items are deleted
@@ -1467,10 +1562,14 @@ typedef struct bindings {
 	const char *path, *enc, *encsrc, *status, *error, *name, *version, *pqx, *options;
 	const char *kind, *src, *view, *lang, *asof, *orig, *lead, *kw, *tr, *ldonly;
 	const char *follows;   /* non-NULL: the translation is the question's merge (S_TRANSLATION_ADD) */
+	const char *sfollows;  /* non-NULL: the source's record is the question's (S_SRC_UPSERT) */
+	const char *splice;    /* with sfollows: the piece the question's record lacks, at :spat */
 	const char *url, *fetched, *archive;
 	int64_t page, run, bytes, ok, failed, pos;
 	int64_t roff, rinner;  /* record offsets; < 0 binds NULL */
+	int64_t spat;          /* where splice goes, in characters */
 	const rview *rv;       /* the top-level values of r, for :x_ parameters */
+	const pqx_buf *one_merged; /* store_record: r is the question's only source, merged (merge_one) */
 	const char *a_body, *a_intro, *a_sections;  /* members of one answer (answer_text) */
 	int a_body_n, a_intro_n, a_sections_n;
 	int a_n;               /* length of a when > 0 (a span, not NUL-terminated) */
@@ -1526,6 +1625,7 @@ static const struct { const char *name; size_t off; } text_params[] = {
 	TEXT_PARAM(error), TEXT_PARAM(name), TEXT_PARAM(version), TEXT_PARAM(pqx), TEXT_PARAM(options),
 	TEXT_PARAM(kind), TEXT_PARAM(src), TEXT_PARAM(view), TEXT_PARAM(lang), TEXT_PARAM(asof),
 	TEXT_PARAM(orig), TEXT_PARAM(lead), TEXT_PARAM(kw), TEXT_PARAM(tr), TEXT_PARAM(ldonly), TEXT_PARAM(follows),
+	TEXT_PARAM(sfollows), TEXT_PARAM(splice),
 	TEXT_PARAM(url), TEXT_PARAM(fetched), TEXT_PARAM(archive),
 };
 #undef TEXT_PARAM
@@ -1582,6 +1682,8 @@ static int bind(sqlite3_stmt *s, const bindings *b)
 			rc = b->roff >= 0 ? sqlite3_bind_int64(s, i, b->roff) : sqlite3_bind_null(s, i);
 		else if (strcmp(p, ":rinner") == 0)
 			rc = b->rinner >= 0 ? sqlite3_bind_int64(s, i, b->rinner) : sqlite3_bind_null(s, i);
+		else if (strcmp(p, ":spat") == 0)
+			rc = sqlite3_bind_int64(s, i, b->spat);
 		if (rc != SQLITE_OK)
 			return rc;
 	}
@@ -1866,13 +1968,19 @@ static int env_flag(const char *name)
 /* A new file (version 0 and no schema object at all) gets the newest schema at once:
  * schema_new.h holds, in creation order, the definitions that the chain of migrations
  * leaves in such a file (generated from one by tools/gen_schema.py, `make schema`).
- * Running the seven steps cost a new file about 6 ms of CPU; test_new_schema in
+ * Running the seven steps of version 7 cost a new file about 6 ms of CPU; test_new_schema in
  * tests/c/test_store.c holds the two schemas equal, object for object and in order.
  * PQX_STORE_MIGRATE_ALL=1 in the environment makes a new file take the chain instead
  * (for that test and the generator). Returns 1 when the schema was created, 0 when the
  * file is not new or the chain was asked for, -1 on error (err set). */
 static int new_file_schema(pqx_store *st, char *err, size_t errlen)
 {
+#ifdef PQX_SCHEMA_BOOTSTRAP
+	(void)err;
+	(void)errlen;
+	if (st)
+		return 0;
+#endif
 	if (env_flag("PQX_STORE_MIGRATE_ALL"))
 		return 0;
 	sqlite3_stmt *q;
@@ -2364,6 +2472,223 @@ out:
 	if (ret)
 		pqx_buf_reset(out);
 	pqx_buf_free(&wb);
+	return ret;
+}
+
+/* 1 when the record's lang (rv) is one the one-source rebuild takes as written: no
+ * string with an escape. */
+static int fetch_text(pqx_store *st, int which, bindings *b, pqx_buf *out);
+
+static int one_lang_ok(const rview *rv)
+{
+	const char *lv = rv->v[X_LANG];
+	return !lv || *lv != '"' || !memchr(lv, '\\', (size_t)rv->n[X_LANG]);
+}
+
+/* Before store_record stores the source b->kind/b->src of question b->id (record b->r,
+ * len bytes): when that source will be the question's only one and rebuild's fast path
+ * applies, its merge goes into out and the result is 1; 0 when not (out empty); -1 on a
+ * database error. With PQX_STORE_VERIFY or PQX_STORE_SQL it is always 0: rebuild then
+ * reads the source's row, which must hold its record, and decides afterwards
+ * (S_SRC_REFOLLOW), to the same end. */
+static int one_source_merge(pqx_store *st, const bindings *b, size_t len, pqx_buf *out)
+{
+	if (st->sql_only || st->verify || !b->r || !b->rv || !b->lang || !one_lang_ok(b->rv))
+		return 0;
+	pqx_buf cnt = PQX_BUF_INIT;
+	bindings c = *b;
+	int r = fetch_text(st, S_SRC_OTHERS, &c, &cnt);
+	int alone = r == 0 && strcmp(pqx_buf_cstr(&cnt), "0") == 0;
+	pqx_buf_free(&cnt);
+	if (r < 0)
+		return -1;
+	return alone && merge_one(b->r, len, b->lang, out) == 0;
+}
+
+/* The characters in the first n bytes of UTF-8 text s: the bytes that are not
+ * continuation bytes (10xxxxxx), eight at a time. */
+static int64_t utf8_chars(const char *s, size_t n)
+{
+	int64_t cont = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		/* bit 7 set and bit 6 clear (w << 1 puts each byte's bit 6 on its bit 7) */
+		cont += __builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);
+	}
+	for (; i < n; i++)
+		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+	return (int64_t)n - cont;
+}
+
+/* 1 when the record r (rn bytes) is the question's record m (mn bytes) with at most one
+ * piece put in: *p (bytes) and *at (characters, as SQLite's substr counts them) say
+ * where, *d how many bytes (0: the same text). The piece goes between two whole
+ * characters. */
+static int splice_of(const char *m, size_t mn, const char *r, size_t rn, size_t *p, size_t *d, int64_t *at)
+{
+	if (!m || !r || rn < mn)
+		return 0;
+	size_t n = 0, dd = rn - mn;
+	/* the common start, a block at a time (records run to tens of kilobytes) */
+	for (size_t blk = 4096; blk >= 64; blk /= 64)
+		while (n + blk <= mn && memcmp(m + n, r + n, blk) == 0)
+			n += blk;
+	while (n < mn && m[n] == r[n])
+		n++;
+	while (n > 0 && n < mn && ((unsigned char)m[n] & 0xC0) == 0x80)
+		n--;
+	if (memcmp(r + n + dd, m + n, mn - n) != 0)
+		return 0;
+	/* the piece as far left as it goes (`,"source":{...}`, not `ource":{...},"s`), at
+	 * the start of a character */
+	size_t n0 = n;
+	while (dd && n > 0 && m[n - 1] == r[n - 1 + dd])
+		n--;
+	while (n < n0 && ((unsigned char)m[n] & 0xC0) == 0x80)
+		n++;
+	if (dd && (((unsigned char)r[n] & 0xC0) == 0x80 || (n + dd < rn && ((unsigned char)r[n + dd] & 0xC0) == 0x80)))
+		return 0;
+	*p = n;
+	*d = dd;
+	*at = utf8_chars(m, n);
+	return 1;
+}
+
+/* The question b->id's only source, when it does not follow the question yet, follows
+ * it from now on if its record is the question's new record m (mn bytes) but for one
+ * piece (the end of a rebuild that did not take the one-source path). */
+static int refollow(pqx_store *st, const bindings *b, const char *m, size_t mn)
+{
+	bindings c = *b;
+	sqlite3_stmt *q = stmt(st, S_SRC_ALONE, &c);
+	if (!q)
+		return -1;
+	int rc = sqlite3_step(q), ret = 0;
+	if (rc == SQLITE_ROW) {
+		const char *r = (const char *)sqlite3_column_text(q, 0);
+		size_t rn = (size_t)sqlite3_column_bytes(q, 0), p, d;
+		int64_t at;
+		if (splice_of(m, mn, r, rn, &p, &d, &at)) {
+			char *piece = d ? malloc(d + 1) : NULL;
+			if (d && !piece) {
+				sqlite3_reset(q);
+				return -1;
+			}
+			if (piece) {
+				memcpy(piece, r + p, d);
+				piece[d] = '\0';
+			}
+			sqlite3_reset(q);
+			c.splice = piece;
+			c.spat = at;
+			ret = exec_stmt(st, S_SRC_FOLLOW, &c);
+			free(piece);
+			return ret;
+		}
+	} else if (rc != SQLITE_DONE) {
+		ret = -1;
+	}
+	sqlite3_reset(q);
+	return ret;
+}
+
+/* Step 8's C part: each source that is its question's only one, with the question's
+ * record but for one piece, follows the question (what store_record and refollow decide
+ * for the rows they write). It uses SQL of its own, as migrate6_checks does, since a
+ * later step may change the statements of this pqx. The rows are read a thousand at a
+ * time and changed after each batch is read, never during the reading statement. */
+struct follow8 {
+	sqlite3_int64 rowid;
+	sqlite3_int64 at;
+	char *piece;  /* NULL: the whole record is the question's */
+};
+
+static int migrate8_follow(pqx_store *st, char *err, size_t errlen)
+{
+	enum { BATCH = 1000 };
+	sqlite3 *db = st->db;
+	sqlite3_stmt *q = NULL, *u = NULL;
+	struct follow8 *v = calloc(BATCH, sizeof *v);
+	size_t n = 0;
+	sqlite3_int64 last = 0;
+	int ret = -1, more = 1;
+	if (!v) {
+		set_err(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT s.rowid, s.record, q.record FROM question_source_row s"
+	                       " JOIN question q ON q.id = s.question_id WHERE s.rowid > ?1 AND NOT EXISTS"
+	                       " (SELECT 1 FROM question_source_row x WHERE x.question_id = s.question_id"
+	                       " AND x.rowid <> s.rowid) ORDER BY s.rowid LIMIT ?2", -1, &q, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	                       "UPDATE question_source_row SET follows = 1, record = NULL, splice_at = ?2,"
+	                       " splice = ?3 WHERE rowid = ?1", -1, &u, NULL) != SQLITE_OK) {
+		set_err(err, errlen, "%s", sqlite3_errmsg(db));
+		goto out;
+	}
+	while (more) {
+		sqlite3_bind_int64(q, 1, last);
+		sqlite3_bind_int(q, 2, BATCH);
+		int rc, rows = 0;
+		n = 0;
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			rows++;
+			last = sqlite3_column_int64(q, 0);
+			const char *r = (const char *)sqlite3_column_text(q, 1);
+			size_t rn = (size_t)sqlite3_column_bytes(q, 1);
+			const char *m = (const char *)sqlite3_column_text(q, 2);
+			size_t mn = (size_t)sqlite3_column_bytes(q, 2), p, d;
+			int64_t at;
+			if (!splice_of(m, mn, r, rn, &p, &d, &at))
+				continue;
+			v[n] = (struct follow8){last, at, NULL};
+			if (d) {
+				v[n].piece = malloc(d + 1);
+				if (!v[n].piece) {
+					set_err(err, errlen, "out of memory");
+					goto out;
+				}
+				memcpy(v[n].piece, r + p, d);
+				v[n].piece[d] = '\0';
+			}
+			n++;
+		}
+		if (rc != SQLITE_DONE) {
+			set_err(err, errlen, "%s", sqlite3_errmsg(db));
+			goto out;
+		}
+		sqlite3_reset(q);
+		more = rows == BATCH;
+		for (size_t i = 0; i < n; i++) {
+			sqlite3_bind_int64(u, 1, v[i].rowid);
+			if (v[i].piece) {
+				sqlite3_bind_int64(u, 2, v[i].at);
+				sqlite3_bind_text(u, 3, v[i].piece, -1, SQLITE_STATIC);
+			} else {
+				sqlite3_bind_null(u, 2);
+				sqlite3_bind_null(u, 3);
+			}
+			int urc = sqlite3_step(u);
+			sqlite3_reset(u);
+			free(v[i].piece);
+			v[i].piece = NULL;
+			if (urc != SQLITE_DONE) {
+				set_err(err, errlen, "%s", sqlite3_errmsg(db));
+				goto out;
+			}
+		}
+		n = 0;
+	}
+	ret = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(v[i].piece);
+	free(v);
+	sqlite3_finalize(q);
+	sqlite3_finalize(u);
 	return ret;
 }
 
@@ -3260,31 +3585,40 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 	 * is the lead, its page the best, its keys unique (merge_one checks), so it has no
 	 * conflicts and one translation, and merge_one writes what S_MERGE would. */
 	int fast = 0;
-	if (pb->r && pb->rv && pb->lang && !st->sql_only) {
+	if (pb->one_merged && pb->r && pb->rv && pb->lang) {
+		/* store_record made sure, before it stored the source (one_source_merge) */
+		pqx_buf_add(&merged, pb->one_merged->s, pb->one_merged->len);
+		fast = 1;
+	} else if (pb->r && pb->rv && pb->lang && !st->sql_only) {
 		pqx_buf cnt = PQX_BUF_INIT;
 		int r = fetch_text(st, S_SOURCES, &b, &cnt);
 		const rview *rv = pb->rv;
-		const char *lv = rv->v[X_LANG];
-		int ln = rv->n[X_LANG];
 		if (r < 0) {
 			pqx_buf_free(&cnt);
 			RB_FAIL("counting its sources");
 		}
-		if (r == 0 && strcmp(pqx_buf_cstr(&cnt), "1") == 0 && (!lv || *lv != '"' || !memchr(lv, '\\', (size_t)ln)) &&
-		    merge_one(pb->r, strlen(pb->r), pb->lang, &merged) == 0) {
+		if (r == 0 && strcmp(pqx_buf_cstr(&cnt), "1") == 0 && one_lang_ok(rv) &&
+		    merge_one(pb->r, strlen(pb->r), pb->lang, &merged) == 0)
 			fast = 1;
-			/* S_ORIG_LANG: the record's lang when it is a string */
-			if (lv && *lv == '"') {
-				pqx_buf_add(&orig, lv + 1, (size_t)ln - 2);
-				b.orig = orig.s; /* as below: an empty language binds NULL */
-			} else {
-				b.orig = NULL;
-			}
-			pqx_buf_adds(&lead, pb->lang);
-			b.lead = pqx_buf_cstr(&lead);
-		}
 		pqx_buf_free(&cnt);
 	}
+	if (fast) {
+		/* S_ORIG_LANG: the record's lang when it is a string */
+		const char *lv = pb->rv->v[X_LANG];
+		int ln = pb->rv->n[X_LANG];
+		if (lv && *lv == '"') {
+			pqx_buf_add(&orig, lv + 1, (size_t)ln - 2);
+			b.orig = orig.s; /* as below: an empty language binds NULL */
+		} else {
+			b.orig = NULL;
+		}
+		pqx_buf_adds(&lead, pb->lang);
+		b.lead = pqx_buf_cstr(&lead);
+	}
+	/* A source that follows the question's record (version 8) gets that record back
+	 * before a merge of several sources reads it and replaces the question's record. */
+	if ((!fast || st->verify) && exec_stmt(st, S_SRC_UNFOLLOW, &b) != 0)
+		RB_FAIL("keeping its source's record");
 	if (fast && st->verify) {
 		pqx_buf o2 = PQX_BUF_INIT, l2 = PQX_BUF_INIT, m2 = PQX_BUF_INIT;
 		int r1 = fetch_text(st, S_ORIG_LANG, &b, &o2);
@@ -3480,6 +3814,9 @@ static int rebuild(pqx_store *st, const bindings *pb, pqx_buf *warnings, pqx_buf
 			RB_FAIL("removing the previous version's rows");
 	if (exec_stmt(st, S_Q_UPSERT, &b) != 0)
 		RB_FAIL("storing the question row");
+	/* (store_record decided it before it stored the source, on the fast path) */
+	if ((!fast || st->verify) && refollow(st, &b, merged.s, merged.len) != 0)
+		RB_FAIL("keeping its source's record");
 	for (size_t n = 0; n < 2; n++) {
 		const int *list = n ? keyword_inserts : child_inserts;
 		size_t count = n ? sizeof keyword_inserts / sizeof keyword_inserts[0]
@@ -3570,7 +3907,8 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 	b.rv = &rv_rec;
 	int ret = -1;
 	pqx_buf id = PQX_BUF_INIT, schema = PQX_BUF_INIT, kind = PQX_BUF_INIT, src = PQX_BUF_INIT,
-		view = PQX_BUF_INIT, lang = PQX_BUF_INIT, asof = PQX_BUF_INIT, cur = PQX_BUF_INIT;
+		view = PQX_BUF_INIT, lang = PQX_BUF_INIT, asof = PQX_BUF_INIT, cur = PQX_BUF_INIT,
+		premerged = PQX_BUF_INIT, piece = PQX_BUF_INIT;
 
 	sqlite3_stmt *h = stmt(st, S_REC_HEAD, &b);
 	if (!h || sqlite3_step(h) != SQLITE_ROW) {
@@ -3694,6 +4032,26 @@ static int store_record(pqx_store *st, const bindings *pb, const char *rec, size
 	}
 	if (note_record(st, b.id, b.kind, b.src, exists ? OUT_CHANGED : OUT_NEW_SOURCE) != 0)
 		REC_DBFAIL("counting it");
+	/* The only source of its question, whose record is the question's own (version 8):
+	 * the row says so and keeps no copy (rebuild then writes that record). */
+	int om = one_source_merge(st, &b, reclen, &premerged);
+	if (om < 0)
+		REC_DBFAIL("counting its question's sources");
+	size_t sp, sd;
+	if (om > 0) {
+		if (premerged.oom)
+			REC_FAIL("out of memory");
+		b.one_merged = &premerged;
+		if (splice_of(premerged.s, premerged.len, rec, reclen, &sp, &sd, &b.spat)) {
+			b.sfollows = "1";
+			if (sd) {
+				pqx_buf_add(&piece, rec + sp, sd);
+				if (piece.oom)
+					REC_FAIL("out of memory");
+				b.splice = pqx_buf_cstr(&piece);
+			}
+		}
+	}
 	if (exec_stmt(st, S_SRC_UPSERT, &b) != 0)
 		REC_DBFAIL("storing its source");
 	if (rebuild(st, &b, warnings, what) != 0)
@@ -3708,6 +4066,8 @@ out:
 	pqx_buf_free(&lang);
 	pqx_buf_free(&asof);
 	pqx_buf_free(&cur);
+	pqx_buf_free(&premerged);
+	pqx_buf_free(&piece);
 	return ret;
 }
 
@@ -4185,9 +4545,9 @@ int pqx_store_page_seen(pqx_store *st, int64_t run_id, const char *path, const c
 	static const char *const steps[] = {
 		"UPDATE page SET last_seen = ?1, last_seen_run = ?2"
 		" WHERE id = (SELECT page_id FROM page_check WHERE path = ?3 AND script_name = ?4)",
-		"UPDATE question_source SET last_seen = ?1, last_seen_run = ?2 FROM " SEEN_KEYS " x"
-		" WHERE question_source.question_id = x.q AND question_source.kind = x.k"
-		" AND question_source.source = x.s",
+		"UPDATE question_source_row SET last_seen = ?1, last_seen_run = ?2 FROM " SEEN_KEYS " x"
+		" WHERE question_source_row.question_id = x.q AND question_source_row.kind = x.k"
+		" AND question_source_row.source = x.s",
 		"UPDATE question SET last_seen = ?1, last_seen_run = ?2"
 		" WHERE id IN (SELECT q FROM " SEEN_KEYS ")",
 		"UPDATE page_check SET last_seen_run = ?2 WHERE path = ?3 AND script_name = ?4",
@@ -4442,11 +4802,11 @@ static const char merge_pages[] =
 /* After the replay, per input (:k): "seen" times as the inputs knew them, and the page
  * checks of the later run. */
 static const char merge_times[] =
-	"UPDATE main.question_source AS m SET last_seen = s.last_seen,\n"
+	"UPDATE main.question_source_row AS m SET last_seen = s.last_seen,\n"
 	"  last_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.last_seen_run)\n"
 	"  FROM temp.m_src s WHERE s.k = :k AND m.question_id = s.question_id AND m.kind = s.kind\n"
 	"  AND m.source = s.source AND s.last_seen > m.last_seen;\n"
-	"UPDATE main.question_source AS m SET first_seen = s.first_seen,\n"
+	"UPDATE main.question_source_row AS m SET first_seen = s.first_seen,\n"
 	"  first_seen_run = (SELECT new FROM temp.m_runmap WHERE k = :k AND old = s.first_seen_run)\n"
 	"  FROM temp.m_src s WHERE s.k = :k AND m.question_id = s.question_id AND m.kind = s.kind\n"
 	"  AND m.source = s.source AND s.first_seen < m.first_seen;\n"

@@ -87,7 +87,7 @@ int pqx_store_page(pqx_store *st, int64_t run_id, const pqx_page_info *page,
                    const char *records_json, pqx_buf *warnings, char *err, size_t errlen);
 
 /* The schema version this build creates and migrates to (PRAGMA user_version). */
-#define PQX_STORE_SCHEMA_VERSION 7
+#define PQX_STORE_SCHEMA_VERSION 8
 
 /* The database's schema version (PRAGMA user_version), or -1 on error. */
 int pqx_store_schema_version(pqx_store *st);

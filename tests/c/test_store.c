@@ -165,7 +165,7 @@ static void test_schema(void)
 	           " ORDER BY name",
 	           "answer\nanswer_item\nanswer_section\nattachment\ndocument\nevent\nkeyword\norganisation\npage\npage_check\npage_warning\n"
 	           "party\nperson\nquestion\nquestion_addressee\nquestion_author\nquestion_conflict\n"
-	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source\nquestion_translation_row\n"
+	           "question_keyword\nquestion_part\nquestion_revision\nquestion_source_row\nquestion_translation_row\n"
 	           "related\nrun\nrun_stat\n", "all tables exist");
 	CHECK_INT(db, "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
 	          " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'question_fts%' AND strict = 0", 0,
@@ -182,8 +182,8 @@ static void test_schema(void)
 	/* version 6: the record columns a page writes are not parsed again by a CHECK */
 	CHECK_ROWS(db, "SELECT name FROM sqlite_master WHERE type = 'table'"
 	           " AND sql LIKE '%record TEXT NOT NULL,%' ORDER BY name",
-	           "question\nquestion_source\n",
-	           "the record columns of question and question_source have no CHECK");
+	           "question\n",
+	           "the record column of question has no CHECK");
 	/* version 7: translation rows, and the view that shows them as version 6's table */
 	CHECK_INT(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'question_translation_row'"
 	          " AND sql LIKE '%record TEXT,%'", 1, "question_translation_row.record has no CHECK and may be NULL");
@@ -192,6 +192,15 @@ static void test_schema(void)
 	CHECK_ROWS(db, "SELECT group_concat(name, ' ') FROM pragma_table_info('question_translation')",
 	           "question_id lang original title question_text answer_text keywords record summary\n",
 	           "the view has version 6's columns in their order");
+	/* version 8: source rows, and the view that shows them as version 7's table */
+	CHECK_INT(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'question_source_row'"
+	          " AND sql LIKE '%record TEXT,%'", 1, "question_source_row.record has no CHECK and may be NULL");
+	CHECK_ROWS(db, "SELECT type FROM sqlite_master WHERE name = 'question_source'", "view\n",
+	           "question_source is a view");
+	CHECK_ROWS(db, "SELECT group_concat(name, ' ') FROM pragma_table_info('question_source')",
+	           "question_id kind source view lang as_of record_sha256 record page_id first_seen last_seen"
+	           " updated first_seen_run last_seen_run\n",
+	           "the view has version 7's columns in their order");
 	CHECK_INT(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'question_revision'"
 	          " AND sql LIKE '%record TEXT NOT NULL CHECK (json_valid(record)),%'", 1,
 	          "question_revision.record keeps its json_valid CHECK");
@@ -1643,6 +1652,164 @@ static void test_migration7(void)
 	free(fresh);
 }
 
+/* ---------- schema version 8: a source's record kept once ---------- */
+
+#define V7_SOURCES "SELECT * FROM question_source ORDER BY question_id, kind, source"
+#define V7_SOURCES_KEPT \
+	"SELECT question_id, kind, source, view, lang, as_of, record_sha256, record, page_id, first_seen," \
+	" updated, first_seen_run FROM question_source ORDER BY question_id, kind, source"
+/* A v7 source row that version 8 keeps as following its question: the question's only
+ * source, with the question's record. */
+#define V7_FOLLOWING \
+	"SELECT count(*) FROM question_source s JOIN question q ON q.id = s.question_id" \
+	" WHERE s.record = q.record AND (SELECT count(*) FROM question_source x" \
+	" WHERE x.question_id = s.question_id) = 1"
+
+static void test_migration8(void)
+{
+	char *fresh = fixture_copy("8", "tests/fixtures/migrate/v7.db");
+	if (!fresh)
+		return;
+	sqlite3 *raw;
+	sqlite3_open(dbpath, &raw);
+	CHECK_INT(raw, "PRAGMA user_version", 7, "the fixture is schema version 7");
+	char *before = rows(raw, V7_SOURCES);
+	char *before_kept = rows(raw, V7_SOURCES_KEPT);
+	char *revs = rows(raw, "SELECT * FROM question_revision ORDER BY 1, 2");
+	long long n = q_int(raw, "SELECT count(*) FROM question_source");
+	long long same = q_int(raw, V7_FOLLOWING);
+	long long bytes = q_int(raw, "SELECT sum(length(record)) FROM question_source");
+	sqlite3_close(raw);
+	CHECK(n > same && same > 0, "the fixture has sources that are their question's record and some that are not");
+
+	pqx_store *st = pqx_store_open(dbpath, err, sizeof err);
+	CHECK(st != NULL, "a version-7 file opens and migrates");
+	if (!st) {
+		printf("# %s\n", err);
+		free(fresh);
+		free(before);
+		free(before_kept);
+		free(revs);
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+	CHECK_INT(db, "PRAGMA user_version", PQX_STORE_SCHEMA_VERSION, "migrated to the latest version");
+	char *after = rows(db, V7_SOURCES);
+	CHECK_STR(after, before, "version 8's view gives version 7's source rows, every column");
+	CHECK_INT(db, "SELECT count(*) FROM question_source_row WHERE follows = 1 AND splice IS NULL", same,
+	          "each only source that was its question's record follows the question");
+	CHECK(q_int(db, "SELECT count(*) FROM question_source_row WHERE follows = 1 AND splice IS NOT NULL") > 0,
+	      "and so do the list sources whose record only adds its source member");
+	CHECK_INT(db, "SELECT count(*) FROM question_source_row WHERE follows = 1 AND splice IS NOT NULL"
+	          " AND splice <> ',\"source\":{\"kind\":\"list\"}'", 0,
+	          "the piece they keep is that member");
+	CHECK_INT(db, "SELECT count(*) FROM question_source_row", n, "every source row kept");
+	long long kept = q_int(db, "SELECT coalesce(sum(length(record)), 0) FROM question_source_row");
+	printf("# source records: %lld bytes in version 7, %lld in version 8\n", bytes, kept);
+	CHECK(kept < bytes, "the records that are the question's are no longer stored twice");
+	char *migrated = schema_of(db);
+	CHECK_STR(migrated, fresh, "a migrated version-7 file has exactly the schema of a new file");
+	free(migrated);
+	CHECK_ROWS(db, "PRAGMA integrity_check", "ok\n", "integrity check after migration 8");
+	CHECK_INT(db, "SELECT count(*) FROM pragma_foreign_key_check", 0, "no dangling references after migration 8");
+	CHECK(fts_ok(db), "FTS index consistent after migration 8");
+	/* The Senate pages again, unchanged: the sources stay as they were. */
+	static const char *const pages[] = {"5-8916-unanswered", "5-8916", "5-8916-fr"};
+	for (size_t i = 0; i < 3; i++) {
+		char path[128], json[128];
+		snprintf(path, sizeof path, "examples/be-senate/%s.html", pages[i]);
+		snprintf(json, sizeof json, "examples/be-senate/%s.expected.json", pages[i]);
+		char *recs = slurp(json);
+		CHECK(recs && store(st, 0, path, "x", recs, NULL) == 0, "store a Senate page again");
+		free(recs);
+	}
+	char *again = rows(db, V7_SOURCES_KEPT);
+	CHECK_STR(again, before_kept, "storing pages again after migration 8 gives the same source rows"
+	          " (but for when they were last seen)");
+	char *revs8 = rows(db, "SELECT * FROM question_revision ORDER BY 1, 2");
+	CHECK_STR(revs8, revs, "and the same revisions");
+	free(revs8);
+	free(again);
+	pqx_store_close(st);
+	free(after);
+	free(before);
+	free(before_kept);
+	free(revs);
+	free(fresh);
+}
+
+/* A source follows its question while it is the only one, and gets its record back
+ * before a second source changes the question's record; a version of it kept as a
+ * revision keeps its text. Every step is checked against the text the page gave. */
+static void test_source_follows(void)
+{
+	pqx_store *st = pqx_store_open(":memory:", err, sizeof err);
+	if (!st) {
+		CHECK(0, "open for following sources");
+		return;
+	}
+	sqlite3 *db = pqx_store_db(st);
+#define A_OBJ "{\"id\":\"x:1\",\"lang\":\"nl\",\"number\":\"1\",\"page_lang\":\"nl\",\"parliament\":\"x\",\"schema\":\"pqx.question/1\"," \
+	"\"status\":\"asked\",\"title\":\"Eerste\"}"
+	const char *a = "[" A_OBJ "]";
+	const char *b = "[{\"id\":\"x:1\",\"lang\":\"nl\",\"number\":\"1\",\"page_lang\":\"nl\",\"parliament\":\"x\",\"schema\":\"pqx.question/1\","
+		"\"status\":\"answered\",\"title\":\"Tweede\"}]";
+	const char *fr = "[{\"id\":\"x:1\",\"lang\":\"nl\",\"number\":\"1\",\"page_lang\":\"fr\",\"parliament\":\"x\","
+		"\"schema\":\"pqx.question/1\",\"status\":\"answered\",\"title\":\"Deuxième\"}]";
+#define L_OBJ "{\"id\":\"x:2\",\"number\":\"twee-één\",\"page_lang\":\"nl\",\"parliament\":\"x\"," \
+	"\"schema\":\"pqx.question/1\",\"source\":{\"kind\":\"list\"},\"title\":\"Lijst één\"}"
+	const char *sorted_src = "[" L_OBJ "]";
+	const char *two = "[{\"id\":\"x:3\",\"number\":\"3\",\"title\":\"Drie\",\"page_lang\":\"nl\","
+		"\"parliament\":\"x\",\"schema\":\"pqx.question/1\",\"source\":{\"kind\":\"list\"}}]";
+	CHECK(store(st, 0, "a.html", "a", a, NULL) == 0, "one source");
+	CHECK_ROWS(db, "SELECT follows, record IS NULL FROM question_source_row", "1|1\n",
+	           "the only source, whose record is the question's, follows it");
+	CHECK_ROWS(db, "SELECT (SELECT record FROM question_source) = '" A_OBJ "',"
+	           " (SELECT record FROM question) = '" A_OBJ "'", "1|1\n",
+	           "the view gives the page's record, which is the question's");
+	CHECK(store(st, 0, "a.html", "b", b, NULL) == 0, "a new version of it");
+	CHECK_INT(db, "SELECT count(*) FROM question_revision WHERE record = '" A_OBJ "'",
+	          1, "the revision keeps the first version's text, which the row did not hold");
+	CHECK_ROWS(db, "SELECT follows FROM question_source_row", "1\n", "the new version follows the question too");
+	CHECK_INT(db, "SELECT count(*) FROM question_source WHERE record LIKE '%\"title\":\"Tweede\"}'", 1,
+	          "and the view gives the new version");
+	CHECK(store(st, 0, "fr.html", "f", fr, NULL) == 0, "a second source, in French");
+	CHECK_ROWS(db, "SELECT lang, follows, record IS NULL FROM question_source_row ORDER BY lang",
+	           "fr|0|0\nnl|0|0\n", "two sources: neither follows the question");
+	CHECK_INT(db, "SELECT count(*) FROM question_source WHERE lang = 'nl'"
+	          " AND record = '{\"id\":\"x:1\",\"lang\":\"nl\",\"number\":\"1\",\"page_lang\":\"nl\",\"parliament\":\"x\",\"schema\":\"pqx.question/1\","
+	          "\"status\":\"answered\",\"title\":\"Tweede\"}'", 1,
+	          "the Dutch source got its own text back before the question became the merge");
+	CHECK_INT(db, "SELECT count(*) FROM question WHERE record LIKE '%Tweede%'", 1, "the merge leads with Dutch");
+	CHECK(store(st, 0, "l.html", "l", sorted_src, NULL) == 0, "a record with a source member");
+	CHECK_ROWS(db, "SELECT follows, record IS NULL, splice_at, splice FROM question_source_row"
+	           " WHERE question_id = 'x:2'", "1|1|91|,\"source\":{\"kind\":\"list\"}\n",
+	           "its question's record lacks only that member: the row keeps that piece and where it goes"
+	           " (in characters)");
+	CHECK_INT(db, "SELECT count(*) FROM question_source WHERE question_id = 'x:2' AND record = '" L_OBJ "'", 1,
+	          "and the view gives the page's record");
+	/* the piece after a long run of two- and three-byte characters: the common start is
+	 * found a block at a time and its characters counted eight bytes at a time */
+#define LONG_NUM "één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–één€–x"
+#define M_OBJ "{\"id\":\"x:4\",\"number\":\"" LONG_NUM "\",\"page_lang\":\"nl\",\"parliament\":\"x\"," \
+	"\"schema\":\"pqx.question/1\",\"source\":{\"kind\":\"list\"},\"title\":\"Vier\"}"
+	CHECK(store(st, 0, "m.html", "m", "[" M_OBJ "]", NULL) == 0, "a source member after many multibyte characters");
+	CHECK_INT(db, "SELECT count(*) FROM question_source_row WHERE question_id = 'x:4' AND follows = 1"
+	          " AND splice_at = 174", 1, "it follows, the piece placed after 174 characters (282 bytes)");
+	CHECK_INT(db, "SELECT count(*) FROM question_source WHERE question_id = 'x:4' AND record = '" M_OBJ "'", 1,
+	          "and the view gives the page's record byte for byte");
+#undef M_OBJ
+#undef LONG_NUM
+	CHECK(store(st, 0, "t.html", "t", two, NULL) == 0, "a record with a source member, its keys out of order");
+	CHECK_ROWS(db, "SELECT follows, record IS NULL FROM question_source_row WHERE question_id = 'x:3'", "0|0\n",
+	           "its question's record differs in more than one piece: the source keeps its own text");
+	CHECK_ROWS(db, "PRAGMA integrity_check", "ok\n", "integrity");
+	CHECK_INT(db, "SELECT count(*) FROM pragma_foreign_key_check", 0, "no dangling references");
+#undef A_OBJ
+#undef L_OBJ
+	pqx_store_close(st);
+}
+
 static void test_migration3(void)
 {
 	char *fresh = fixture_copy("3", "tests/fixtures/migrate/v2.db");
@@ -1707,6 +1874,8 @@ static void test_migration3(void)
 			pqx_buf_addf(&want, "%s\nrun_stat 0\n", p); /* the long-run tables start empty */
 		else if (strncmp(p, "question_translation ", 21) == 0)
 			pqx_buf_addf(&want, "question_translation_row %s\n", p + 21); /* version 7 */
+		else if (strncmp(p, "question_source ", 16) == 0)
+			pqx_buf_addf(&want, "question_source_row %s\n", p + 16); /* version 8 */
 		else
 			pqx_buf_addf(&want, "%s\n", p);
 	}
@@ -1802,6 +1971,8 @@ static void test_migration3(void)
 		{"tests/fixtures/migrate/v2.db", 2, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), 1, "just before the commit"},
 		{"tests/fixtures/migrate/v1.db", 1, "PRAGMA user_version = " PQX_STR(PQX_STORE_SCHEMA_VERSION), 1, "just before the commit (version 1)"},
 		{"tests/fixtures/migrate/v6.db", 6, "DROP TABLE question_translation", 1, "replacing the translation table (version 6)"},
+		{"tests/fixtures/migrate/v7.db", 7, "UPDATE question_source_row SET follows = 1", 5,
+		 "marking the fifth source that follows its question (version 7)"},
 	};
 	for (size_t k = 0; k < sizeof kills / sizeof kills[0]; k++) {
 		char name[160], sha0[65], sha1[65];
@@ -2159,6 +2330,8 @@ int main(void)
 	test_migration3();
 	test_new_schema();
 	test_migration7();
+	test_migration8();
+	test_source_follows();
 	test_runs();
 	test_json_check();
 	test_as_of();

@@ -1,11 +1,12 @@
 #!/bin/sh
 # test_db_fastpath.sh: the C shortcuts of the store (merge_one for a question with one
-# source, answer_text_x, answers_insert and the walk of sections and items) give the rows
-# the SQL statements give. Every
+# source, answer_text_x, answers_insert and the walk of sections and items, and the
+# decision before a source is stored that it follows its question, schema version 8) give
+# the rows the SQL statements give. Every
 # example directory with its script, and two multi-source cases, are stored twice: with
 # PQX_STORE_VERIFY=1 (each one-source merge also made by S_MERGE and compared; a
-# difference fails the page) and with PQX_STORE_SQL=1 (no shortcut); every table of the
-# two databases must be equal, leaving out the times and run uids that differ between runs.
+# difference fails the page), with PQX_STORE_SQL=1 (no shortcut) and as a run stores them;
+# every table of the three databases must be equal, leaving out the times and run uids that differ between runs.
 # Left out, to keep the test short: the three largest list pages (de-ni, de-sh and de-st
 # overviews, 3,740 list records of the kind the other pages already have).
 . tests/cli/lib.sh
@@ -29,17 +30,24 @@ PY
 both() { # NAME SCRIPT PAGES...
 	name=$1
 	shift
-	rm -f "$TMP/v.db" "$TMP/s.db"
+	rm -f "$TMP/v.db" "$TMP/s.db" "$TMP/n.db"
 	PQX_STORE_VERIFY=1 pqx run -q --format none --db "$TMP/v.db" "$@" 2>"$TMP/verr"
 	vrc=$?
 	PQX_STORE_SQL=1 pqx run -q --format none --db "$TMP/s.db" "$@" 2>"$TMP/serr"
 	src=$?
+	pqx run -q --format none --db "$TMP/n.db" "$@" 2>/dev/null
+	nrc=$?
 	check_eq "$name: stored with the checks on (exit status)" "$vrc $(grep -c PQX_STORE_VERIFY "$TMP/verr")" "$src 0"
 	if dump "$TMP/v.db" >"$TMP/v.dump" && dump "$TMP/s.db" >"$TMP/s.dump" &&
 		cmp -s "$TMP/v.dump" "$TMP/s.dump"; then
 		ok "$name: every table as the SQL path writes it"
 	else
 		not_ok "$name: every table as the SQL path writes it" "$(diff "$TMP/s.dump" "$TMP/v.dump" | head -5)"
+	fi
+	if [ "$nrc" = "$src" ] && dump "$TMP/n.db" >"$TMP/n.dump" && cmp -s "$TMP/n.dump" "$TMP/s.dump"; then
+		ok "$name: and as a plain run writes it"
+	else
+		not_ok "$name: and as a plain run writes it" "exit $nrc, $src; $(diff "$TMP/s.dump" "$TMP/n.dump" | head -5)"
 	fi
 }
 
