@@ -2514,8 +2514,11 @@ static int64_t utf8_chars(const char *s, size_t n)
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);
-		/* bit 7 set and bit 6 clear (w << 1 puts each byte's bit 6 on its bit 7) */
-		cont += __builtin_popcountll(w & ~(w << 1) & 0x8080808080808080ULL);
+		/* bit 7 set and bit 6 clear (w << 1 puts each byte's bit 6 on its bit 7), as 0
+		 * or 1 per byte; the multiplication sums the eight bytes into the top one
+		 * (without -mpopcnt, __builtin_popcountll is a call into libgcc) */
+		uint64_t c = (w & ~(w << 1) & 0x8080808080808080ULL) >> 7;
+		cont += (int64_t)((c * 0x0101010101010101ULL) >> 56);
 	}
 	for (; i < n; i++)
 		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
