@@ -1976,6 +1976,8 @@ static int env_flag(const char *name)
 static int new_file_schema(pqx_store *st, char *err, size_t errlen)
 {
 #ifdef PQX_SCHEMA_BOOTSTRAP
+	/* every new file takes the chain; the code below stays compiled (a bare return
+	 * would leave schema_new unused, which -Werror refuses) */
 	(void)err;
 	(void)errlen;
 	if (st)
@@ -2475,10 +2477,10 @@ out:
 	return ret;
 }
 
-/* 1 when the record's lang (rv) is one the one-source rebuild takes as written: no
- * string with an escape. */
 static int fetch_text(pqx_store *st, int which, bindings *b, pqx_buf *out);
 
+/* 1 when the record's lang (rv) is one the one-source rebuild takes as written: no
+ * string with an escape. */
 static int one_lang_ok(const rview *rv)
 {
 	const char *lv = rv->v[X_LANG];
@@ -2490,7 +2492,7 @@ static int one_lang_ok(const rview *rv)
  * applies, its merge goes into out and the result is 1; 0 when not (out empty); -1 on a
  * database error. With PQX_STORE_VERIFY or PQX_STORE_SQL it is always 0: rebuild then
  * reads the source's row, which must hold its record, and decides afterwards
- * (S_SRC_REFOLLOW), to the same end. */
+ * (refollow), to the same end. */
 static int one_source_merge(pqx_store *st, const bindings *b, size_t len, pqx_buf *out)
 {
 	if (st->sql_only || st->verify || !b->r || !b->rv || !b->lang || !one_lang_ok(b->rv))
@@ -2574,16 +2576,10 @@ static int refollow(pqx_store *st, const bindings *b, const char *m, size_t mn)
 		size_t rn = (size_t)sqlite3_column_bytes(q, 0), p, d;
 		int64_t at;
 		if (splice_of(m, mn, r, rn, &p, &d, &at)) {
-			char *piece = d ? malloc(d + 1) : NULL;
-			if (d && !piece) {
-				sqlite3_reset(q);
-				return -1;
-			}
-			if (piece) {
-				memcpy(piece, r + p, d);
-				piece[d] = '\0';
-			}
+			char *piece = d ? strndup(r + p, d) : NULL; /* (a record holds no NUL) */
 			sqlite3_reset(q);
+			if (d && !piece)
+				return -1;
 			c.splice = piece;
 			c.spat = at;
 			ret = exec_stmt(st, S_SRC_FOLLOW, &c);
@@ -2648,14 +2644,9 @@ static int migrate8_follow(pqx_store *st, char *err, size_t errlen)
 			if (!splice_of(m, mn, r, rn, &p, &d, &at))
 				continue;
 			v[n] = (struct follow8){last, at, NULL};
-			if (d) {
-				v[n].piece = malloc(d + 1);
-				if (!v[n].piece) {
-					set_err(err, errlen, "out of memory");
-					goto out;
-				}
-				memcpy(v[n].piece, r + p, d);
-				v[n].piece[d] = '\0';
+			if (d && !(v[n].piece = strndup(r + p, d))) { /* (a record holds no NUL) */
+				set_err(err, errlen, "out of memory");
+				goto out;
 			}
 			n++;
 		}
